@@ -1,0 +1,1 @@
+"""HTTP handlers, one module per resource, and the middlewares that frame them."""

@@ -1,0 +1,203 @@
+"""Administration: agencies, checkpoints, desks and user accounts (role ``admin``).
+
+An admin manages who may sign in and where they work; policy gives the role no access
+to watchlist content, alerts or the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Literal
+
+from aiohttp import web
+from pydantic import Field
+
+from alertd import identity
+from alertd.api.bodies import WireModel, read_body
+from alertd.api.context import actor, principal
+from alertd.api.openapi import operation
+from alertd.errors import FieldError, ValidationFailed
+from alertd.passwords import password_problem
+from alertd.policy import Permission
+from alertd.roles import Role
+from alertd.state import CLOCK, ENGINE, PASSWORDS, SETTINGS
+
+routes = web.RouteTableDef()
+
+Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_-]{1,15}$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")]
+ADMIN = (Role.ADMIN,)
+
+
+class AgencyBody(WireModel):
+    code: Code
+    name: Name
+
+
+class CheckpointBody(WireModel):
+    code: Code
+    name: Name
+
+
+class DeskBody(WireModel):
+    agency: Code
+    name: Name
+    checkpoint: Code | None = None
+    is_headquarters: bool = False
+    handles: Literal["all", "suspects", "victims"] = "all"
+
+
+class UserBody(WireModel):
+    username: Username
+    agency: Code
+    roles: Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
+    password: Annotated[str, Field(max_length=256)]
+    desk: int | None = None
+    checkpoints: Annotated[tuple[Code, ...], Field(max_length=100)] = ()
+
+
+class RolesBody(WireModel):
+    roles: Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
+
+
+@routes.get("/api/v1/admin/agencies")
+@operation("List agencies", tag="admin", roles=ADMIN)
+async def list_agencies(request: web.Request) -> web.Response:
+    await principal(request, Permission.MANAGE_IDENTITY)
+    async with request.app[ENGINE].connect() as conn:
+        found = await identity.list_agencies(conn)
+    return web.json_response({"agencies": [a.to_dict() for a in found]})
+
+
+@routes.post("/api/v1/admin/agencies")
+@operation("Add an agency", tag="admin", body=AgencyBody, roles=ADMIN, responses={201: "Created"})
+async def add_agency(request: web.Request) -> web.Response:
+    who = await principal(request, Permission.MANAGE_IDENTITY)
+    body = await read_body(request, AgencyBody)
+    async with request.app[ENGINE].begin() as conn:
+        agency = await identity.add_agency(
+            conn, actor(request, who), request.app[CLOCK].now(), body.code, body.name
+        )
+    return web.json_response(agency.to_dict(), status=201)
+
+
+@routes.get("/api/v1/admin/checkpoints")
+@operation("List checkpoints", tag="admin", roles=ADMIN)
+async def list_checkpoints(request: web.Request) -> web.Response:
+    await principal(request, Permission.MANAGE_IDENTITY)
+    async with request.app[ENGINE].connect() as conn:
+        found = await identity.list_checkpoints(conn)
+    return web.json_response({"checkpoints": [c.to_dict() for c in found]})
+
+
+@routes.post("/api/v1/admin/checkpoints")
+@operation(
+    "Add a checkpoint", tag="admin", body=CheckpointBody, roles=ADMIN, responses={201: "Created"}
+)
+async def add_checkpoint(request: web.Request) -> web.Response:
+    who = await principal(request, Permission.MANAGE_IDENTITY)
+    body = await read_body(request, CheckpointBody)
+    async with request.app[ENGINE].begin() as conn:
+        checkpoint = await identity.add_checkpoint(
+            conn, actor(request, who), request.app[CLOCK].now(), body.code, body.name
+        )
+    return web.json_response(checkpoint.to_dict(), status=201)
+
+
+@routes.get("/api/v1/admin/desks")
+@operation("List desks", tag="admin", roles=ADMIN)
+async def list_desks(request: web.Request) -> web.Response:
+    await principal(request, Permission.MANAGE_IDENTITY)
+    async with request.app[ENGINE].connect() as conn:
+        found = await identity.list_desks(conn)
+    return web.json_response({"desks": [d.to_dict() for d in found]})
+
+
+@routes.post("/api/v1/admin/desks")
+@operation("Add a desk", tag="admin", body=DeskBody, roles=ADMIN, responses={201: "Created"})
+async def add_desk(request: web.Request) -> web.Response:
+    who = await principal(request, Permission.MANAGE_IDENTITY)
+    body = await read_body(request, DeskBody)
+    async with request.app[ENGINE].begin() as conn:
+        desk = await identity.add_desk(
+            conn,
+            actor(request, who),
+            request.app[CLOCK].now(),
+            agency=body.agency,
+            name=body.name,
+            checkpoint=body.checkpoint,
+            is_headquarters=body.is_headquarters,
+            handles=body.handles,
+        )
+    return web.json_response(desk.to_dict(), status=201)
+
+
+@routes.get("/api/v1/admin/users")
+@operation("List user accounts", tag="admin", roles=ADMIN)
+async def list_users(request: web.Request) -> web.Response:
+    await principal(request, Permission.MANAGE_IDENTITY)
+    async with request.app[ENGINE].connect() as conn:
+        found = await identity.list_users(conn)
+    return web.json_response({"users": [u.to_dict() for u in found]})
+
+
+@routes.post("/api/v1/admin/users")
+@operation(
+    "Add a user; for roles that need a second factor the answer carries the TOTP "
+    "provisioning URI, shown once",
+    tag="admin",
+    body=UserBody,
+    roles=ADMIN,
+    responses={201: "Created"},
+)
+async def add_user(request: web.Request) -> web.Response:
+    who = await principal(request, Permission.MANAGE_IDENTITY)
+    body = await read_body(request, UserBody)
+    problem = password_problem(body.password)
+    if problem:
+        raise ValidationFailed([FieldError("password", problem)])
+    settings = request.app[SETTINGS]
+    password_hash = await asyncio.to_thread(request.app[PASSWORDS].hash, body.password)
+    new = identity.NewUser(
+        body.username,
+        body.agency,
+        tuple(body.roles),
+        password_hash,
+        body.desk,
+        tuple(body.checkpoints),
+    )
+    needs_totp = not set(settings.totp_required_roles).isdisjoint(body.roles)
+    async with request.app[ENGINE].begin() as conn:
+        created = await identity.add_user(
+            conn, actor(request, who), request.app[CLOCK].now(), new, with_totp=needs_totp
+        )
+    answer = created.user.to_dict() | {"totp_uri": created.provisioning_uri(settings.totp_issuer)}
+    return web.json_response(answer, status=201)
+
+
+@routes.post("/api/v1/admin/users/{username}/disable")
+@operation("Disable a user; their tokens stop working at once", tag="admin", roles=ADMIN)
+async def disable_user(request: web.Request) -> web.Response:
+    who = await principal(request, Permission.MANAGE_IDENTITY)
+    async with request.app[ENGINE].begin() as conn:
+        user = await identity.disable_user(
+            conn, actor(request, who), request.app[CLOCK].now(), request.match_info["username"]
+        )
+    return web.json_response(user.to_dict())
+
+
+@routes.put("/api/v1/admin/users/{username}/roles")
+@operation("Replace a user's roles (their sessions end)", tag="admin", body=RolesBody, roles=ADMIN)
+async def set_roles(request: web.Request) -> web.Response:
+    who = await principal(request, Permission.MANAGE_IDENTITY)
+    body = await read_body(request, RolesBody)
+    async with request.app[ENGINE].begin() as conn:
+        user = await identity.set_roles(
+            conn,
+            actor(request, who),
+            request.app[CLOCK].now(),
+            request.match_info["username"],
+            body.roles,
+        )
+    return web.json_response(user.to_dict())

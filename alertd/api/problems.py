@@ -1,0 +1,118 @@
+"""The one place that turns errors into RFC 9457 ``application/problem+json`` answers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from alertd.errors import PROBLEM_BASE, AlertdError
+from alertd.logs import request_id_var
+from alertd.state import METRICS
+
+log = logging.getLogger("alertd.http")
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+REQUEST_ID_HEADER = "X-Request-Id"
+# Stable slugs for errors that aiohttp raises itself (routing, methods, body limits).
+HTTP_SLUGS = {
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+}
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    request_id: str | None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if request_id:
+        body["request_id"] = request_id
+    body |= extra or {}
+    return web.Response(
+        status=status,
+        text=json.dumps(body, ensure_ascii=False),
+        content_type=PROBLEM_CONTENT_TYPE,
+        headers=headers,
+    )
+
+
+def _request_id(request: web.Request) -> str:
+    offered = request.headers.get(REQUEST_ID_HEADER, "")
+    # Accept a caller's id only if it is short and plain, so it is safe to log.
+    if 0 < len(offered) <= 64 and offered.replace("-", "").isalnum():
+        return offered
+    return uuid.uuid4().hex
+
+
+@web.middleware
+async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Request id, metrics and the access log line around every request."""
+    request_id = _request_id(request)
+    token = request_id_var.set(request_id)
+    request["request_id"] = request_id
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+    finally:
+        elapsed = time.perf_counter() - started
+        route = request.match_info.route.resource
+        template = route.canonical if route is not None else "unmatched"
+        request.app[METRICS].observe(template, request.method, status, elapsed)
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": template,
+                "status": status,
+                "ms": round(elapsed * 1000, 2),
+            },
+        )
+        request_id_var.reset(token)
+
+
+@web.middleware
+async def problems(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request_id: str | None = request.get("request_id")
+    try:
+        return await handler(request)
+    except AlertdError as exc:
+        return problem_response(
+            exc.status, exc.slug, exc.title, exc.detail, request_id, dict(exc.extra), exc.headers()
+        )
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        slug = HTTP_SLUGS.get(exc.status, "http-error")
+        headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
+        return problem_response(exc.status, slug, exc.reason, exc.reason, request_id, None, headers)
+    except Exception:  # the boundary: anything else is a bug, logged and answered 500
+        log.exception("unhandled error")
+        return problem_response(
+            500,
+            "internal-error",
+            "Internal error",
+            "an internal error occurred; it was logged",
+            request_id,
+        )

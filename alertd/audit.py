@@ -1,0 +1,147 @@
+"""The append-only, hash-chained audit log.
+
+Every event is written by ``record`` inside the caller's transaction, so the event and
+the change it records commit or vanish together. Each event's hash is SHA-256 over the
+previous event's hash and a canonical JSON form of the event; editing, deleting or
+reordering any row breaks every later hash, which ``verify`` detects offline.
+
+On PostgreSQL, concurrent writers take a transaction-scoped advisory lock before reading
+the chain head, so two transactions never both append after the same event (no fork)
+and sequence numbers follow commit order. On SQLite, ``BEGIN IMMEDIATE`` already
+serialises writers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import RowMapping, func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from alertd.clock import isoformat
+from alertd.tables import audit_events
+
+GENESIS_HASH = "0" * 64
+# Any constant works; it only has to be the same on every node.
+AUDIT_CHAIN_LOCK_ID = 0x616C657274640001
+VERIFY_BATCH_ROWS = 5000
+
+Outcome = Literal["success", "failure", "denied"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the audit log names them."""
+
+    username: str | None
+    agency: str | None = None
+    request_id: str | None = None
+
+
+SYSTEM = Actor(username="system")
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    action: str
+    subject: str | None = None
+    outcome: Outcome = "success"
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    ok: bool
+    events: int
+    head: str
+    first_broken_seq: int | None = None
+    problem: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        report: dict[str, Any] = {"ok": self.ok, "events": self.events, "head": self.head}
+        if not self.ok:
+            report |= {"first_broken_seq": self.first_broken_seq, "problem": self.problem}
+        return report
+
+
+async def record(conn: AsyncConnection, actor: Actor, event: AuditEvent, now: datetime) -> int:
+    """Append ``event`` to the chain in the caller's transaction; returns its sequence."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": AUDIT_CHAIN_LOCK_ID})
+    head = (
+        await conn.execute(
+            select(audit_events.c.seq, audit_events.c.hash)
+            .order_by(audit_events.c.seq.desc())
+            .limit(1)
+        )
+    ).first()
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
+    row = {
+        "seq": seq,
+        "occurred_at": now,
+        "actor": actor.username,
+        "agency": actor.agency,
+        "action": event.action,
+        "subject": event.subject,
+        "outcome": event.outcome,
+        "request_id": actor.request_id,
+        "details": canonical_json(dict(event.details)),
+        "prev_hash": prev_hash,
+    }
+    row["hash"] = chain_hash(row)
+    await conn.execute(audit_events.insert().values(**row))
+    return seq
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chain_hash(row: Mapping[str, Any] | RowMapping) -> str:
+    """SHA-256 over the previous hash and the event's canonical form."""
+    body = {
+        "seq": row["seq"],
+        "occurred_at": isoformat(row["occurred_at"]),
+        "actor": row["actor"],
+        "agency": row["agency"],
+        "action": row["action"],
+        "subject": row["subject"],
+        "outcome": row["outcome"],
+        "request_id": row["request_id"],
+        "details": row["details"],
+    }
+    material = row["prev_hash"] + "\n" + canonical_json(body)
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+async def verify(conn: AsyncConnection) -> VerifyReport:
+    """Recompute the whole chain; name the first sequence number that does not hold."""
+    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
+    result = await conn.stream(select(audit_events).order_by(audit_events.c.seq))
+    async for batch in result.mappings().partitions(VERIFY_BATCH_ROWS):
+        for row in batch:
+            problem = _problem_with(row, expected_seq, prev_hash)
+            if problem:
+                broken = min(row["seq"], expected_seq)
+                return VerifyReport(False, count, prev_hash, broken, problem)
+            expected_seq, prev_hash, count = row["seq"] + 1, row["hash"], count + 1
+    return VerifyReport(True, count, prev_hash)
+
+
+def _problem_with(row: RowMapping, expected_seq: int, prev_hash: str) -> str | None:
+    if row["seq"] != expected_seq:
+        return f"sequence {expected_seq} is missing"
+    if row["prev_hash"] != prev_hash:
+        return "previous-hash link does not match the event before it"
+    if chain_hash(row) != row["hash"]:
+        return "event content does not match its hash"
+    return None
+
+
+async def count_events(conn: AsyncConnection) -> int:
+    return int((await conn.execute(select(func.count()).select_from(audit_events))).scalar_one())

@@ -1,0 +1,355 @@
+"""Sign-in, token refresh, logout, and turning a bearer token into a ``Principal``.
+
+A sign-in opens a session (a family of refresh tokens). Refresh tokens are opaque,
+stored hashed, and rotated on every use; presenting one that was already used means
+it was stolen or replayed, so the whole family is revoked. Access tokens name their
+session, and every request checks that the session is alive and the user enabled, so
+logout and ``alertd user disable`` take effect on the very next request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pyotp
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from alertd import audit, throttle
+from alertd.audit import Actor, AuditEvent
+from alertd.clock import Clock
+from alertd.config import Settings
+from alertd.errors import NotAuthenticated, Throttled
+from alertd.identity import user_by_id
+from alertd.passwords import Passwords
+from alertd.principal import Principal
+from alertd.roles import Role
+from alertd.tables import auth_sessions, refresh_tokens, user_roles, users
+from alertd.tokens import AccessTokens, hash_refresh_token, new_refresh_token
+
+BAD_CREDENTIALS = "invalid username, password or one-time code"
+TOTP_VALID_WINDOW = 1  # accept the previous and next 30-second step for clock drift
+
+
+class TotpRequired(NotAuthenticated):
+    slug = "totp-required"
+    title = "A one-time code is required"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+    totp: str | None
+    client_address: str
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "user": self.user,
+        }
+
+
+@dataclass(frozen=True)
+class _Account:
+    id: int
+    password_hash: str
+    totp_secret: str | None
+    totp_last_step: int | None
+    disabled: bool
+    roles: frozenset[Role]
+
+
+class Authenticator:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        settings: Settings,
+        passwords: Passwords,
+        tokens: AccessTokens,
+        clock: Clock,
+    ) -> None:
+        self._engine = engine
+        self._passwords = passwords
+        self._tokens = tokens
+        self._clock = clock
+        self._rules = throttle.ThrottleRules.from_settings(settings)
+        self._totp_roles = frozenset(settings.totp_required_roles)
+        self._refresh_ttl = timedelta(seconds=settings.refresh_token_ttl_seconds)
+
+    async def login(self, creds: Credentials, request_id: str | None) -> TokenPair:
+        now = self._clock.now()
+        actor = Actor(creds.username, None, request_id)
+        account = await self._account_unless_throttled(creds, actor, now)
+        password_ok = await asyncio.to_thread(
+            self._passwords.verify, account.password_hash if account else None, creds.password
+        )
+        if account is None or account.disabled or not password_ok:
+            await self._record_failure(creds, actor, now, "bad_credentials")
+            raise NotAuthenticated(BAD_CREDENTIALS)
+        totp_step = None
+        if not self._totp_roles.isdisjoint(account.roles):
+            totp_step = await self._verified_totp_step(account, creds, actor, now)
+        async with self._engine.begin() as conn:
+            if totp_step is not None and not await _consume_totp_step(conn, account.id, totp_step):
+                raise NotAuthenticated(BAD_CREDENTIALS)
+            return await self._open_session(conn, account.id, creds, actor, now)
+
+    async def _account_unless_throttled(
+        self, creds: Credentials, actor: Actor, now: datetime
+    ) -> _Account | None:
+        keys = [throttle.account_key(creds.username), throttle.address_key(creds.client_address)]
+        async with self._engine.connect() as conn:
+            throttled = await throttle.locked_for(conn, keys, now)
+            account = None if throttled else await _load_account(conn, creds.username)
+        if throttled:
+            await self._record_denied(actor, now)
+            raise Throttled(
+                f"too many failed sign-ins; try again in {throttled} seconds", throttled
+            )
+        return account
+
+    async def _verified_totp_step(
+        self, account: _Account, creds: Credentials, actor: Actor, now: datetime
+    ) -> int:
+        if account.totp_secret is None or not creds.totp:
+            raise TotpRequired("this account needs a one-time code (totp) to sign in")
+        step = _matching_totp_step(account.totp_secret, creds.totp, now)
+        last = account.totp_last_step
+        if step is None or (last is not None and step <= last):
+            await self._record_failure(creds, actor, now, "bad_totp")
+            raise NotAuthenticated(BAD_CREDENTIALS)
+        return step
+
+    async def refresh(self, refresh_token: str, request_id: str | None) -> TokenPair:
+        now = self._clock.now()
+        async with self._engine.begin() as conn:
+            row = await _refresh_row(conn, hash_refresh_token(refresh_token))
+            if row is None:
+                raise NotAuthenticated("the refresh token is not valid")
+            actor = Actor(row.username, None, request_id)
+            spent = await conn.execute(
+                update(refresh_tokens)
+                .where(
+                    refresh_tokens.c.token_hash == row.token_hash,
+                    refresh_tokens.c.used_at.is_(None),
+                )
+                .values(used_at=now)
+            )
+            if spent.rowcount != 1:
+                await self._revoke_family(conn, row.session_id, actor, now)
+        if spent.rowcount != 1:
+            raise NotAuthenticated("the refresh token was already used; its session is revoked")
+        if row.revoked_at is not None or row.disabled_at is not None or row.expires_at <= now:
+            raise NotAuthenticated("the refresh token has expired or been revoked")
+        async with self._engine.begin() as conn:
+            pair = await self._issue(conn, row.user_id, row.session_id, now)
+            await audit.record(
+                conn, actor, AuditEvent("auth.refresh", f"session:{row.session_id}"), now
+            )
+            return pair
+
+    async def logout(self, principal: Principal, request_id: str | None) -> None:
+        now = self._clock.now()
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(auth_sessions)
+                .where(
+                    auth_sessions.c.id == principal.session_id, auth_sessions.c.revoked_at.is_(None)
+                )
+                .values(revoked_at=now, revoked_reason="logout")
+            )
+            event = AuditEvent("auth.logout", f"session:{principal.session_id}")
+            await audit.record(conn, principal.actor(request_id), event, now)
+
+    async def authenticate(self, authorization: str | None) -> Principal:
+        """The principal behind an ``Authorization: Bearer`` header, or NotAuthenticated."""
+        if not authorization or not authorization.startswith("Bearer "):
+            raise NotAuthenticated("send an access token as 'Authorization: Bearer <token>'")
+        return await self.principal_for_token(authorization.removeprefix("Bearer ").strip())
+
+    async def principal_for_token(self, token: str) -> Principal:
+        now = self._clock.now()
+        claims = self._tokens.verify(token, now)
+        async with self._engine.connect() as conn:
+            alive = (
+                await conn.execute(
+                    select(auth_sessions.c.id)
+                    .join(users, users.c.id == auth_sessions.c.user_id)
+                    .where(
+                        auth_sessions.c.id == claims.session_id,
+                        auth_sessions.c.user_id == claims.user_id,
+                        auth_sessions.c.revoked_at.is_(None),
+                        users.c.disabled_at.is_(None),
+                    )
+                )
+            ).first()
+            if alive is None:
+                raise NotAuthenticated("the session has ended; sign in again")
+            user = await user_by_id(conn, claims.user_id)
+            agency_id = (
+                await conn.execute(select(users.c.agency_id).where(users.c.id == user.id))
+            ).scalar_one()
+        return Principal(
+            user_id=user.id,
+            username=user.username,
+            agency=user.agency,
+            agency_id=agency_id,
+            desk_id=user.desk_id,
+            roles=frozenset(user.roles),
+            checkpoints=frozenset(user.checkpoints),
+            session_id=claims.session_id,
+        )
+
+    async def _open_session(
+        self, conn: AsyncConnection, user_id: int, creds: Credentials, actor: Actor, now: datetime
+    ) -> TokenPair:
+        session_id = str(uuid.uuid4())
+        await conn.execute(
+            auth_sessions.insert().values(
+                id=session_id, user_id=user_id, created_at=now, client_address=creds.client_address
+            )
+        )
+        await throttle.clear(conn, throttle.account_key(creds.username))
+        pair = await self._issue(conn, user_id, session_id, now)
+        details = {"session": session_id, "address": creds.client_address}
+        await audit.record(
+            conn, actor, AuditEvent("auth.login", f"user:{creds.username}", "success", details), now
+        )
+        return pair
+
+    async def _issue(
+        self, conn: AsyncConnection, user_id: int, session_id: str, now: datetime
+    ) -> TokenPair:
+        refresh = new_refresh_token()
+        await conn.execute(
+            refresh_tokens.insert().values(
+                token_hash=hash_refresh_token(refresh),
+                session_id=session_id,
+                issued_at=now,
+                expires_at=now + self._refresh_ttl,
+            )
+        )
+        access, _claims = self._tokens.issue(user_id, session_id, now)
+        user = await user_by_id(conn, user_id)
+        summary = {
+            "username": user.username,
+            "agency": user.agency,
+            "desk": user.desk_id,
+            "roles": [r.value for r in user.roles],
+        }
+        return TokenPair(access, refresh, int(self._tokens.ttl.total_seconds()), summary)
+
+    async def _record_failure(
+        self, creds: Credentials, actor: Actor, now: datetime, reason: str
+    ) -> None:
+        async with self._engine.begin() as conn:
+            await throttle.record_failure(
+                conn,
+                throttle.account_key(creds.username),
+                self._rules.max_per_account,
+                self._rules,
+                now,
+            )
+            await throttle.record_failure(
+                conn,
+                throttle.address_key(creds.client_address),
+                self._rules.max_per_address,
+                self._rules,
+                now,
+            )
+            details = {"reason": reason, "address": creds.client_address}
+            event = AuditEvent("auth.login", f"user:{creds.username}", "failure", details)
+            await audit.record(conn, actor, event, now)
+
+    async def _record_denied(self, actor: Actor, now: datetime) -> None:
+        async with self._engine.begin() as conn:
+            event = AuditEvent(
+                "auth.login", f"user:{actor.username}", "denied", {"reason": "throttled"}
+            )
+            await audit.record(conn, actor, event, now)
+
+    async def _revoke_family(
+        self, conn: AsyncConnection, session_id: str, actor: Actor, now: datetime
+    ) -> None:
+        await conn.execute(
+            update(auth_sessions)
+            .where(auth_sessions.c.id == session_id, auth_sessions.c.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason="refresh_reuse")
+        )
+        event = AuditEvent(
+            "auth.refresh_reuse", f"session:{session_id}", "denied", {"revoked": True}
+        )
+        await audit.record(conn, actor, event, now)
+
+
+def _matching_totp_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step whose code equals ``code``, within the allowed drift, or None."""
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in range(current - TOTP_VALID_WINDOW, current + TOTP_VALID_WINDOW + 1):
+        if pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+async def _consume_totp_step(conn: AsyncConnection, user_id: int, step: int) -> bool:
+    """Record ``step`` as used; False if it (or a later one) was used meanwhile."""
+    result = await conn.execute(
+        update(users)
+        .where(
+            users.c.id == user_id,
+            or_(users.c.totp_last_step.is_(None), users.c.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+    )
+    return result.rowcount == 1
+
+
+async def _load_account(conn: AsyncConnection, username: str) -> _Account | None:
+    row = (await conn.execute(select(users).where(users.c.username == username))).first()
+    if row is None:
+        return None
+    roles = await conn.execute(select(user_roles.c.role).where(user_roles.c.user_id == row.id))
+    return _Account(
+        id=row.id,
+        password_hash=row.password_hash,
+        totp_secret=row.totp_secret,
+        totp_last_step=row.totp_last_step,
+        disabled=row.disabled_at is not None,
+        roles=frozenset(Role(r) for r in roles.scalars()),
+    )
+
+
+async def _refresh_row(conn: AsyncConnection, token_hash: str) -> Any:
+    return (
+        await conn.execute(
+            select(
+                refresh_tokens.c.token_hash,
+                refresh_tokens.c.session_id,
+                refresh_tokens.c.expires_at,
+                auth_sessions.c.user_id,
+                auth_sessions.c.revoked_at,
+                users.c.username,
+                users.c.disabled_at,
+            )
+            .join(auth_sessions, auth_sessions.c.id == refresh_tokens.c.session_id)
+            .join(users, users.c.id == auth_sessions.c.user_id)
+            .where(refresh_tokens.c.token_hash == token_hash)
+        )
+    ).first()

@@ -1,0 +1,350 @@
+"""The server-side command line: ``alertd serve | db | agency | checkpoint | desk | user |
+audit | demo``. Settings are built here, once, and passed down."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from alertd import audit, identity
+from alertd.api.admin import AgencyBody, CheckpointBody, DeskBody, UserBody
+from alertd.api.bodies import parse_json
+from alertd.app import SchemaNotCurrent, create_app
+from alertd.audit import Actor
+from alertd.clock import SystemClock
+from alertd.config import ConfigError, Settings, load_settings
+from alertd.db import alembic_config, create_engine, schema_state
+from alertd.errors import AlertdError
+from alertd.logs import configure_logging
+from alertd.passwords import Passwords, password_problem
+from alertd.roles import Role
+
+T = TypeVar("T")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings = ctx.obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _cli_actor() -> Actor:
+    return Actor(username=f"cli:{getpass.getuser()}")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(coro)
+    except AlertdError as exc:
+        raise click.ClickException(exc.detail) from None
+
+
+async def _in_transaction(settings: Settings, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    engine = create_engine(settings.database_url_value)
+    try:
+        state = await schema_state(engine)
+        if not state.up_to_date:
+            raise click.ClickException("the database is not migrated: run `alertd db upgrade`")
+        async with engine.begin() as conn:
+            return await work(conn)
+    finally:
+        await engine.dispose()
+
+
+def _validated(model: Any, **fields: Any) -> Any:
+    try:
+        return parse_json(model, json.dumps(fields))
+    except AlertdError as exc:
+        raise click.UsageError(exc.detail) from None
+
+
+@click.group()
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="TOML settings file (default: $ALERTD_CONFIG).",
+)
+@click.pass_context
+def main(ctx: click.Context, config: Path | None) -> None:
+    """alertd: inter-agency alert and watchlist service."""
+    try:
+        ctx.obj = load_settings(config_file=config)
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+
+
+@main.command()
+@click.pass_context
+def serve(ctx: click.Context) -> None:
+    """Serve the HTTP and WebSocket API until SIGTERM or Ctrl-C."""
+    settings = _settings(ctx)
+    configure_logging(settings.log_level)
+    try:
+        web.run_app(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            shutdown_timeout=settings.shutdown_timeout_seconds,
+            access_log=None,
+            print=lambda text: click.echo(text, err=True),
+        )
+    except SchemaNotCurrent as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@click.pass_context
+def db_upgrade(ctx: click.Context, revision: str) -> None:
+    """Migrate the database to the schema this code needs."""
+    from alembic import command
+
+    command.upgrade(alembic_config(_settings(ctx).database_url_value), revision)
+    click.echo(f"database migrated to {revision}")
+
+
+@db.command("current")
+@click.pass_context
+def db_current(ctx: click.Context) -> None:
+    """Show the schema revision of the database and the one this code needs."""
+
+    async def show() -> None:
+        engine = create_engine(_settings(ctx).database_url_value)
+        try:
+            state = await schema_state(engine)
+        finally:
+            await engine.dispose()
+        click.echo(f"database: {state.current or 'empty'}; code needs: {state.head}")
+
+    _run(show())
+
+
+@main.group()
+def agency() -> None:
+    """Agencies."""
+
+
+@agency.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.pass_context
+def agency_add(ctx: click.Context, code: str, name: str) -> None:
+    """Add an agency, e.g. `alertd agency add GDI "General Department of Immigration"`."""
+    body = _validated(AgencyBody, code=code, name=name)
+    now = SystemClock().now()
+    made = _run(
+        _in_transaction(
+            _settings(ctx),
+            lambda c: identity.add_agency(c, _cli_actor(), now, body.code, body.name),
+        )
+    )
+    click.echo(f"agency {made.code} added (id {made.id})")
+
+
+@main.group()
+def checkpoint() -> None:
+    """Checkpoints."""
+
+
+@checkpoint.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.pass_context
+def checkpoint_add(ctx: click.Context, code: str, name: str) -> None:
+    """Add a checkpoint, e.g. `alertd checkpoint add POI "Poipet"`."""
+    body = _validated(CheckpointBody, code=code, name=name)
+    now = SystemClock().now()
+    made = _run(
+        _in_transaction(
+            _settings(ctx),
+            lambda c: identity.add_checkpoint(c, _cli_actor(), now, body.code, body.name),
+        )
+    )
+    click.echo(f"checkpoint {made.code} added (id {made.id})")
+
+
+@main.group()
+def desk() -> None:
+    """Desks."""
+
+
+@desk.command("add")
+@click.option("--agency", "agency_code", required=True)
+@click.option("--name", required=True)
+@click.option("--checkpoint", "checkpoint_code", default=None)
+@click.option("--headquarters", is_flag=True, help="The agency's headquarters desk.")
+@click.option(
+    "--handles", type=click.Choice(["all", "suspects", "victims"]), default="all", show_default=True
+)
+@click.pass_context
+def desk_add(
+    ctx: click.Context,
+    agency_code: str,
+    name: str,
+    checkpoint_code: str | None,
+    headquarters: bool,
+    handles: str,
+) -> None:
+    """Add a desk of an agency, optionally at a checkpoint."""
+    body = _validated(
+        DeskBody,
+        agency=agency_code,
+        name=name,
+        checkpoint=checkpoint_code,
+        is_headquarters=headquarters,
+        handles=handles,
+    )
+    now = SystemClock().now()
+    made = _run(
+        _in_transaction(
+            _settings(ctx),
+            lambda c: identity.add_desk(
+                c,
+                _cli_actor(),
+                now,
+                agency=body.agency,
+                name=body.name,
+                checkpoint=body.checkpoint,
+                is_headquarters=body.is_headquarters,
+                handles=body.handles,
+            ),
+        )
+    )
+    click.echo(f"desk {made.id} added: {made.name} ({made.agency})")
+
+
+@main.group()
+def user() -> None:
+    """User accounts."""
+
+
+@user.command("add")
+@click.option("--username", required=True)
+@click.option("--agency", "agency_code", required=True)
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role])
+)
+@click.option("--desk", "desk_id", type=int, default=None)
+@click.option(
+    "--checkpoint",
+    "checkpoint_codes",
+    multiple=True,
+    help="A checkpoint the user works at (repeatable).",
+)
+@click.option(
+    "--password-stdin", is_flag=True, required=True, help="Read the password from standard input."
+)
+@click.pass_context
+def user_add(
+    ctx: click.Context,
+    username: str,
+    agency_code: str,
+    roles: tuple[str, ...],
+    desk_id: int | None,
+    checkpoint_codes: tuple[str, ...],
+    password_stdin: bool,
+) -> None:
+    """Add a user. For roles that need TOTP, prints the otpauth:// provisioning URI."""
+    settings = _settings(ctx)
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(f"password {problem}")
+    body = _validated(
+        UserBody,
+        username=username,
+        agency=agency_code,
+        roles=list(roles),
+        password=password,
+        desk=desk_id,
+        checkpoints=list(checkpoint_codes),
+    )
+    new = identity.NewUser(
+        body.username,
+        body.agency,
+        tuple(body.roles),
+        Passwords(settings).hash(password),
+        body.desk,
+        tuple(body.checkpoints),
+    )
+    needs_totp = not set(settings.totp_required_roles).isdisjoint(body.roles)
+    now = SystemClock().now()
+    made = _run(
+        _in_transaction(
+            settings, lambda c: identity.add_user(c, _cli_actor(), now, new, with_totp=needs_totp)
+        )
+    )
+    uri = made.provisioning_uri(settings.totp_issuer)
+    if uri:
+        click.echo(uri)
+    click.echo(f"user {made.user.username} added (id {made.user.id})", err=True)
+
+
+@user.command("disable")
+@click.argument("username")
+@click.pass_context
+def user_disable(ctx: click.Context, username: str) -> None:
+    """Disable a user: every token they hold stops working at once."""
+    now = SystemClock().now()
+    _run(
+        _in_transaction(
+            _settings(ctx), lambda c: identity.disable_user(c, _cli_actor(), now, username)
+        )
+    )
+    click.echo(f"user {username} disabled; their sessions are revoked")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("verify")
+@click.pass_context
+def audit_verify(ctx: click.Context) -> None:
+    """Recompute the hash chain; exit 1 naming the first broken sequence number."""
+
+    async def check(conn: AsyncConnection) -> audit.VerifyReport:
+        return await audit.verify(conn)
+
+    report = _run(_in_transaction(_settings(ctx), check))
+    if report.ok:
+        click.echo(f"audit chain intact: {report.events} events, head {report.head}")
+        return
+    click.echo(
+        f"audit chain BROKEN at sequence {report.first_broken_seq}: {report.problem} "
+        f"({report.events} events verified before it)",
+        err=True,
+    )
+    sys.exit(1)
+
+
+@main.command("demo")
+@click.option("--serve/--no-serve", "and_serve", default=True, show_default=True)
+@click.pass_context
+def demo(ctx: click.Context, and_serve: bool) -> None:
+    """Migrate, seed demo agencies, places, desks and users (once), then serve."""
+    from alembic import command
+
+    from alertd.demo import seed_demo
+
+    settings = _settings(ctx)
+    command.upgrade(alembic_config(settings.database_url_value), "head")
+    click.echo(_run(seed_demo(settings)))
+    if and_serve:
+        ctx.invoke(serve)

@@ -1,0 +1,137 @@
+"""Settings: built once from a TOML file and ``ALERTD_*`` environment overrides.
+
+Every setting is a field of ``Settings``; its environment variable is ``ALERTD_`` plus
+the field name in upper case, and ``config/alertd.example.toml`` documents each one (a
+test fails when a field is undocumented). The object is frozen and passed to
+``create_app(settings)``; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from alertd.roles import Role
+
+ENV_PREFIX = "ALERTD_"
+CONFIG_ENV = "ALERTD_CONFIG"
+# OWASP password storage cheat sheet: argon2id with memory * iterations at least
+# 7 MiB * 5 (their weakest listed pairing), and never less than 7 MiB of memory.
+OWASP_MIN_MEMORY_KIB = 7168
+OWASP_MIN_MEMORY_TIME_PRODUCT = 7168 * 5
+MAX_ACCESS_TOKEN_TTL = 15 * 60
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names the key."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # server
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    max_body_bytes: int = Field(1_048_576, ge=1024)
+    max_import_bytes: int = Field(200 * 1_048_576, ge=1024)
+    public_url: str = "http://127.0.0.1:8080"
+    log_level: str = "INFO"
+    shutdown_timeout_seconds: float = Field(10.0, ge=0)
+    # storage
+    database_url: SecretStr = SecretStr("sqlite+aiosqlite:///var/alertd.db")
+    database_pool_size: int = Field(10, ge=1)
+    data_dir: Path = Path("var")
+    # tokens
+    token_issuer: str = "alertd"  # noqa: S105 (a name, not a secret)
+    token_audience: str = "alertd-api"  # noqa: S105 (a name, not a secret)
+    access_token_ttl_seconds: int = Field(600, ge=30, le=MAX_ACCESS_TOKEN_TTL)
+    refresh_token_ttl_seconds: int = Field(8 * 3600, ge=60)
+    # passwords and second factor
+    argon2_time_cost: int = Field(2, ge=1)
+    argon2_memory_cost_kib: int = Field(19456, ge=OWASP_MIN_MEMORY_KIB)
+    argon2_parallelism: int = Field(1, ge=1)
+    totp_required_roles: tuple[Role, ...] = (Role.WATCHLIST_APPROVER, Role.AUDITOR, Role.ADMIN)
+    totp_issuer: str = "alertd"
+    # sign-in throttling
+    login_window_seconds: int = Field(900, ge=1)
+    login_max_failures_per_account: int = Field(5, ge=1)
+    login_max_failures_per_address: int = Field(20, ge=1)
+    login_lockout_seconds: int = Field(300, ge=1)
+
+    @field_validator("totp_required_roles", mode="before")
+    @classmethod
+    def _split_roles(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _owasp_minimum(self) -> Settings:
+        if self.argon2_memory_cost_kib * self.argon2_time_cost < OWASP_MIN_MEMORY_TIME_PRODUCT:
+            raise PydanticCustomError(
+                "owasp_minimum",
+                "argon2_memory_cost_kib * argon2_time_cost is below OWASP's minimum ({minimum})",
+                {"minimum": OWASP_MIN_MEMORY_TIME_PRODUCT},
+            )
+        return self
+
+    @property
+    def database_url_value(self) -> str:
+        return self.database_url.get_secret_value()
+
+
+def setting_names() -> list[str]:
+    return list(Settings.model_fields)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, config_file: Path | None = None
+) -> Settings:
+    """Build the settings: defaults < TOML file < environment. Raises ConfigError."""
+    env = os.environ if environ is None else environ
+    path = config_file or (Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else None)
+    values: dict[str, Any] = _read_toml(path) if path else {}
+    for name in Settings.model_fields:
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw is not None:
+            values[name] = raw
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path)) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _describe(exc: ValidationError, path: Path | None) -> str:
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"]) or "settings"
+        source = f"{ENV_PREFIX}{key.upper()} or '{key}' in {path or 'the config file'}"
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown setting"
+        lines.append(f"setting '{key}' ({source}): {message}")
+    return "; ".join(lines)

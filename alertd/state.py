@@ -1,0 +1,19 @@
+"""Typed keys for what the application owns; each is created in a cleanup context."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from alertd.auth import Authenticator
+from alertd.clock import Clock
+from alertd.config import Settings
+from alertd.metrics import Metrics
+from alertd.passwords import Passwords
+
+SETTINGS = web.AppKey("settings", Settings)
+CLOCK = web.AppKey("clock", Clock)
+ENGINE = web.AppKey("engine", AsyncEngine)
+PASSWORDS = web.AppKey("passwords", Passwords)
+AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
+METRICS = web.AppKey("metrics", Metrics)

@@ -1,0 +1,182 @@
+"""The database schema as SQLAlchemy Core tables.
+
+Alembic migrations in ``migrations/`` create exactly these tables on SQLite and
+PostgreSQL; a test compares the two so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+
+# Stable constraint names, so migrations can refer to them on both backends.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out; SQLite stores it naive, PostgreSQL as timestamptz."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_datetime() -> UtcDateTime:
+    return UtcDateTime()
+
+
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", utc_datetime(), nullable=False),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", utc_datetime(), nullable=False),
+)
+
+desks = Table(
+    "desks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("agency_id", Id, ForeignKey("agencies.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("checkpoint_id", Id, ForeignKey("checkpoints.id"), nullable=True),
+    # Headquarters desks receive what no place-bound desk takes, and escalations.
+    Column("is_headquarters", Boolean, nullable=False, default=False),
+    # "all", "suspects" or "victims": a victim alert never reaches a suspects-only desk.
+    Column("handles", String(16), nullable=False, default="all"),
+    Column("created_at", utc_datetime(), nullable=False),
+    UniqueConstraint("agency_id", "name", name="uq_desks_agency_name"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("agency_id", Id, ForeignKey("agencies.id"), nullable=False),
+    Column("desk_id", Id, ForeignKey("desks.id"), nullable=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("totp_secret", String(64), nullable=True),
+    # The last TOTP time step accepted, so a code cannot be replayed.
+    Column("totp_last_step", BigInteger, nullable=True),
+    Column("created_at", utc_datetime(), nullable=False),
+    Column("disabled_at", utc_datetime(), nullable=True),
+)
+
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id"), primary_key=True),
+    Column("role", String(32), primary_key=True),
+)
+
+user_checkpoints = Table(
+    "user_checkpoints",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id"), primary_key=True),
+    Column("checkpoint_id", Id, ForeignKey("checkpoints.id"), primary_key=True),
+)
+
+# A session is one sign-in: the family of refresh tokens that descend from it. Access
+# tokens name their session, so revoking it (logout, reuse detected, user disabled)
+# refuses every token of the family on the next request.
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", utc_datetime(), nullable=False),
+    Column("client_address", String(64), nullable=True),
+    Column("revoked_at", utc_datetime(), nullable=True),
+    Column("revoked_reason", String(32), nullable=True),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    # SHA-256 of the opaque token: a stolen table cannot be replayed.
+    Column("token_hash", String(64), primary_key=True),
+    Column("session_id", String(36), ForeignKey("auth_sessions.id"), nullable=False, index=True),
+    Column("issued_at", utc_datetime(), nullable=False),
+    Column("expires_at", utc_datetime(), nullable=False),
+    Column("used_at", utc_datetime(), nullable=True),
+)
+
+# Failed sign-ins, per account and per client address, shared by every node.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_started_at", utc_datetime(), nullable=False),
+    Column("locked_until", utc_datetime(), nullable=True),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("occurred_at", utc_datetime(), nullable=False),
+    Column("actor", String(64), nullable=True),
+    Column("agency", String(16), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(200), nullable=True),
+    Column("outcome", String(16), nullable=False),
+    Column("request_id", String(64), nullable=True),
+    Column("details", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+Index("ix_audit_events_actor", audit_events.c.actor)
+Index("ix_audit_events_action", audit_events.c.action)
+Index("ix_audit_events_subject", audit_events.c.subject)
+Index("ix_audit_events_occurred_at", audit_events.c.occurred_at)

@@ -1,0 +1,171 @@
+"""Access tokens (EdDSA-signed JWTs) and opaque refresh tokens.
+
+The signing key is an Ed25519 key generated into the data directory on first start;
+its ``kid`` is a thumbprint of the public key, so a rotated key gets a new ``kid``. The
+verifier pins the algorithm, requires every registered claim, checks the token type and
+refuses any ``crit`` header it does not understand (it understands none).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from alertd.config import Settings
+from alertd.errors import NotAuthenticated
+
+ALGORITHM = "EdDSA"
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105 (a token type, not a secret)
+KEY_FILE_NAME = "jwt-ed25519.pem"
+REQUIRED_CLAIMS = ("exp", "iat", "nbf", "iss", "aud", "jti", "sub", "sid", "typ")
+# Clock skew tolerated between nodes when checking exp/nbf/iat.
+LEEWAY_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    session_id: str
+    token_id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    private_key: Ed25519PrivateKey
+    kid: str
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self.private_key.public_key()
+
+
+def load_or_create_signing_key(data_dir: Path) -> SigningKey:
+    """The node's signing key, created (mode 0600) on first start."""
+    path = data_dir / KEY_FILE_NAME
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process on this data dir created it first: use theirs
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pem)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} does not hold an Ed25519 private key")
+    return SigningKey(private_key=key, kid=_thumbprint(key.public_key()))
+
+
+def _thumbprint(public_key: Ed25519PublicKey) -> str:
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.urlsafe_b64encode(hashlib.sha256(raw).digest()[:12]).decode().rstrip("=")
+
+
+class AccessTokens:
+    def __init__(self, key: SigningKey, settings: Settings) -> None:
+        self._key = key
+        self._issuer = settings.token_issuer
+        self._audience = settings.token_audience
+        self.ttl = timedelta(seconds=settings.access_token_ttl_seconds)
+
+    def issue(self, user_id: int, session_id: str, now: datetime) -> tuple[str, AccessClaims]:
+        claims = AccessClaims(user_id, session_id, str(uuid.uuid4()), now + self.ttl)
+        payload = {
+            "iss": self._issuer,
+            "aud": self._audience,
+            "sub": str(user_id),
+            "sid": session_id,
+            "jti": claims.token_id,
+            "typ": ACCESS_TOKEN_TYPE,
+            "iat": int(now.timestamp()),
+            "nbf": int(now.timestamp()),
+            "exp": int(claims.expires_at.timestamp()),
+        }
+        token = jwt.encode(
+            payload, self._key.private_key, ALGORITHM, headers={"kid": self._key.kid}
+        )
+        return token, claims
+
+    def verify(self, token: str, now: datetime) -> AccessClaims:
+        """The claims of a valid access token; NotAuthenticated for anything else."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise NotAuthenticated("the access token is malformed") from None
+        if header.get("alg") != ALGORITHM or header.get("kid") != self._key.kid:
+            raise NotAuthenticated("the access token was not signed by this service")
+        if "crit" in header:
+            raise NotAuthenticated("the access token has a critical header this service refuses")
+        try:
+            payload = jwt.decode(
+                token,
+                self._key.public_key,
+                algorithms=[ALGORITHM],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=LEEWAY_SECONDS,
+                # Times are checked below against the injected clock, not the host's.
+                options={
+                    "require": list(REQUIRED_CLAIMS),
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                },
+            )
+        except jwt.PyJWTError:
+            raise NotAuthenticated("the access token is not valid") from None
+        return _claims_from(payload, now)
+
+
+def _claims_from(payload: dict[str, object], now: datetime) -> AccessClaims:
+    if payload.get("typ") != ACCESS_TOKEN_TYPE:
+        raise NotAuthenticated("this is not an access token")
+    sub, sid, jti = (_str_claim(payload, name) for name in ("sub", "sid", "jti"))
+    exp, nbf, iat = (_int_claim(payload, name) for name in ("exp", "nbf", "iat"))
+    if not sub.isdigit():
+        raise NotAuthenticated("the access token is not valid")
+    stamp = now.timestamp()
+    if exp <= stamp - LEEWAY_SECONDS:
+        raise NotAuthenticated("the access token has expired")
+    if nbf > stamp + LEEWAY_SECONDS or iat > stamp + LEEWAY_SECONDS:
+        raise NotAuthenticated("the access token is not valid yet")
+    return AccessClaims(int(sub), sid, jti, datetime.fromtimestamp(exp, tz=now.tzinfo))
+
+
+def _str_claim(payload: dict[str, object], name: str) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str):
+        raise NotAuthenticated("the access token is not valid")
+    return value
+
+
+def _int_claim(payload: dict[str, object], name: str) -> int:
+    value = payload.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise NotAuthenticated("the access token is not valid")
+    return value
+
+
+def new_refresh_token() -> str:
+    return "rt_" + secrets.token_urlsafe(32)
+
+
+def hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
