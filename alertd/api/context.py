@@ -7,7 +7,7 @@ from aiohttp import web
 from alertd.audit import Actor
 from alertd.policy import Permission, require
 from alertd.principal import Principal
-from alertd.state import AUTHENTICATOR
+from alertd.state import AUTHENTICATOR, REQUEST_ID
 
 
 async def principal(request: web.Request, permission: Permission | None = None) -> Principal:
@@ -19,8 +19,7 @@ async def principal(request: web.Request, permission: Permission | None = None) 
 
 
 def request_id(request: web.Request) -> str | None:
-    value = request.get("request_id")
-    return value if isinstance(value, str) else None
+    return request.get(REQUEST_ID)
 
 
 def actor(request: web.Request, who: Principal) -> Actor:

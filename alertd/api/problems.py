@@ -13,7 +13,7 @@ from aiohttp.typedefs import Handler
 
 from alertd.errors import PROBLEM_BASE, AlertdError
 from alertd.logs import request_id_var
-from alertd.state import METRICS
+from alertd.state import METRICS, REQUEST_ID
 
 log = logging.getLogger("alertd.http")
 
@@ -67,7 +67,7 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
     """Request id, metrics and the access log line around every request."""
     request_id = _request_id(request)
     token = request_id_var.set(request_id)
-    request["request_id"] = request_id
+    request[REQUEST_ID] = request_id
     started = time.perf_counter()
     status = 500
     try:
@@ -94,7 +94,7 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
 
 @web.middleware
 async def problems(request: web.Request, handler: Handler) -> web.StreamResponse:
-    request_id: str | None = request.get("request_id")
+    request_id = request.get(REQUEST_ID)
     try:
         return await handler(request)
     except AlertdError as exc:

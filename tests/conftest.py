@@ -1,0 +1,155 @@
+"""Fixtures shared by every tier: a real database per test, the real app, users."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from alertd import identity
+from alertd.app import create_app
+from alertd.audit import Actor
+from alertd.clock import FrozenClock
+from alertd.config import Settings, load_settings
+from alertd.db import create_engine
+from alertd.passwords import Passwords
+from alertd.roles import Role
+from tests.databases import (
+    TEST_DATABASE_ENV,
+    TestDatabase,
+    configured_backend,
+    create_test_database,
+    drop_postgres_database,
+)
+
+PASSWORD = "correct horse battery"
+SETUP = Actor(username="test-setup")
+
+Client = TestClient[Any, Any]
+
+
+@pytest.fixture(scope="session")
+def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    database, pg_name = create_test_database(tmp_path_factory.mktemp("db"))
+    yield database
+    if pg_name:
+        drop_postgres_database(os.environ[TEST_DATABASE_ENV], pg_name)
+
+
+@pytest.fixture
+def backend() -> str:
+    return configured_backend()
+
+
+@pytest.fixture
+def db_url(test_database: TestDatabase, tmp_path: Path) -> str:
+    return test_database.fresh_url(tmp_path)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return load_settings(
+        {
+            "ALERTD_DATABASE_URL": db_url,
+            "ALERTD_DATA_DIR": str(tmp_path / "data"),
+            "ALERTD_LOG_LEVEL": "WARNING",
+        }
+    )
+
+
+@pytest.fixture
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(settings.database_url_value)
+    yield engine
+    await engine.dispose()
+
+
+@dataclass(frozen=True)
+class TestUser:
+    username: str
+    password: str
+    totp_secret: str | None
+    agency: str
+
+    def totp(self, clock: FrozenClock, offset_steps: int = 0) -> str:
+        assert self.totp_secret, f"{self.username} has no TOTP"
+        return pyotp.TOTP(self.totp_secret).at(clock.now(), offset_steps)
+
+
+MakeUser = Callable[..., Awaitable[TestUser]]
+
+
+@pytest.fixture
+async def world(engine: AsyncEngine, clock: FrozenClock) -> None:
+    """Agencies, checkpoints and desks that most tests need."""
+    now = clock.now()
+    async with engine.begin() as conn:
+        for code in ("GDI", "GCNP", "GDCE", "MOSVY", "NCCT", "IOM"):
+            await identity.add_agency(conn, SETUP, now, code, f"{code} agency")
+        for code in ("POI", "BAV", "PNH"):
+            await identity.add_checkpoint(conn, SETUP, now, code, f"{code} checkpoint")
+        for agency in ("GDI", "GCNP", "GDCE", "MOSVY", "NCCT", "IOM"):
+            await identity.add_desk(
+                conn, SETUP, now, agency=agency, name=f"{agency} HQ", is_headquarters=True
+            )
+        await identity.add_desk(conn, SETUP, now, agency="GDI", name="GDI Poipet", checkpoint="POI")
+        await identity.add_desk(
+            conn, SETUP, now, agency="GCNP", name="GCNP Poipet", checkpoint="POI", handles="suspects"
+        )
+
+
+@pytest.fixture
+def make_user(
+    world: None, engine: AsyncEngine, settings: Settings, clock: FrozenClock
+) -> MakeUser:
+    passwords = Passwords(settings)
+    hashed = passwords.hash(PASSWORD)
+
+    async def make(
+        username: str,
+        *roles: Role,
+        agency: str = "GDI",
+        desk: int | None = None,
+        checkpoints: tuple[str, ...] = (),
+    ) -> TestUser:
+        new = identity.NewUser(username, agency, roles, hashed, desk, checkpoints)
+        needs_totp = not set(settings.totp_required_roles).isdisjoint(roles)
+        async with engine.begin() as conn:
+            made = await identity.add_user(conn, SETUP, clock.now(), new, with_totp=needs_totp)
+        return TestUser(username, PASSWORD, made.totp_secret, agency)
+
+    return make
+
+
+@pytest.fixture
+async def client(
+    aiohttp_client: Callable[..., Awaitable[Client]], settings: Settings, clock: FrozenClock
+) -> Client:
+    return await aiohttp_client(create_app(settings, clock))
+
+
+async def login(client: Client, user: TestUser, clock: FrozenClock | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"username": user.username, "password": user.password}
+    if user.totp_secret and clock is not None:
+        body["totp"] = user.totp(clock)
+    response = await client.post("/api/v1/auth/login", json=body)
+    assert response.status == 200, await response.text()
+    tokens: dict[str, Any] = await response.json()
+    return tokens
+
+
+def bearer(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
