@@ -13,6 +13,7 @@ misread. The grades, best first:
     day_month_swapped   1985-03-02 ~ 1985-02-03
     year_off_by_one     1985-03-02 ~ 1986-03-02 (or 1985 ~ 1986)
     close               a few days apart, or one digit wrong or two adjacent digits swapped
+                        (years only: two apart, or a slip in the decade or century)
     different           none of the above
     unknown             either side has no date: neutral, never evidence against
 
@@ -65,8 +66,8 @@ YEAR_OFF_BY_ONE_PARTIAL: Final = 0.7
 # A few days apart, or one digit wrong / two adjacent digits swapped, on full dates:
 # rare by chance (~1 in 500 random dates), common as a clerical error.
 CLOSE: Final = 0.6
-# The same kind of slip on a partial date (1985 vs 1995): several years lie "close" to
-# any given year, so it is weaker evidence.
+# The same kind of slip on a partial date (1985 vs 1995), or years two apart: several
+# years lie "close" to any given year, so it is weaker evidence.
 CLOSE_PARTIAL: Final = 0.35
 # Nothing in common.
 DIFFERENT: Final = 0.0
@@ -77,6 +78,9 @@ UNKNOWN: Final = 0.5
 # Full dates at most this many days apart are "close" (calendar conversions, e.g. from
 # the Hijri or Solar Hijri calendar, are often a day or two out; typos a few more).
 CLOSE_DAYS: Final = 3
+# Years (when a side gives only the year) at most this far apart are "close": lists
+# often give an approximate year ("circa 1985", "1984 or 1986").
+CLOSE_YEARS: Final = 2
 
 # Day-month pairs used as "day unknown" placeholders (1 July: mid-year, used by some
 # registries for the same purpose as 1 January).
@@ -305,10 +309,33 @@ def _close(query: PartialDate, entry: PartialDate) -> DateComparison | None:
     if days_apart is not None and days_apart <= CLOSE_DAYS:
         detail = f"{days_apart} day{'s' if days_apart > 1 else ''} apart"
         return DateComparison("close", similarity, str(query), str(entry), detail)
+    if shared == "year":
+        return _close_years(query, entry)
     if OSA.distance(_digits(query, shared), _digits(entry, shared), score_cutoff=1) <= 1:
         detail = "one digit differs, or two adjacent digits are swapped"
         return DateComparison("close", similarity, str(query), str(entry), detail)
     return None
+
+
+def _close_years(query: PartialDate, entry: PartialDate) -> DateComparison | None:
+    """Years only: "circa" two years apart, or a slip in any digit but the last.
+
+    A slip in the last digit (1985 vs 1988) cannot be told from another year of the
+    same decade, so it does not count; swapped last digits (1985 vs 1958) do.
+    """
+    apart = abs(query.year - entry.year)
+    if apart <= CLOSE_YEARS:
+        detail = f"{apart} years apart"
+    else:
+        query_digits, entry_digits = str(query.year), str(entry.year)
+        same_last_digit = query_digits[-1] == entry_digits[-1]
+        swapped_last = query_digits[-2:] == entry_digits[-2:][::-1]
+        if OSA.distance(query_digits, entry_digits, score_cutoff=1) > 1:
+            return None
+        if not (same_last_digit or swapped_last):
+            return None
+        detail = "one digit differs, or two adjacent digits are swapped"
+    return DateComparison("close", CLOSE_PARTIAL, str(query), str(entry), detail)
 
 
 def _days_apart(first: PartialDate, second: PartialDate) -> int | None:
