@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Final, Literal
 
 from rapidfuzz.distance import OSA
@@ -114,14 +115,19 @@ class PartialDate:
         return "month" if self.day is None else "day"
 
     def isoformat(self) -> str:
+        return self._iso
+
+    def __str__(self) -> str:
+        return self._iso
+
+    @cached_property
+    def _iso(self) -> str:
+        # Cached: the scorer prints the same listed dates into many comparisons.
         if self.month is None:
             return f"{self.year:04d}"
         if self.day is None:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-
-    def __str__(self) -> str:
-        return self.isoformat()
 
     def truncated(self, precision: Precision) -> PartialDate:
         """This date with everything finer than `precision` dropped."""
@@ -247,7 +253,10 @@ def _rank_of(iso: str | None) -> int:
 
 
 def _shared_precision(first: PartialDate, second: PartialDate) -> Precision:
-    return min(first.precision, second.precision, key=_PRECISION_RANK.__getitem__)
+    first_precision, second_precision = first.precision, second.precision
+    if _PRECISION_RANK[first_precision] <= _PRECISION_RANK[second_precision]:
+        return first_precision
+    return second_precision
 
 
 def _parts(value: PartialDate, precision: Precision) -> tuple[int | None, ...]:

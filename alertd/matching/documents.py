@@ -97,6 +97,8 @@ class DocumentLike(Protocol):
 
 def normalise_document_number(number: str) -> str:
     """Upper-case letters and digits only: "l 898-902.c3" -> "L898902C3"."""
+    if number.isascii() and number.isalnum() and not any(ch.islower() for ch in number):
+        return number  # already normal (the common case for listed numbers)
     # "№" would become "No" under NFKC and add letters to the number.
     folded = unicodedata.normalize("NFKC", number.replace("№", "")).upper()
     folded = folded.translate(_HOMOGLYPHS)
@@ -183,8 +185,10 @@ def compare_document(query: DocumentLike, entry: DocumentLike) -> DocumentCompar
     country_agrees = (
         None if query_country is None or entry_country is None else query_country == entry_country
     )
+    query_type, entry_type = _document_type(query.type), _document_type(entry.type)
     kind, edit = _grade_numbers(query_number, entry_number)
-    if kind == "different" and not (country_agrees is not False and _same_kind(query, entry)):
+    comparable = country_agrees is not False and _same_kind(query_type, entry_type)
+    if kind == "different" and not comparable:
         kind = "not_comparable"
     return DocumentComparison(
         kind=kind,
@@ -194,8 +198,8 @@ def compare_document(query: DocumentLike, entry: DocumentLike) -> DocumentCompar
         country_agrees=country_agrees,
         query_country=query_country,
         entry_country=entry_country,
-        query_type=_document_type(query.type),
-        entry_type=_document_type(entry.type),
+        query_type=query_type,
+        entry_type=entry_type,
         edit=edit,
     )
 
@@ -278,6 +282,5 @@ def _document_type(value: str) -> str:
     return _TYPE_ALIASES.get(canonical, canonical)
 
 
-def _same_kind(query: DocumentLike, entry: DocumentLike) -> bool:
-    query_type, entry_type = _document_type(query.type), _document_type(entry.type)
+def _same_kind(query_type: str, entry_type: str) -> bool:
     return query_type == entry_type or bool({query_type, entry_type} & _GENERIC_TYPES)
