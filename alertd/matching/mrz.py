@@ -389,15 +389,13 @@ def parse_mrz(text: str, *, today: date) -> MrzData:
     layout = _choose_layout(lines)
     problems: list[str] = []
     number, number_check, optional_data = _document_number(layout, lines)
-    surname, given_names, name_problem = _names(layout.name_field.read(lines))
+    surname, given_names = _names(layout.name_field.read(lines), problems)
     birth = _mrz_date(
         "date of birth", layout.date_of_birth.read(lines), problems, today=today, is_birth=True
     )
     expiry = _mrz_date(
         "expiry date", layout.expiry_date.read(lines), problems, today=today, is_birth=False
     )
-    if name_problem:
-        problems.append(name_problem)
     raw_issuer = layout.issuing_country.read(lines)
     raw_nationality = layout.nationality.read(lines)
     return MrzData(
@@ -467,14 +465,13 @@ _DIGITS_AS_LETTERS: Final = str.maketrans("012568", "OIZSGB")
 _LETTERS_AS_DIGITS: Final = str.maketrans("OQDILZSGB", "000112568")
 
 
-def _names(field: str) -> tuple[str, str, str | None]:
-    """(surname, given names, problem): split at the first '<<', fillers to spaces."""
-    problem = None
+def _names(field: str, problems: list[str]) -> tuple[str, str]:
+    """(surname, given names): split at the first '<<', fillers to spaces."""
     if any(character.isdigit() for character in field):
-        problem = f"MRZ name {field.rstrip('<')} contains digits; read them as letters"
+        problems.append(f"MRZ name {field.rstrip('<')} contains digits; read them as letters")
         field = field.translate(_DIGITS_AS_LETTERS)
     surname, _, given = field.strip("<").partition("<<")
-    return _spaced(surname), _spaced(given), problem
+    return _spaced(surname), _spaced(given)
 
 
 def _spaced(part: str) -> str:
