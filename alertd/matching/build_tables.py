@@ -1,0 +1,76 @@
+"""Generate the package data tables from the shared data (run by hand, not at import).
+
+    python -m alertd.matching.build_tables /work/shared/data alertd/matching/data
+
+* translit.tsv: from the Wikidata transliteration pairs (CC0): for each native token, the
+  Latin spellings seen at least ``MIN_COUNT`` times and at least ``MIN_SHARE`` of the
+  commonest one, up to ``MAX_SPELLINGS``. Noisy one-off alignments are dropped that way.
+* nicknames.tsv: from carltonnorthern/nicknames (Apache-2.0), name<TAB>nickname.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+MIN_COUNT = 2  # rows seen once are mostly alignment noise (README of the data)
+MIN_SHARE = 0.08  # keep variants that are at least 8% as common as the usual spelling
+MAX_SPELLINGS = 4
+SOURCES = ("wd_arabic_80.tsv", "wd_russian_80.tsv", "wd_chinese_80.tsv", "wd_korean_80.tsv")
+
+
+def fold_native(token: str) -> str:
+    """The key native tokens are looked up by (also used at query time)."""
+    return unicodedata.normalize("NFKC", token).casefold()
+
+
+def _latin_ok(latin: str) -> bool:
+    plain = unicodedata.normalize("NFKD", latin)
+    letters = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return letters.isascii() and letters.replace("-", "").isalpha()
+
+
+def build_translit(source_dir: Path) -> dict[str, list[str]]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for name in SOURCES:
+        with (source_dir / name).open(encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) != 3 or not _latin_ok(parts[0]):
+                    continue
+                native = fold_native(parts[1].replace(" ", ""))
+                counts[native][parts[0].lower()] += int(parts[2])
+    table: dict[str, list[str]] = {}
+    for native, spellings in counts.items():
+        ranked = sorted(spellings.items(), key=lambda item: (-item[1], item[0]))
+        top = ranked[0][1]
+        kept = [s for s, c in ranked if c >= MIN_COUNT and c >= MIN_SHARE * top]
+        if kept:
+            table[native] = kept[:MAX_SPELLINGS]
+    return table
+
+
+def build_nicknames(source: Path) -> list[tuple[str, str]]:
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return sorted({(r["name1"], r["name2"]) for r in rows if r["relationship"] == "has_nickname"})
+
+
+def main(argv: list[str]) -> None:
+    data, out = Path(argv[0]), Path(argv[1])
+    translit = build_translit(data / "translit")
+    with (out / "translit.tsv").open("w", encoding="utf-8") as handle:
+        handle.write("# native token<TAB>Latin spellings; from Wikidata pairs (CC0)\n")
+        for native in sorted(translit):
+            handle.write(f"{native}\t{' '.join(translit[native])}\n")
+    with (out / "nicknames.tsv").open("w", encoding="utf-8") as handle:
+        handle.write("# name<TAB>nickname; carltonnorthern/nicknames (Apache-2.0)\n")
+        for name, nickname in build_nicknames(data / "names" / "nicknames.csv"):
+            handle.write(f"{name}\t{nickname}\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,219 @@
+"""The in-memory candidate index: which entries could be this traveller?
+
+Retrieval is kept apart from scoring (as in yente): the index finds candidates through
+keys, and every candidate is scored by the same pure function (score.score_prepared)
+that ``MatchIndex.score`` applies to any entry, so candidate recall can be measured
+against an exhaustive scan.
+
+Keys: name tokens (every spelling of every word, and adjacent words written together)
+reached fuzzily through the vocabulary (vocabulary.py), and document-number keys
+(documents.document_keys: confusable-folded numbers and their one-deletion forms).
+
+Why a candidate needs two words: a name score able to reach "possible" needs at least two
+aligned words unless one of the two names is a single word (names.SINGLE_WORD_FACTOR and
+the coverage rule). So for a query of several words the candidates are the entries met
+through at least two of its words, plus entries holding a one-word name met through any
+word, plus every entry met through a document key.
+
+Memory: entries are held once; postings are lists of small integer ids; tokens are
+interned strings shared by every entry that uses them. ``remove`` leaves a tombstone that
+searches skip; the postings are compacted when tombstones pile up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from alertd.matching.documents import document_keys
+from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
+from alertd.matching.names import ALIGN_MIN, PreparedName, TokenComparer
+from alertd.matching.score import (
+    PreparedEntry,
+    PreparedQuery,
+    prepare_entry,
+    prepare_query,
+    score_prepared,
+)
+from alertd.matching.tables import NameTables, load_name_tables
+from alertd.matching.thresholds import CATEGORY_THRESHOLDS, DEFAULT_THRESHOLDS
+from alertd.matching.vocabulary import Vocabulary
+
+# At most this many candidates are scored per query, the ones met through most words
+# first. Bench: at 1,000,000 entries the common case scores a few dozen.
+MAX_SCORED = 400
+# Compact postings when this share of the entry slots are tombstones.
+COMPACT_AT_DEAD_SHARE = 0.3
+
+
+class MatchIndex:
+    def __init__(
+        self,
+        thresholds: Mapping[str, BandThresholds] | None = None,
+        default_thresholds: BandThresholds = DEFAULT_THRESHOLDS,
+        *,
+        tables: NameTables | None = None,
+    ) -> None:
+        self._tables = tables if tables is not None else load_name_tables()
+        self._thresholds = {**CATEGORY_THRESHOLDS, **(thresholds or {})}
+        self._default = default_thresholds
+        self._vocabulary = Vocabulary()
+        self._entries: list[PreparedEntry | None] = []
+        self._slot_of: dict[str, int] = {}
+        self._postings: list[list[int]] = []  # token id -> entry slots
+        self._documents: dict[str, list[int]] = {}  # document key -> entry slots
+        self._one_word: set[int] = set()  # entry slots holding a one-word name
+        self._dead = 0
+
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    def thresholds_for(self, category: str) -> BandThresholds:
+        return self._thresholds.get(category, self._default)
+
+    # --- changes -------------------------------------------------------------------------
+
+    def add(self, entry: EntryInput) -> None:
+        """Index an entry version, replacing any earlier one with the same entry_id."""
+        self.remove(entry.entry_id)
+        prepared = prepare_entry(entry, self._tables)
+        slot = len(self._entries)
+        self._entries.append(prepared)
+        self._slot_of[entry.entry_id] = slot
+        self._file(slot, prepared)
+
+    def remove(self, entry_id: str) -> None:
+        slot = self._slot_of.pop(entry_id, None)
+        if slot is None:
+            return
+        self._entries[slot] = None
+        self._one_word.discard(slot)
+        self._dead += 1
+        if self._dead > 1000 and self._dead > COMPACT_AT_DEAD_SHARE * len(self._entries):
+            self._compact()
+
+    def _file(self, slot: int, prepared: PreparedEntry) -> None:
+        tids: set[int] = set()
+        for name in prepared.names:
+            tids.update(self._vocabulary.id_of(token) for token in _index_tokens(name))
+            if _is_one_word(name):
+                self._one_word.add(slot)
+        postings = self._postings
+        while len(postings) < len(self._vocabulary):
+            postings.append([])
+        for tid in tids:
+            postings[tid].append(slot)
+        for document in prepared.entry.documents:
+            for key in document_keys(document.number):
+                self._documents.setdefault(key, []).append(slot)
+
+    def _compact(self) -> None:
+        live = [e for e in self._entries if e is not None]
+        self._entries, self._slot_of, self._one_word, self._dead = [], {}, set(), 0
+        self._postings = [[] for _ in self._postings]
+        self._documents = {}
+        for prepared in live:
+            slot = len(self._entries)
+            self._entries.append(prepared)
+            self._slot_of[prepared.entry.entry_id] = slot
+            self._file(slot, prepared)
+
+    # --- queries -------------------------------------------------------------------------
+
+    def search(self, traveller: Traveller, *, now: datetime, limit: int = 20) -> list[Match]:
+        """Scored, explained matches at "possible" or better, best first."""
+        query = prepare_query(traveller, self._tables)
+        comparer = TokenComparer(self._tables)
+        matches: list[Match] = []
+        for slot in self.candidates(query, comparer):
+            prepared = self._entries[slot]
+            if prepared is None or _expired(prepared.entry, now):
+                continue
+            match = score_prepared(
+                query, prepared, self.thresholds_for(prepared.entry.category), comparer
+            )
+            if match is not None:
+                matches.append(match)
+        matches.sort(key=lambda m: (-m.score, m.entry_id))
+        return matches[:limit]
+
+    def score(self, traveller: Traveller, entry: EntryInput) -> Match | None:
+        """The same scorer as ``search`` on one entry, without the index (exhaustive scan)."""
+        query = prepare_query(traveller, self._tables)
+        prepared = prepare_entry(entry, self._tables)
+        return score_prepared(
+            query, prepared, self.thresholds_for(entry.category), TokenComparer(self._tables)
+        )
+
+    def live_entries(self) -> Iterable[EntryInput]:
+        return (p.entry for p in self._entries if p is not None)
+
+    def candidates(self, query: PreparedQuery, comparer: TokenComparer) -> list[int]:
+        """Entry slots worth scoring, those met through most query words first."""
+        counts: dict[int, int] = {}
+        for name in query.names:
+            for slot, hits in self._name_candidates(name, comparer).items():
+                if hits > counts.get(slot, 0):
+                    counts[slot] = hits
+        for document in query.traveller.documents:
+            for key in document_keys(document.number):
+                for slot in self._documents.get(key, ()):
+                    counts[slot] = counts.get(slot, 0) + 100  # always scored
+        if len(counts) <= MAX_SCORED:
+            return list(counts)
+        return sorted(counts, key=counts.__getitem__, reverse=True)[:MAX_SCORED]
+
+    def _name_candidates(self, name: PreparedName, comparer: TokenComparer) -> dict[int, int]:
+        word_sets = [self._slots_near(slot, comparer) for slot in name.slots]
+        word_sets.extend(self._joined_sets(name, comparer))
+        if len(name.slots) == 1:
+            return dict.fromkeys(word_sets[0] if word_sets else (), 1)
+        counts: dict[int, int] = {}
+        for i, first in enumerate(word_sets):
+            for second in word_sets[i + 1 :]:
+                for slot in first & second if len(first) <= len(second) else second & first:
+                    counts[slot] = counts.get(slot, 1) + 1
+            for slot in first & self._one_word:
+                counts.setdefault(slot, 1)
+        return counts
+
+    def _slots_near(self, spellings: tuple[str, ...], comparer: TokenComparer) -> set[int]:
+        """Entry slots holding a token that aligns with one of these spellings."""
+        tokens = self._vocabulary.tokens
+        tids: set[int] = set()
+        for spelling in spellings:
+            for tid in self._vocabulary.near(spelling):
+                if tid not in tids and comparer.compare(spelling, tokens[tid])[0] >= ALIGN_MIN:
+                    tids.add(tid)
+            for nickname in self._tables.nicknames.get(spelling, ()):
+                found = self._vocabulary.ids.get(nickname)
+                if found is not None:
+                    tids.add(found)
+        postings = self._postings
+        return set().union(*(postings[tid] for tid in tids)) if tids else set()
+
+    def _joined_sets(self, name: PreparedName, comparer: TokenComparer) -> list[set[int]]:
+        """Two adjacent query words written together may be one listed word."""
+        joined: list[set[int]] = []
+        for first, second in zip(name.slots, name.slots[1:], strict=False):
+            spellings = tuple(a + b for a in first for b in second)
+            found = self._slots_near(spellings, comparer)
+            if found:
+                joined.extend((found, found))  # it stands for two words
+        return joined
+
+
+def _index_tokens(name: PreparedName) -> Iterable[str]:
+    """Every spelling of every word, and adjacent words joined ("abdul"+"rahman")."""
+    for spellings in name.slots:
+        yield from spellings
+    for first, second in zip(name.slots, name.slots[1:], strict=False):
+        yield first[0] + second[0]
+
+
+def _is_one_word(name: PreparedName) -> bool:
+    return sum(1 for w in name.weights if w == 1.0) <= 1
+
+
+def _expired(entry: EntryInput, now: datetime) -> bool:
+    return entry.expires_at is not None and entry.expires_at <= now

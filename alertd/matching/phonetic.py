@@ -1,0 +1,72 @@
+"""Phonetic keys tuned to romanisation variants, not to English spelling.
+
+Soundex and Metaphone were built for English surnames; the variants that matter at a
+Cambodian or Thai border are romanisation choices for the same sound: Sok/Sokh,
+Chhay/Chhai, Mohammed/Muhammad/Mohamad, Sergej/Sergey/Sergei, Dzhamal/Djamal/Jamal,
+Juergen/Jurgen. Two keys:
+
+* ``phonetic_key``: digraphs folded to one letter (kh→k, ph→f, sh/sch→S, ch/tch→C, q→k,
+  ...), y→i, doubled letters collapsed, a trailing h dropped. Keeps vowels.
+* ``vowel_key``: the phonetic key with each vowel run written "a" (Mohammed ~ Muhammad).
+* ``skeleton``: the phonetic key without vowels (the first letter kept): the abjad view, so
+  "mhmd" (a character-by-character romanisation of محمد) meets "Mohammed".
+"""
+
+from __future__ import annotations
+
+import re
+
+# Ordered: longer patterns first. Upper-case letters are internal placeholders for sounds
+# that several romanisations spell differently (S = sh, C = ch, J = dj/zh).
+_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    ("dzh", "J"), ("dsch", "J"), ("tsch", "C"), ("sch", "S"), ("shch", "S"), ("tch", "C"),
+    ("chh", "C"), ("dj", "J"), ("zh", "J"), ("sh", "S"), ("ch", "C"), ("kh", "k"),
+    ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("bh", "b"), ("ck", "k"),
+    ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ue", "u"), ("oe", "o"), ("ae", "a"),
+    ("q", "k"), ("w", "v"), ("y", "i"), ("x", "ks"),
+)  # fmt: skip
+_DIGRAPH_PATTERN = re.compile("|".join(re.escape(src) for src, _ in _DIGRAPHS))
+_DIGRAPH_MAP = dict(_DIGRAPHS)
+_SOFT_C = re.compile(r"c(?=[eij])")
+_DOUBLED = re.compile(r"(.)\1+")
+_VOWELS = frozenset("aeiou")
+# Digits inside a name are OCR or keyboard slips: read them as the letters they resemble.
+_DIGIT_LETTERS = str.maketrans("0123456789", "oizeasgtbg")
+
+
+def read_digits_as_letters(token: str) -> str:
+    return token.translate(_DIGIT_LETTERS)
+
+
+def phonetic_key(token: str) -> str:
+    """The romanisation-insensitive key of one folded ASCII token."""
+    key = _DIGRAPH_PATTERN.sub(lambda m: _DIGRAPH_MAP[m.group(0)], token)
+    key = _SOFT_C.sub("s", key).replace("c", "k")
+    if key.endswith("j") and len(key) > 2 and key[-2] in _VOWELS:
+        key = key[:-1] + "i"  # Sergej -> sergei
+    key = _DOUBLED.sub(r"\1", key)
+    if len(key) > 2 and key.endswith("h"):
+        key = key[:-1]  # Shah / Sha, Allah / Alla
+    return key.lower()
+
+
+_VOWEL_RUN = re.compile(r"[aeiou]+")
+
+
+def vowel_key(key: str) -> str:
+    """A phonetic key with every vowel run written "a": vowels are what romanisations of
+    Arabic, Persian and Korean disagree on most (Mohammed/Muhammad, Jeong/Jong)."""
+    return _VOWEL_RUN.sub("a", key)
+
+
+def skeleton(key: str) -> str:
+    """Consonant skeleton of a phonetic key: first letter, then its consonants."""
+    if not key:
+        return key
+    rest = "".join(ch for ch in key[1:] if ch not in _VOWELS)
+    return _DOUBLED.sub(r"\1", key[0] + rest)
+
+
+def is_abjad(token: str) -> bool:
+    """No vowel letters at all: a consonantal romanisation (Arabic, Hebrew, Persian)."""
+    return len(token) >= 2 and not any(ch in "aeiouy" for ch in token)

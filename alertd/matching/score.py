@@ -1,0 +1,236 @@
+"""The pure scoring function: one traveller against one entry -> score, band, explanation.
+
+The name decides most (best pair of names, see names.py); the other features move the
+score up or down by named amounts. Then two rules about documents:
+
+* a document match on a ``lost_stolen_document`` entry is a hit whatever the name says;
+* a traveller with the listed name whose document of the same kind *differs* from the
+  listed one is weaker evidence than a name alone (people do renew passports, so it is
+  a penalty, not a veto).
+
+The index (index.py) calls ``score_prepared`` on its candidates; ``MatchIndex.score`` calls
+the same function on any entry, which is how candidate recall is measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from alertd.matching.dates import DateComparison, PartialDate, compare_dates, parse_partial_date
+from alertd.matching.documents import DocumentComparison, best_document_comparison
+from alertd.matching.explanation import Contribution, Explanation, FeatureNote
+from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
+from alertd.matching.names import (
+    NameComparison,
+    PreparedName,
+    TokenComparer,
+    compare_names,
+    prepare_name,
+)
+from alertd.matching.tables import NameTables
+
+LOST_STOLEN = "lost_stolen_document"
+
+# --- Date of birth: effect = DOB_AGREEMENT * similarity - DOB_DISAGREEMENT * (1 - similarity)
+# Exact +0.10; year only +0.06; year off by one +0.02; different -0.30 (enough to take an
+# exact name below "possible": a namesake born decades apart is not the listed person).
+DOB_AGREEMENT = 0.10
+DOB_DISAGREEMENT = 0.30
+
+# --- Documents
+# A matching document number is strong evidence of identity (scaled by its similarity:
+# exact 1, OCR-confusable and one edit less).
+DOCUMENT_MATCH_BONUS = 0.35
+# Same kind of document, same (or unknown) issuer, different number: the traveller holds
+# another passport than the listed one. Weaker evidence, not stronger.
+DOCUMENT_DIFFERS_PENALTY = 0.10
+# Lost/stolen documents: the document is the subject. A match on it is a hit...
+LOST_STOLEN_DOCUMENT_HIT = 0.97
+# ...one edit away is worth an officer's look...
+LOST_STOLEN_ONE_EDIT = 0.86
+# ...and a name alone can at most be "possible" (the holder's own name is on it).
+LOST_STOLEN_NAME_ONLY_CAP = 0.86
+# The traveller shows a different document: the stolen one is not being used here.
+LOST_STOLEN_OTHER_DOCUMENT_CAP = 0.6
+
+# --- Nationality and sex (lists and documents both get these wrong sometimes)
+NATIONALITY_AGREES = 0.03
+NATIONALITY_DIFFERS = -0.05
+SEX_AGREES = 0.02
+SEX_DIFFERS = -0.10
+
+_DOCUMENT_MATCH_KINDS = frozenset({"exact", "confusable", "one_edit"})
+_KNOWN_SEXES = frozenset({"M", "F"})
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuery:
+    traveller: Traveller
+    names: tuple[PreparedName, ...]
+    date_of_birth: PartialDate | None
+    date_problem: str | None  # the traveller's date could not be read
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEntry:
+    entry: EntryInput
+    names: tuple[PreparedName, ...]
+    dates_of_birth: tuple[PartialDate, ...]
+
+
+def prepare_query(traveller: Traveller, tables: NameTables) -> PreparedQuery:
+    names = tuple(n for n in (prepare_name(x, tables) for x in traveller.names) if n)
+    dob: PartialDate | None = None
+    problem = None
+    if traveller.date_of_birth:
+        try:
+            dob = parse_partial_date(traveller.date_of_birth)
+        except ValueError as error:
+            problem = f"Traveller's date of birth unreadable ({error}); not compared."
+    return PreparedQuery(traveller, names, dob, problem)
+
+
+def prepare_entry(entry: EntryInput, tables: NameTables) -> PreparedEntry:
+    names = tuple(n for n in (prepare_name(x, tables) for x in entry.names) if n)
+    return PreparedEntry(entry, names, parse_dates(entry.dates_of_birth))
+
+
+def parse_dates(values: Sequence[str]) -> tuple[PartialDate, ...]:
+    """The readable dates; an unreadable one is left out (it cannot be evidence)."""
+    dates: list[PartialDate] = []
+    for value in values:
+        try:
+            dates.append(parse_partial_date(value))
+        except ValueError:
+            continue
+    return tuple(dates)
+
+
+def best_name(
+    query: PreparedQuery, entry: PreparedEntry, comparer: TokenComparer
+) -> NameComparison | None:
+    best: NameComparison | None = None
+    for q in query.names:
+        for e in entry.names:
+            result = compare_names(q, e, comparer)
+            if best is None or result.score > best.score:
+                best = result
+                if best.score >= 1.0:
+                    return best
+    return best
+
+
+def score_prepared(
+    query: PreparedQuery, entry: PreparedEntry, thresholds: BandThresholds, comparer: TokenComparer
+) -> Match | None:
+    """Score one entry for one traveller; None below the category's "possible"."""
+    name = best_name(query, entry, comparer)
+    dob = compare_dates(query.date_of_birth, entry.dates_of_birth)
+    document = best_document_comparison(query.traveller.documents, entry.entry.documents)
+    nationality = _nationality(query.traveller.nationality, entry.entry.nationalities)
+    sex = _sex(query.traveller.sex, entry.entry.sex)
+    contributions = [
+        Contribution("name", name.score if name else 0.0, "best pair of names"),
+        _dob_contribution(dob),
+        _document_contribution(document),
+        Contribution("nationality", _NATIONALITY_EFFECT[nationality.verdict], nationality.verdict),
+        Contribution("sex", _SEX_EFFECT[sex.verdict], sex.verdict),
+    ]
+    score = combine(contributions)
+    rules: list[str] = []
+    if entry.entry.category == LOST_STOLEN:
+        score = _lost_stolen_rule(score, document, rules)
+    band = thresholds.band(score)
+    if _lost_stolen_document_presented(entry.entry.category, document):
+        band = "hit"  # whatever the thresholds and the name say
+    if band is None:
+        return None
+    explanation = Explanation(
+        name=name,
+        date_of_birth=dob,
+        document=document,
+        nationality=nationality,
+        sex=sex,
+        mrz_warnings=query.traveller.mrz_warnings
+        + ((query.date_problem,) if query.date_problem else ()),
+        contributions=tuple(contributions),
+        rules=tuple(rules),
+    )
+    e = entry.entry
+    return Match(e.entry_id, e.version, e.category, round(score, 4), band, explanation)
+
+
+def combine(contributions: Sequence[Contribution]) -> float:
+    """Name plus supporting evidence (capped at 1), minus evidence against.
+
+    Capping the support before subtracting keeps evidence against visible even for an
+    exact name with everything else agreeing: a differing passport always costs.
+    """
+    support = sum(c.effect for c in contributions if c.effect > 0)
+    against = sum(-c.effect for c in contributions if c.effect < 0)
+    return max(0.0, min(1.0, support) - against)
+
+
+def _dob_contribution(dob: DateComparison) -> Contribution:
+    if dob.kind == "unknown":
+        return Contribution("date_of_birth", 0.0, "unknown on one side: neutral")
+    effect = DOB_AGREEMENT * dob.similarity - DOB_DISAGREEMENT * (1.0 - dob.similarity)
+    return Contribution("date_of_birth", effect, dob.kind)
+
+
+def _document_contribution(document: DocumentComparison | None) -> Contribution:
+    if document is None:
+        return Contribution("document", 0.0, "no document on one side: neutral")
+    if document.kind in _DOCUMENT_MATCH_KINDS:
+        return Contribution("document", DOCUMENT_MATCH_BONUS * document.similarity, document.kind)
+    if document.kind == "different":
+        return Contribution(
+            "document", -DOCUMENT_DIFFERS_PENALTY, "a document of the same kind differs"
+        )
+    return Contribution("document", 0.0, "not comparable: neutral")
+
+
+def _lost_stolen_document_presented(category: str, document: DocumentComparison | None) -> bool:
+    return (
+        category == LOST_STOLEN
+        and document is not None
+        and document.kind
+        in (
+            "exact",
+            "confusable",
+        )
+    )
+
+
+def _lost_stolen_rule(score: float, document: DocumentComparison | None, rules: list[str]) -> float:
+    if document is not None and document.kind in ("exact", "confusable"):
+        rules.append("Lost/stolen document presented: a hit whatever the name says.")
+        return max(score, LOST_STOLEN_DOCUMENT_HIT)
+    if document is not None and document.kind == "one_edit":
+        rules.append("Document one character from a lost/stolen one: check it.")
+        return max(score, LOST_STOLEN_ONE_EDIT)
+    if document is not None and document.kind == "different":
+        rules.append("Traveller shows another document than the lost/stolen one.")
+        return min(score, LOST_STOLEN_OTHER_DOCUMENT_CAP)
+    return min(score, LOST_STOLEN_NAME_ONLY_CAP)
+
+
+def _nationality(query: str | None, entry: Sequence[str]) -> FeatureNote:
+    if not query or not entry:
+        return FeatureNote("unknown", query, ", ".join(entry) or None)
+    listed = {n.strip().upper() for n in entry}
+    verdict = "agrees" if query.strip().upper() in listed else "differs"
+    return FeatureNote(verdict, query.upper(), ", ".join(sorted(listed)))
+
+
+def _sex(query: str | None, entry: str | None) -> FeatureNote:
+    q = query.strip().upper() if query else None
+    e = entry.strip().upper() if entry else None
+    if q not in _KNOWN_SEXES or e not in _KNOWN_SEXES:
+        return FeatureNote("unknown", q, e)
+    return FeatureNote("agrees" if q == e else "differs", q, e)
+
+
+_NATIONALITY_EFFECT = {"agrees": NATIONALITY_AGREES, "differs": NATIONALITY_DIFFERS, "unknown": 0.0}
+_SEX_EFFECT = {"agrees": SEX_AGREES, "differs": SEX_DIFFERS, "unknown": 0.0}

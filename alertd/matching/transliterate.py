@@ -1,0 +1,217 @@
+"""Names in other scripts to the Latin spellings that passports and watchlists use.
+
+A name becomes a sequence of *slots*, one per word, each a tuple of alternative Latin
+spellings (commonest first): محمد -> ("mohammed", "muhammad", "mohammad", "mehmet").
+Choices, measured by bench/matching_translit.py (see the README of this package):
+
+* Han: pypinyin, with the family name split off (one character, or two for compound
+  family names) and heteronym family names read as names ("单" Shan, "曾" Zeng); the
+  given name joined as passports print it: 习近平 -> xi jinping. A whole token found in
+  the Wikidata table (foreign names: 普京 -> putin) uses the table.
+* Hangul: hangul.py (family-name table + Revised Romanisation, with a North variant).
+* Khmer: khmer.py (name table + rules); no library romanises Khmer usefully.
+* Arabic, Cyrillic: the Wikidata table first (fixes "mhmd" for محمد), else a rule table
+  (ICAO 9303 / BGN for Cyrillic; consonantal for Arabic, matched by skeleton downstream).
+* Thai, Lao and every other script: anyascii. Vietnamese is Latin: diacritics fold later.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+from anyascii import anyascii
+
+from alertd.matching.hangul import is_hangul_syllable, romanise_korean_name
+from alertd.matching.khmer import romanise_khmer_word
+from alertd.matching.tables import NameTables
+
+Slot = tuple[str, ...]
+
+_CYRILLIC_PLAIN = (
+    "а a б b в v г g д d е e з z и i й i к k л l м m н n о o п p р r с s т t у u ф f ы y э e"
+)
+_CYRILLIC_ICAO = dict(zip(*[iter(_CYRILLIC_PLAIN.split())] * 2, strict=True))
+_CYRILLIC_ICAO.update(
+    {"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+     "ъ": "ie", "ь": "", "ю": "iu", "я": "ia", "і": "i", "ї": "i", "є": "ie", "ґ": "g",
+     "ў": "u", "ђ": "dj", "ћ": "c", "џ": "dz", "љ": "lj", "њ": "nj", "ј": "j", "ѕ": "dz"}
+)  # fmt: skip
+# BGN/PCGN differs from ICAO where lists most often differ from passports.
+_CYRILLIC_BGN = dict(_CYRILLIC_ICAO)
+_CYRILLIC_BGN.update({"й": "y", "ю": "yu", "я": "ya", "ъ": "", "ё": "yo", "є": "ye"})
+
+_ARABIC = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ب": "b", "ت": "t", "ث": "th",
+    "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s",
+    "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f",
+    "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "w",
+    "ي": "y", "ى": "a", "ئ": "", "ؤ": "", "ء": "", "پ": "p", "چ": "ch", "ژ": "zh",
+    "گ": "g", "ک": "k", "ی": "y", "ۀ": "a", "ے": "e", "ٹ": "t", "ڈ": "d", "ڑ": "r",
+}  # fmt: skip
+
+# Family names read differently from the character's everyday reading.
+_HAN_FAMILY_READINGS = {
+    "单": "shan", "單": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "區": "ou",
+    "查": "zha", "朴": "piao", "盖": "ge", "蓋": "ge", "缪": "miao", "繆": "miao", "翟": "zhai",
+    "乐": "yue", "樂": "yue", "覃": "qin", "任": "ren", "华": "hua", "華": "hua", "曲": "qu",
+    "种": "chong", "秘": "bi", "燕": "yan", "纪": "ji", "紀": "ji", "沈": "shen", "石": "shi",
+    "薄": "bo", "召": "shao", "过": "guo", "過": "guo", "黑": "he", "祭": "zhai", "隗": "wei",
+    "尉": "yu", "长": "chang", "長": "chang", "重": "chong", "藏": "zang", "员": "yun",
+}  # fmt: skip
+_HAN_COMPOUND_TEXT = """
+欧阳 歐陽 司马 司馬 诸葛 諸葛 上官 司徒 东方 東方 独孤 獨孤 慕容 皇甫 夏侯 公孙 公孫 令狐
+宇文 长孙 長孫 尉迟 尉遲 端木 澹台 轩辕 軒轅 西门 西門 南宫 南宮
+"""
+_HAN_COMPOUND_FAMILY = frozenset(_HAN_COMPOUND_TEXT.split())
+_HAN_NAME_SEPARATORS = "·•‧・.．"
+
+# Khmer honorifics, dropped before romanising (Latin ones are dropped in normalise.py).
+_KHMER_TITLES = (
+    "អ្នកឧកញ៉ា", "ឧកញ៉ា", "លោកជំទាវ", "សម្តេចតេជោ", "សម្ដេចតេជោ", "សម្តេច", "សម្ដេច",
+    "ឯកឧត្តម", "លោកស្រី", "អ្នកស្រី", "លោក", "កញ្ញា", "ព្រះករុណា",
+)  # fmt: skip
+
+
+def script_of(ch: str) -> str:
+    """A coarse script name for one character; "latin" for Latin and everything neutral."""
+    code = ord(ch)
+    for low, high, script in _SCRIPT_RANGES:
+        if low <= code <= high:
+            return script
+    return "latin" if code < 0x0250 or 0x1E00 <= code <= 0x1EFF else "other"
+
+
+_SCRIPT_RANGES = (
+    (0x0400, 0x052F, "cyrillic"), (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"),
+    (0x08A0, 0x08FF, "arabic"), (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
+    (0x0E00, 0x0E7F, "thai"), (0x0E80, 0x0EFF, "lao"), (0x1780, 0x17FF, "khmer"),
+    (0x19E0, 0x19FF, "khmer"), (0x1100, 0x11FF, "hangul"), (0x3130, 0x318F, "hangul"),
+    (0xAC00, 0xD7AF, "hangul"), (0x3400, 0x4DBF, "han"), (0x4E00, 0x9FFF, "han"),
+    (0xF900, 0xFAFF, "han"), (0x20000, 0x2FA1F, "han"),
+)  # fmt: skip
+
+
+def dominant_script(text: str) -> str:
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            script = script_of(ch)
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return "latin"
+    return max(counts.items(), key=lambda item: item[1])[0]
+
+
+def romanise(text: str, tables: NameTables) -> tuple[Slot, ...] | None:
+    """Latin slots for a non-Latin name, or None when the name is already Latin."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    script = dominant_script(folded)
+    if script == "latin":
+        return None
+    romaniser = _ROMANISERS.get(script, _romanise_other)
+    return tuple(slot for slot in romaniser(folded, tables) if slot)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in "".join(c if c.isalnum() or _is_mark(c) else " " for c in text).split()]
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M") or ch == "\u200c"
+
+
+def _romanise_han(text: str, tables: NameTables) -> list[Slot]:
+    parts = [p for p in _split_on(text, _HAN_NAME_SEPARATORS + " ") if p]
+    if len(parts) > 1 or (parts and parts[0] in tables.translit):
+        return [tables.translit.get(p) or (_pinyin(p),) for p in parts]  # foreign names
+    return _han_family_and_given(parts[0]) if parts else []
+
+
+def _han_family_and_given(name: str) -> list[Slot]:
+    if len(name) < 2 or len(name) > 4:
+        return [(_pinyin(name),)]
+    size = 2 if name[:2] in _HAN_COMPOUND_FAMILY else 1
+    family = "".join(_HAN_FAMILY_READINGS.get(ch) or _pinyin(ch) for ch in name[:size])
+    return [(family,), (_pinyin(name[size:]),)]
+
+
+def _pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin  # heavy dictionaries: load on first Chinese name only
+
+    return "".join(lazy_pinyin(text))
+
+
+def _split_on(text: str, separators: str) -> list[str]:
+    for sep in separators:
+        text = text.replace(sep, " ")
+    return text.split()
+
+
+def _romanise_hangul(text: str, tables: NameTables) -> list[Slot]:
+    words = _words(text)
+    if len(words) == 1 and words[0] not in tables.translit:
+        return list(romanise_korean_name(words[0]))
+    slots: list[Slot] = []
+    for word in words:
+        known = tables.translit.get(word)
+        if known:
+            slots.append(known)
+        elif all(is_hangul_syllable(ch) for ch in word):
+            slots.extend(romanise_korean_name(word))
+    return slots
+
+
+def _romanise_khmer(text: str, _tables: NameTables) -> list[Slot]:
+    words = [w for w in text.replace("\u200b", " ").split() if w not in _KHMER_TITLES]
+    slots: list[Slot] = []
+    for word in words:
+        for title in _KHMER_TITLES:  # titles written glued to the name
+            if word.startswith(title) and len(word) > len(title):
+                word = word[len(title) :]
+                break
+        slots.append(romanise_khmer_word(word))
+    return slots
+
+
+def _romanise_cyrillic(text: str, tables: NameTables) -> list[Slot]:
+    slots: list[Slot] = []
+    for word in _words(text):
+        rules = tuple(
+            "".join(table.get(ch, ch) for ch in word) for table in (_CYRILLIC_ICAO, _CYRILLIC_BGN)
+        )
+        slots.append(tuple(dict.fromkeys((*tables.translit.get(word, ()), *rules))))
+    return slots
+
+
+def _romanise_arabic(text: str, tables: NameTables) -> list[Slot]:
+    text = "".join(ch for ch in text if not _is_mark(ch) and ch != "\u0640")  # harakat, tatweel
+    slots: list[Slot] = []
+    for word in _words(text):
+        known = tables.translit.get(word)
+        if known:
+            slots.append(known)
+        elif word.startswith("ال") and len(word) > 3:
+            slots.append(("al",))
+            stem = word[2:]
+            slots.append(tables.translit.get(stem) or (_arabic_by_rules(stem),))
+        else:
+            slots.append((_arabic_by_rules(word),))
+    return slots
+
+
+def _arabic_by_rules(word: str) -> str:
+    return "".join(_ARABIC.get(ch, "") for ch in word) or anyascii(word).lower()
+
+
+def _romanise_other(text: str, _tables: NameTables) -> list[Slot]:
+    return [(anyascii(word).lower(),) for word in _words(text)]
+
+
+_ROMANISERS: dict[str, Callable[[str, NameTables], list[Slot]]] = {
+    "han": _romanise_han,
+    "hangul": _romanise_hangul,
+    "khmer": _romanise_khmer,
+    "cyrillic": _romanise_cyrillic,
+    "arabic": _romanise_arabic,
+}

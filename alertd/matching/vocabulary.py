@@ -1,0 +1,81 @@
+"""The index's vocabulary: every distinct name token once, with fuzzy lookup keys.
+
+Fuzzy lookup works on the vocabulary (tens of thousands of distinct tokens), not on the
+entries (millions of names): a query token finds the listed tokens that share its
+phonetic key, its vowel-folded key or (for abjad spellings) its consonant skeleton, or
+that are one edit away from its phonetic key (symmetric deletion neighbourhoods, as in
+SymSpell). Entries are then reached through each token's postings.
+"""
+
+from __future__ import annotations
+
+from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
+
+# Keys shorter than this get no deletion neighbourhood: one edit on a 3-letter key
+# reaches a large part of the vocabulary and such tokens are compared exactly anyway.
+MIN_KEY_FOR_EDITS = 4
+
+
+class Vocabulary:
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.tokens: list[str] = []
+        self._by_key: dict[str, list[int]] = {}  # phonetic, vowel and skeleton keys
+        self._by_deletion: dict[str, list[int]] = {}  # one deletion of a phonetic key
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def id_of(self, token: str) -> int:
+        """The id of ``token``, adding it (and its keys) on first sight."""
+        found = self.ids.get(token)
+        if found is not None:
+            return found
+        tid = len(self.tokens)
+        self.ids[token] = tid
+        self.tokens.append(token)
+        for key in token_keys(token):
+            self._by_key.setdefault(key, []).append(tid)
+        for deletion in _deletions(phonetic_key(token)):
+            self._by_deletion.setdefault(deletion, []).append(tid)
+        return tid
+
+    def near(self, token: str) -> set[int]:
+        """Ids of listed tokens that may be the same word as ``token`` (a superset)."""
+        found: set[int] = set()
+        exact = self.ids.get(token)
+        if exact is not None:
+            found.add(exact)
+        if len(token) < 2:
+            return found
+        for key in query_keys(token):
+            found.update(self._by_key.get(key, ()))
+        key = phonetic_key(token)
+        found.update(self._by_deletion.get(key, ()))
+        for deletion in _deletions(key):
+            found.update(self._by_deletion.get(deletion, ()))
+            found.update(self._by_key.get("p" + deletion, ()))
+        return found
+
+
+def token_keys(token: str) -> tuple[str, ...]:
+    """The keys a listed token is filed under, prefixed so kinds never collide: p phonetic,
+    v vowel-folded, s skeleton, and a skeleton again for abjad (vowel-less) tokens."""
+    key = phonetic_key(token)
+    skel = "s" + skeleton(key)
+    keys = ("p" + key, "v" + vowel_key(key), skel)
+    return (*keys, "a" + skel[1:]) if is_abjad(token) else keys
+
+
+def query_keys(token: str) -> tuple[str, ...]:
+    """The keys a query token looks up: an abjad query meets any token by skeleton; any
+    other query meets only abjad tokens by skeleton (vowels it has must count)."""
+    key = phonetic_key(token)
+    skel = skeleton(key)
+    return ("p" + key, "v" + vowel_key(key), ("s" if is_abjad(token) else "a") + skel)
+
+
+def _deletions(key: str) -> tuple[str, ...]:
+    if len(key) < MIN_KEY_FOR_EDITS:
+        return ()
+    return tuple(dict.fromkeys(key[:i] + key[i + 1 :] for i in range(len(key))))
