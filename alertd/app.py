@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
+from alertd import watchlist
 from alertd.api import admin, auth, health
+from alertd.api import watchlist as watchlist_api
 from alertd.api.problems import problems, request_context
 from alertd.auth import Authenticator
 from alertd.clock import Clock, SystemClock
 from alertd.config import Settings
 from alertd.db import create_engine, schema_state
+from alertd.live_index import LiveIndex
 from alertd.metrics import Metrics
 from alertd.passwords import Passwords
-from alertd.state import AUTHENTICATOR, CLOCK, ENGINE, METRICS, PASSWORDS, SETTINGS
+from alertd.state import (
+    AUTHENTICATOR,
+    CLOCK,
+    ENGINE,
+    LIVE_INDEX,
+    METRICS,
+    PASSWORDS,
+    SETTINGS,
+    WATCHLIST_FEED,
+)
 from alertd.tokens import AccessTokens, load_or_create_signing_key
 
 log = logging.getLogger("alertd")
@@ -34,7 +49,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app[METRICS] = Metrics()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_security)
-    for module in (auth, admin, health):
+    app.cleanup_ctx.append(_watchlist)
+    for module in (auth, admin, health, watchlist_api):
         app.router.add_routes(module.routes)
     return app
 
@@ -65,3 +81,30 @@ async def _security(app: web.Application) -> AsyncIterator[None]:
     )
     log.info("signing key loaded", extra={"kid": key.kid})
     yield
+
+
+async def _watchlist(app: web.Application) -> AsyncIterator[None]:
+    live = LiveIndex()
+    await live.rebuild(app[ENGINE], app[CLOCK].now())
+    app[LIVE_INDEX] = live
+    app[WATCHLIST_FEED] = live
+    sweeper = asyncio.create_task(_sweep_expired(app), name="expiry-sweeper")
+    yield
+    sweeper.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sweeper
+
+
+async def _sweep_expired(app: web.Application) -> None:
+    """Mark expired entries as such. Matching does not wait for this: the index refuses
+    expired entries at query time; the sweep keeps states and history truthful."""
+    interval = app[SETTINGS].expiry_sweep_interval_seconds
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            async with app[ENGINE].begin() as conn:
+                changes = await watchlist.expire_due(conn, app[CLOCK].now())
+        except (SQLAlchemyError, OSError):
+            log.exception("expiry sweep failed; retrying at the next interval")
+            continue
+        app[WATCHLIST_FEED].apply(changes)

@@ -66,6 +66,9 @@ class Settings(BaseModel):
     argon2_parallelism: int = Field(1, ge=1)
     totp_required_roles: tuple[Role, ...] = (Role.WATCHLIST_APPROVER, Role.AUDITOR, Role.ADMIN)
     totp_issuer: str = "alertd"
+    # watchlists
+    watchlist_max_expiry_days: int = Field(365, ge=1, le=3650)
+    expiry_sweep_interval_seconds: float = Field(30.0, gt=0)
     # sign-in throttling
     login_window_seconds: int = Field(900, ge=1)
     login_max_failures_per_account: int = Field(5, ge=1)

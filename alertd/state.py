@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from alertd.auth import Authenticator
 from alertd.clock import Clock
 from alertd.config import Settings
+from alertd.live_index import LiveIndex
 from alertd.metrics import Metrics
 from alertd.passwords import Passwords
+from alertd.watchlist import ChangeFeed
 
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK = web.AppKey("clock", Clock)
@@ -17,4 +19,6 @@ ENGINE = web.AppKey("engine", AsyncEngine)
 PASSWORDS = web.AppKey("passwords", Passwords)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 METRICS = web.AppKey("metrics", Metrics)
+LIVE_INDEX = web.AppKey("live_index", LiveIndex)
+WATCHLIST_FEED = web.AppKey("watchlist_feed", ChangeFeed)
 REQUEST_ID = web.RequestKey("request_id", str)

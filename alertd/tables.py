@@ -180,3 +180,90 @@ Index("ix_audit_events_actor", audit_events.c.actor)
 Index("ix_audit_events_action", audit_events.c.action)
 Index("ix_audit_events_subject", audit_events.c.subject)
 Index("ix_audit_events_occurred_at", audit_events.c.occurred_at)
+
+# --- watchlists -------------------------------------------------------------------------
+
+watchlist_imports = Table(
+    "watchlist_imports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("owner_agency_id", Id, ForeignKey("agencies.id"), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | published | rejected
+    Column("count", Integer, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", utc_datetime(), nullable=False),
+    Column("decided_by", String(64), nullable=True),
+    Column("decided_at", utc_datetime(), nullable=True),
+    Column("decision_note", Text, nullable=True),
+)
+
+# One row per entry: which version is published (and so matched) and which is newest.
+watchlist_entries = Table(
+    "watchlist_entries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("owner_agency_id", Id, ForeignKey("agencies.id"), nullable=False),
+    Column("external_ref", String(100), nullable=True),
+    Column("category", String(32), nullable=False),
+    # draft | pending | published | withdrawn | expired
+    Column("status", String(16), nullable=False),
+    Column("latest_version", Integer, nullable=False),
+    Column("published_version", Integer, nullable=True),
+    # Expiry of the published version: it stops matching at this instant.
+    Column("expires_at", utc_datetime(), nullable=True),
+    # Folded names of the newest version, for the list's `q=` filter.
+    Column("names_text", Text, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", utc_datetime(), nullable=False),
+    Column("updated_at", utc_datetime(), nullable=False),
+    UniqueConstraint("owner_agency_id", "external_ref", name="uq_watchlist_entries_owner_ref"),
+)
+Index("ix_watchlist_entries_status", watchlist_entries.c.status, watchlist_entries.c.id)
+Index("ix_watchlist_entries_category", watchlist_entries.c.category, watchlist_entries.c.id)
+Index("ix_watchlist_entries_owner", watchlist_entries.c.owner_agency_id, watchlist_entries.c.id)
+
+# Every version ever written; nothing is deleted or rewritten after a decision.
+watchlist_versions = Table(
+    "watchlist_versions",
+    metadata,
+    Column("entry_id", Id, ForeignKey("watchlist_entries.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # content | withdrawal
+    # draft | pending | published | superseded | withdrawn | rejected
+    Column("status", String(16), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("created_at", utc_datetime(), nullable=False),
+    Column("last_editor", String(64), nullable=False),
+    Column("last_edited_at", utc_datetime(), nullable=False),
+    Column("submitted_by", String(64), nullable=True),
+    Column("submitted_at", utc_datetime(), nullable=True),
+    Column("decided_by", String(64), nullable=True),
+    Column("decided_at", utc_datetime(), nullable=True),
+    Column("decision_note", Text, nullable=True),
+    Column("import_id", Id, ForeignKey("watchlist_imports.id"), nullable=True),
+)
+Index("ix_watchlist_versions_import", watchlist_versions.c.import_id)
+
+# Which agencies may see an entry besides its owner (the visible version's release_to).
+entry_releases = Table(
+    "entry_releases",
+    metadata,
+    Column("entry_id", Id, ForeignKey("watchlist_entries.id"), primary_key=True),
+    Column("agency_id", Id, ForeignKey("agencies.id"), primary_key=True),
+)
+Index("ix_entry_releases_agency", entry_releases.c.agency_id, entry_releases.c.entry_id)
+
+# The readable history of an entry: who did what to which version, and when.
+watchlist_events = Table(
+    "watchlist_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("entry_id", Id, ForeignKey("watchlist_entries.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("agency", String(16), nullable=True),
+    Column("occurred_at", utc_datetime(), nullable=False),
+    Column("note", Text, nullable=True),
+)

@@ -1,0 +1,319 @@
+"""Watchlist endpoints: entries, the four-eyes workflow, history, imports, export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from aiohttp import web
+from pydantic import Field
+
+from alertd import imports, watchlist, watchlist_read
+from alertd.api.bodies import WireModel, read_body
+from alertd.api.context import actor, principal
+from alertd.api.openapi import operation
+from alertd.entries import Category, EntryBody
+from alertd.errors import BadRequest, FieldError, PayloadTooLarge, ValidationFailed
+from alertd.policy import Permission
+from alertd.roles import Role
+from alertd.state import CLOCK, ENGINE, SETTINGS, WATCHLIST_FEED
+
+routes = web.RouteTableDef()
+
+EDITOR = (Role.WATCHLIST_EDITOR,)
+APPROVER = (Role.WATCHLIST_APPROVER,)
+READERS = (Role.WATCHLIST_EDITOR, Role.WATCHLIST_APPROVER, Role.DESK_OFFICER, Role.AUDITOR)
+LIST_STATUSES = ("draft", "pending", "published", "withdrawn", "expired", "rejected")
+NDJSON = "application/x-ndjson"
+
+
+class ReasonBody(WireModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+def _rules(request: web.Request) -> watchlist.Rules:
+    return watchlist.Rules(max_expiry_days=request.app[SETTINGS].watchlist_max_expiry_days)
+
+
+def _entry_id(request: web.Request) -> int:
+    return int(request.match_info["entry_id"])
+
+
+@routes.post("/api/v1/watchlist/entries")
+@operation(
+    "Draft a new entry (owned by your agency)",
+    tag="watchlist",
+    body=EntryBody,
+    roles=EDITOR,
+    responses={201: "Created as a draft"},
+)
+async def create_entry(request: web.Request) -> web.Response:
+    who = await principal(request)
+    body = await read_body(request, EntryBody)
+    async with request.app[ENGINE].begin() as conn:
+        outcome = await watchlist.create(
+            conn, who, actor(request, who), request.app[CLOCK].now(), body, _rules(request)
+        )
+    return web.json_response(outcome.to_dict(), status=201)
+
+
+@routes.get("/api/v1/watchlist/entries")
+@operation(
+    "List the entries you may see (filters: status, category, q, after, limit)",
+    tag="watchlist",
+    roles=READERS,
+)
+async def list_entries(request: web.Request) -> web.Response:
+    who = await principal(request)
+    query = _list_query(request)
+    async with request.app[ENGINE].begin() as conn:
+        page = await watchlist_read.list_entries(
+            conn, who, actor(request, who), request.app[CLOCK].now(), query
+        )
+    return web.json_response(page)
+
+
+def _list_query(request: web.Request) -> watchlist_read.ListQuery:
+    params, errors = request.query, []
+    status, category = params.get("status") or None, params.get("category") or None
+    if status is not None and status not in LIST_STATUSES:
+        errors.append(FieldError("status", f"must be one of {', '.join(LIST_STATUSES)}"))
+    if category is not None and category not in Category._value2member_map_:
+        errors.append(FieldError("category", "is not a watchlist category"))
+    after = _int_param(params.get("after"), "after", 1, 2**62, errors)
+    limit = _int_param(params.get("limit"), "limit", 1, watchlist_read.MAX_PAGE, errors)
+    q = params.get("q") or None
+    if q is not None and len(q) > 200:
+        errors.append(FieldError("q", "must be at most 200 characters"))
+    if errors:
+        raise ValidationFailed(errors)
+    return watchlist_read.ListQuery(status, category, q, after, limit or 50)
+
+
+def _int_param(
+    raw: str | None, name: str, low: int, high: int, errors: list[FieldError]
+) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        errors.append(FieldError(name, f"must be a whole number from {low} to {high}"))
+        return None
+    return int(raw)
+
+
+@routes.get(r"/api/v1/watchlist/entries/{entry_id:\d+}")
+@operation(
+    "One entry, redacted for your agency (an audited read)",
+    tag="watchlist",
+    roles=READERS,
+    responses={200: "The entry", 404: "Absent or not released to you"},
+)
+async def get_entry(request: web.Request) -> web.Response:
+    who = await principal(request)
+    async with request.app[ENGINE].begin() as conn:
+        detail = await watchlist_read.entry_detail(
+            conn, who, actor(request, who), request.app[CLOCK].now(), _entry_id(request)
+        )
+    return web.json_response(detail)
+
+
+@routes.put(r"/api/v1/watchlist/entries/{entry_id:\d+}")
+@operation(
+    "Change an entry: drafts in place; a published entry gets a new pending version",
+    tag="watchlist",
+    body=EntryBody,
+    roles=EDITOR,
+)
+async def edit_entry(request: web.Request) -> web.Response:
+    who = await principal(request)
+    body = await read_body(request, EntryBody)
+    async with request.app[ENGINE].begin() as conn:
+        outcome = await watchlist.edit(
+            conn,
+            who,
+            actor(request, who),
+            request.app[CLOCK].now(),
+            _entry_id(request),
+            body,
+            _rules(request),
+        )
+    return web.json_response(outcome.to_dict())
+
+
+@routes.get(r"/api/v1/watchlist/entries/{entry_id:\d+}/history")
+@operation("Every version of an entry with who did what and when", tag="watchlist", roles=READERS)
+async def entry_history(request: web.Request) -> web.Response:
+    who = await principal(request)
+    async with request.app[ENGINE].begin() as conn:
+        history = await watchlist_read.entry_history(
+            conn, who, actor(request, who), request.app[CLOCK].now(), _entry_id(request)
+        )
+    return web.json_response(history)
+
+
+@routes.post(r"/api/v1/watchlist/entries/{entry_id:\d+}/submit")
+@operation("Submit a draft for review", tag="watchlist", roles=EDITOR)
+async def submit_entry(request: web.Request) -> web.Response:
+    who = await principal(request)
+    async with request.app[ENGINE].begin() as conn:
+        outcome = await watchlist.submit(
+            conn, who, actor(request, who), request.app[CLOCK].now(), _entry_id(request)
+        )
+    return web.json_response(outcome.to_dict())
+
+
+@routes.post(r"/api/v1/watchlist/entries/{entry_id:\d+}/approve")
+@operation(
+    "Approve the pending change (publish it, or withdraw the entry); four eyes",
+    tag="watchlist",
+    roles=APPROVER,
+)
+async def approve_entry(request: web.Request) -> web.Response:
+    who = await principal(request)
+    async with request.app[ENGINE].begin() as conn:
+        outcome = await watchlist.approve(
+            conn, who, actor(request, who), request.app[CLOCK].now(), _entry_id(request)
+        )
+    request.app[WATCHLIST_FEED].apply(outcome.changes)
+    return web.json_response(outcome.to_dict())
+
+
+@routes.post(r"/api/v1/watchlist/entries/{entry_id:\d+}/reject")
+@operation(
+    "Reject the pending change with a reason; four eyes",
+    tag="watchlist",
+    body=ReasonBody,
+    roles=APPROVER,
+)
+async def reject_entry(request: web.Request) -> web.Response:
+    who = await principal(request)
+    body = await read_body(request, ReasonBody)
+    async with request.app[ENGINE].begin() as conn:
+        outcome = await watchlist.reject(
+            conn,
+            who,
+            actor(request, who),
+            request.app[CLOCK].now(),
+            _entry_id(request),
+            body.reason,
+        )
+    return web.json_response(outcome.to_dict())
+
+
+@routes.post(r"/api/v1/watchlist/entries/{entry_id:\d+}/withdraw")
+@operation(
+    "Ask to withdraw (de-list) a published entry; another person approves",
+    tag="watchlist",
+    body=ReasonBody,
+    roles=(Role.WATCHLIST_EDITOR, Role.WATCHLIST_APPROVER),
+)
+async def withdraw_entry(request: web.Request) -> web.Response:
+    who = await principal(request)
+    body = await read_body(request, ReasonBody)
+    async with request.app[ENGINE].begin() as conn:
+        outcome = await watchlist.request_withdrawal(
+            conn,
+            who,
+            actor(request, who),
+            request.app[CLOCK].now(),
+            _entry_id(request),
+            body.reason,
+        )
+    return web.json_response(outcome.to_dict())
+
+
+@routes.post("/api/v1/watchlist/imports")
+@operation(
+    "Import JSON Lines (application/x-ndjson) as one pending batch: all lines or none",
+    tag="watchlist",
+    roles=EDITOR,
+    responses={201: "A pending batch"},
+)
+async def create_import(request: web.Request) -> web.Response:
+    who = await principal(request, Permission.EDIT_WATCHLIST)
+    if request.content_type != NDJSON:
+        raise BadRequest(f"send the import as {NDJSON}, one entry a line")
+    lines = [line async for line in _numbered_lines(request)]
+    now = request.app[CLOCK].now()
+    parsed = imports.parse_lines(lines, now, _rules(request))
+    async with request.app[ENGINE].begin() as conn:
+        outcome = await imports.create_batch(conn, who, actor(request, who), now, parsed)
+    return web.json_response(outcome.to_dict(), status=201)
+
+
+async def _numbered_lines(request: web.Request) -> AsyncIterator[tuple[int, bytes]]:
+    limit, read = request.app[SETTINGS].max_import_bytes, 0
+    number = 0
+    while True:
+        line = await request.content.readline()
+        if not line:
+            return
+        read += len(line)
+        if read > limit:
+            raise PayloadTooLarge(f"the import is larger than the limit of {limit} bytes")
+        number += 1
+        yield number, line
+
+
+@routes.get(r"/api/v1/watchlist/imports/{import_id:\d+}")
+@operation("An import batch's state", tag="watchlist", roles=EDITOR + APPROVER)
+async def get_import(request: web.Request) -> web.Response:
+    who = await principal(request)
+    async with request.app[ENGINE].connect() as conn:
+        state = await imports.batch_status(conn, who, int(request.match_info["import_id"]))
+    return web.json_response(state)
+
+
+@routes.post(r"/api/v1/watchlist/imports/{import_id:\d+}/approve")
+@operation("Publish a pending import batch; four eyes", tag="watchlist", roles=APPROVER)
+async def approve_import(request: web.Request) -> web.Response:
+    who = await principal(request)
+    async with request.app[ENGINE].begin() as conn:
+        outcome = await imports.approve_batch(
+            conn,
+            who,
+            actor(request, who),
+            request.app[CLOCK].now(),
+            int(request.match_info["import_id"]),
+        )
+    request.app[WATCHLIST_FEED].apply(outcome.changes)
+    return web.json_response(outcome.to_dict())
+
+
+@routes.post(r"/api/v1/watchlist/imports/{import_id:\d+}/reject")
+@operation(
+    "Discard a pending import batch; four eyes", tag="watchlist", body=ReasonBody, roles=APPROVER
+)
+async def reject_import(request: web.Request) -> web.Response:
+    who = await principal(request)
+    body = await read_body(request, ReasonBody)
+    async with request.app[ENGINE].begin() as conn:
+        outcome = await imports.reject_batch(
+            conn,
+            who,
+            actor(request, who),
+            request.app[CLOCK].now(),
+            int(request.match_info["import_id"]),
+            body.reason,
+        )
+    return web.json_response(outcome.to_dict())
+
+
+@routes.get("/api/v1/watchlist/export")
+@operation(
+    "The entries you may see as JSON Lines, redacted (an audited read)",
+    tag="watchlist",
+    roles=READERS,
+)
+async def export_entries(request: web.Request) -> web.StreamResponse:
+    who = await principal(request)
+    now = request.app[CLOCK].now()
+    async with request.app[ENGINE].begin() as conn:
+        lines = await watchlist_read.export_entries(conn, who, actor(request, who), now)
+    response = web.StreamResponse(headers={"Content-Type": NDJSON})
+    await response.prepare(request)
+    for item in lines:
+        await response.write(json.dumps(item, ensure_ascii=False).encode() + b"\n")
+    await response.write_eof()
+    return response
