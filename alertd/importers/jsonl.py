@@ -97,7 +97,7 @@ def _iter_stream(stream: TextIO, name: str) -> Iterator[NumberedEntry]:
         if not text.strip():
             continue
         try:
-            entry = parse_line(text)
+            entry = parse_line(text.rstrip("\r\n"))  # columns counted on this line
         except ValueError as error:
             total_errors += 1
             if len(errors) < MAX_REPORTED_LINES:
