@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from alertd.importers import FORMATS, ImportReport, JsonLinesError, convert
+from alertd.importers import FORMATS, Format, ImportReport, JsonLinesError, convert
 from tests.importers.expected import TINY_2025_ENTRIES
 
 
@@ -58,3 +58,21 @@ def test_missing_files_and_unknown_formats_fail_at_once(tmp_path: Path) -> None:
             convert(fmt, tmp_path / "missing")
     with pytest.raises(ValueError, match="unknown import format 'csv'"):
         convert("csv", tmp_path)  # type: ignore[arg-type]
+
+
+def test_the_service_accepts_every_converted_entry(watchlists: Path, tiny_ofac: Path) -> None:
+    """Each line as the CLI would upload it passes the service's own entry schema."""
+    from alertd.entries import EntryBody
+
+    sources: list[tuple[Format, Path]] = [
+        ("ofac", watchlists / "ofac_sdn_2021-07"),
+        ("ofac", tiny_ofac),
+        ("un", watchlists / "un_consolidated_2026-02-27" / "UN_consolidated.xml"),
+    ]
+    caller_fields = {"category": "wanted_person", "release_to": [], "expires_at": "2027-01-01"}
+    checked = 0
+    for fmt, path in sources:
+        for _, entry in convert(fmt, path):
+            EntryBody.model_validate_json(json.dumps({**entry, **caller_fields}))
+            checked += 1
+    assert checked == 4620 + 4 + 730
