@@ -51,7 +51,7 @@ _SEXES: Final[dict[str, Sex]] = {"male": "M", "female": "F"}
 
 _PASSPORT_WORDS: Final = ("passport", "passeport", "pasaporte")
 _TRAVEL_DOCUMENT_WORDS: Final = ("travel document", "laissez-passer", "reiseausweis")
-_IDENTITY_WORDS: Final = ("identi", "national number", "id card", "number")
+_IDENTITY_WORDS: Final = ("identi", "national number", "id card")
 # Papers the UN files as "National Identification Number" that nobody shows at a border.
 _OTHER_PAPER_WORDS: Final = (
     "ration",
