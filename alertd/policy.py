@@ -7,7 +7,8 @@ too, so that lists, details, alerts and WebSocket pushes all obey the same rules
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +27,8 @@ class Permission(StrEnum):
     READ_WATCHLIST = "read_watchlist"
     EDIT_WATCHLIST = "edit_watchlist"  # draft, edit, submit, import, ask to withdraw
     APPROVE_WATCHLIST = "approve_watchlist"  # approve or reject someone else's change
+    SCREEN = "screen"  # submit crossings and pre-arrival screenings
+    HANDLE_ALERTS = "handle_alerts"  # see, acknowledge and resolve routed alerts
 
 
 # Which roles grant which permissions. An admin manages accounts and nothing else:
@@ -40,6 +43,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.EDIT_WATCHLIST: frozenset({Role.WATCHLIST_EDITOR}),
     Permission.APPROVE_WATCHLIST: frozenset({Role.WATCHLIST_APPROVER}),
+    Permission.SCREEN: frozenset({Role.CHECKPOINT_OFFICER}),
+    Permission.HANDLE_ALERTS: frozenset({Role.DESK_OFFICER}),
 }
 
 
@@ -59,6 +64,7 @@ def require(principal: Principal, permission: Permission) -> None:
 # `reason` is for the owning agency alone. Lists, details, history, exports and search
 # all call these functions; a request for an entry the caller may not see is a 404.
 
+OWNER_AGENCY = "owner"  # in routing rules: the entry's owning agency
 PUBLIC_ENTRY_STATES = frozenset({"published", "withdrawn", "expired"})
 
 
@@ -123,3 +129,74 @@ def may_decide(
     if principal.username in {author, last_editor, submitted_by}:
         return "four eyes: you wrote, edited or submitted this change; another approver must decide"
     return None
+
+
+# --- screening and alerts -----------------------------------------------------------
+
+
+def require_checkpoint(principal: Principal, checkpoint: str) -> None:
+    """A checkpoint officer screens only at a checkpoint they belong to."""
+    require(principal, Permission.SCREEN)
+    if checkpoint not in principal.checkpoints:
+        raise PermissionDenied(f"you are not posted at checkpoint {checkpoint}")
+
+
+def sees_entry_content(principal: Principal, owner: str, release_to: Collection[str]) -> bool:
+    """Whether a screening answer may show an entry's category and explanation."""
+    return principal.agency == owner or principal.agency in release_to
+
+
+def route_agencies(wanted: Sequence[str], owner: str, release_to: Collection[str]) -> list[str]:
+    """The agencies an alert goes to: the category's, narrowed to those that may see the
+    entry (its owner and the agencies it is released to). "owner" names the owner."""
+    allowed = {owner, *release_to}
+    named = (owner if agency == OWNER_AGENCY else agency for agency in wanted)
+    return [agency for agency in dict.fromkeys(named) if agency in allowed]
+
+
+def desk_may_take(desk_handles: str, work: str) -> bool:
+    """A victim alert never reaches a desk that only handles suspects, and vice versa."""
+    return desk_handles in ("all", work)
+
+
+@dataclass(frozen=True)
+class DeskInfo:
+    id: int
+    agency_id: int
+    checkpoint_id: int | None
+    is_headquarters: bool
+    handles: str
+
+
+def choose_desk(desks: Sequence[DeskInfo], checkpoint_id: int, work: str) -> DeskInfo | None:
+    """The desk at that checkpoint that may take the work, else a headquarters desk."""
+    able = [desk for desk in desks if desk_may_take(desk.handles, work)]
+    at_checkpoint = [desk for desk in able if desk.checkpoint_id == checkpoint_id]
+    headquarters = [desk for desk in able if desk.is_headquarters]
+    chosen = at_checkpoint or headquarters
+    return chosen[0] if chosen else None
+
+
+def headquarters_desk(desks: Sequence[DeskInfo], work: str) -> DeskInfo | None:
+    able = [d for d in desks if d.is_headquarters and desk_may_take(d.handles, work)]
+    return able[0] if able else None
+
+
+def can_see_alert(
+    principal: Principal,
+    own_desk: DeskInfo | None,
+    route_agency_id: int,
+    route_desk_ids: Collection[int | None],
+    work: str,
+) -> bool:
+    """Whether a desk officer sees an alert routed to an agency. The one rule for the
+    REST list and for WebSocket pushes: their agency must be routed; an officer with no
+    desk sees all of their agency's alerts, a headquarters desk those it may take, any
+    other desk those routed or escalated to it."""
+    if not allows(principal, Permission.HANDLE_ALERTS) or principal.agency_id != route_agency_id:
+        return False
+    if own_desk is None:
+        return True
+    if own_desk.is_headquarters and desk_may_take(own_desk.handles, work):
+        return True
+    return own_desk.id in route_desk_ids

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -266,4 +267,101 @@ watchlist_events = Table(
     Column("agency", String(16), nullable=True),
     Column("occurred_at", utc_datetime(), nullable=False),
     Column("note", Text, nullable=True),
+)
+
+# --- crossings, matches and alerts ------------------------------------------------------
+
+crossings = Table(
+    "crossings",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("checkpoint_id", Id, ForeignKey("checkpoints.id"), nullable=False),
+    Column("direction", String(8), nullable=False),  # entry | exit
+    Column("occurred_at", utc_datetime(), nullable=False),
+    Column("recorded_at", utc_datetime(), nullable=False),
+    Column("submitted_by", String(64), nullable=False),
+    Column("traveller", Text, nullable=False),  # JSON, as submitted (MRZ merged in)
+    Column("outcome", String(16), nullable=False),  # clear | possible | hit
+    # Crossings that raised an alert are kept; the others are purged after retention.
+    Column("has_alert", Boolean, nullable=False, default=False),
+)
+Index("ix_crossings_occurred_at", crossings.c.occurred_at)
+
+crossing_matches = Table(
+    "crossing_matches",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("crossing_id", Id, ForeignKey("crossings.id"), nullable=False, index=True),
+    Column("entry_id", Id, ForeignKey("watchlist_entries.id"), nullable=False),
+    Column("entry_version", Integer, nullable=False),
+    Column("band", String(16), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("explanation", Text, nullable=False),
+)
+
+# Retried submissions with the same Idempotency-Key get the first answer back.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id"), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("response", Text, nullable=False),
+    Column("created_at", utc_datetime(), nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    # Global, gap-free and increasing: desks resume from the last seq they saw.
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("crossing_id", Id, ForeignKey("crossings.id"), nullable=False),
+    Column("match_id", Id, ForeignKey("crossing_matches.id"), nullable=False),
+    Column("entry_id", Id, ForeignKey("watchlist_entries.id"), nullable=False),
+    Column("entry_version", Integer, nullable=False),
+    Column("owner_agency_id", Id, ForeignKey("agencies.id"), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("band", String(16), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("checkpoint_id", Id, ForeignKey("checkpoints.id"), nullable=False),
+    Column("retro", Boolean, nullable=False, default=False),
+    Column("created_at", utc_datetime(), nullable=False),
+    # What desks see (traveller, explanation, instructions), redacted per reader on output.
+    Column("payload", Text, nullable=False),
+)
+
+# One row per routed agency: each agency acknowledges and resolves on its own.
+alert_routes = Table(
+    "alert_routes",
+    metadata,
+    Column("alert_id", Id, ForeignKey("alerts.id"), primary_key=True),
+    Column("agency_id", Id, ForeignKey("agencies.id"), primary_key=True),
+    Column("desk_id", Id, ForeignKey("desks.id"), nullable=True),
+    Column("status", String(16), nullable=False),  # new | acknowledged | resolved
+    Column("acknowledged_by", String(64), nullable=True),
+    Column("acknowledged_at", utc_datetime(), nullable=True),
+    Column("resolved_by", String(64), nullable=True),
+    Column("resolved_at", utc_datetime(), nullable=True),
+    Column("resolution", String(16), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("escalated_at", utc_datetime(), nullable=True),
+    Column("escalated_desk_id", Id, ForeignKey("desks.id"), nullable=True),
+    Column("deadline_at", utc_datetime(), nullable=False),
+)
+Index("ix_alert_routes_agency", alert_routes.c.agency_id, alert_routes.c.alert_id)
+Index("ix_alert_routes_due", alert_routes.c.status, alert_routes.c.deadline_at)
+
+# A desk cleared this traveller (by document) against this entry version.
+false_positive_clearances = Table(
+    "false_positive_clearances",
+    metadata,
+    Column("entry_id", Id, ForeignKey("watchlist_entries.id"), primary_key=True),
+    Column("entry_version", Integer, primary_key=True),
+    Column("document_key", String(64), primary_key=True),  # normalised number + country
+    Column("cleared_by", String(64), nullable=False),
+    Column("cleared_agency", String(16), nullable=False),
+    Column("cleared_at", utc_datetime(), nullable=False),
+    Column("alert_id", Id, ForeignKey("alerts.id"), nullable=False),
 )

@@ -1,9 +1,9 @@
 """Where the importer tests find their data.
 
-The real lists live in the project's shared data folder, beside the repository (CI
-lays a copy of shared/ next to its clone); ALERTD_SHARED_DATA overrides the location.
-Tests on them are skipped, with the reason, where the folder is absent. The tiny OFAC
-extract is also copied into tests/data, so the end-to-end test always runs.
+The real lists (OFAC SDN 2021, its tiny 2025 extract, the UN list) are copied byte for
+byte into tests/data/watchlists, each with its PROVENANCE.md, so these tests always run.
+Where the project's shared data folder is present (beside the repository, or named by
+ALERTD_SHARED_DATA), a test checks that the copies are still identical to it.
 """
 
 from __future__ import annotations
@@ -26,9 +26,14 @@ def shared_watchlists() -> Path:
 
 @pytest.fixture(scope="session")
 def watchlists() -> Path:
+    return PROJECT_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def shared_lists() -> Path:
     folder = shared_watchlists()
     if not folder.is_dir():
-        pytest.skip(f"real lists not found at {folder} (set {SHARED_DATA_ENV})")
+        pytest.skip(f"shared data not found at {folder} (set {SHARED_DATA_ENV})")
     return folder
 
 

@@ -36,11 +36,11 @@ def test_tiny_2025_extract_end_to_end(tiny_ofac: Path) -> None:
     ]
 
 
-def test_tiny_fixture_is_the_shared_copy(tiny_ofac: Path, watchlists: Path) -> None:
-    for name in ("sdn.csv", "alt.csv", "sdn_comments.csv"):
-        assert (tiny_ofac / name).read_bytes() == (
-            watchlists / "ofac_sdn_tiny_2025" / name
-        ).read_bytes()
+def test_project_copies_are_the_shared_files(watchlists: Path, shared_lists: Path) -> None:
+    copies = [p for p in watchlists.rglob("*") if p.is_file() and p.name != "PROVENANCE.md"]
+    assert len(copies) == 7
+    for copy in copies:
+        assert copy.read_bytes() == (shared_lists / copy.relative_to(watchlists)).read_bytes()
 
 
 # --- the full list of July 2021 -------------------------------------------------------

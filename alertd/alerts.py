@@ -1,0 +1,459 @@
+"""Alerts: raised from screening matches, routed to agencies and desks, and handled by
+each routed agency on its own (new → acknowledged → resolved), with escalation to the
+agency's headquarters desk when nobody acknowledges in time.
+
+Every alert gets a global, gap-free, increasing ``seq`` under the same kind of lock the
+audit chain uses, so a desk that resumes "after seq N" misses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from alertd import audit, policy
+from alertd.audit import Actor, AuditEvent
+from alertd.clock import isoformat
+from alertd.errors import Conflict, NotFound
+from alertd.matching.documents import normalise_document_number
+from alertd.policy import DeskInfo, Permission
+from alertd.principal import Principal
+from alertd.routing import RoutingPolicy
+from alertd.tables import (
+    agencies,
+    alert_routes,
+    alerts,
+    checkpoints,
+    crossings,
+    desks,
+    false_positive_clearances,
+)
+
+ALERT_SEQ_LOCK_ID = 0x616C657274640002
+Resolution = Literal["confirmed", "false_positive", "referred", "no_action"]
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    crossing_id: int
+    match_id: int
+    entry_id: int
+    entry_version: int
+    owner_agency_id: int
+    owner: str
+    release_to: tuple[str, ...]
+    category: str
+    band: str
+    score: float
+    checkpoint_id: int
+    retro: bool
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AlertNotice:
+    """What the channels push after commit: an alert raised or changed."""
+
+    kind: Literal["alert", "alert_update"]
+    alert_id: int
+    seq: int
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    high: timedelta
+    medium: timedelta
+    low: timedelta
+
+    def after(self, severity: str) -> timedelta:
+        deadline: timedelta = getattr(self, severity)
+        return deadline
+
+
+async def raise_alert(
+    conn: AsyncConnection,
+    actor: Actor,
+    now: datetime,
+    new: NewAlert,
+    routing: RoutingPolicy,
+    deadlines: Deadlines,
+) -> tuple[int, int] | None:
+    """Insert the alert and its routes; returns (alert id, seq), or None if no agency may
+    receive it."""
+    rule = routing.rule(new.category)
+    routed = policy.route_agencies(rule.agencies, new.owner, new.release_to)
+    agency_ids = await _agency_ids(conn, routed)
+    if not agency_ids:
+        return None
+    seq = await _next_seq(conn)
+    result = await conn.execute(
+        insert(alerts).values(
+            seq=seq,
+            crossing_id=new.crossing_id,
+            match_id=new.match_id,
+            entry_id=new.entry_id,
+            entry_version=new.entry_version,
+            owner_agency_id=new.owner_agency_id,
+            category=new.category,
+            severity=rule.severity,
+            band=new.band,
+            score=new.score,
+            checkpoint_id=new.checkpoint_id,
+            retro=new.retro,
+            created_at=now,
+            payload=json.dumps(new.payload, ensure_ascii=False),
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    alert_id = int(key[0])
+    deadline = now + deadlines.after(rule.severity)
+    for agency_id in agency_ids:
+        desk = policy.choose_desk(
+            await agency_desks(conn, agency_id), new.checkpoint_id, rule.desks
+        )
+        await conn.execute(
+            insert(alert_routes).values(
+                alert_id=alert_id,
+                agency_id=agency_id,
+                desk_id=desk.id if desk else None,
+                status="new",
+                deadline_at=deadline,
+            )
+        )
+    await conn.execute(
+        update(crossings).where(crossings.c.id == new.crossing_id).values(has_alert=True)
+    )
+    details = {
+        "seq": seq,
+        "entry": new.entry_id,
+        "version": new.entry_version,
+        "category": new.category,
+        "band": new.band,
+        "agencies": routed,
+        "retro": new.retro,
+    }
+    await audit.record(
+        conn, actor, AuditEvent("alert.raise", f"alert:{alert_id}", "success", details), now
+    )
+    return alert_id, seq
+
+
+async def _next_seq(conn: AsyncConnection) -> int:
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ALERT_SEQ_LOCK_ID})
+    current = (await conn.execute(select(func.max(alerts.c.seq)))).scalar_one()
+    return int(current or 0) + 1
+
+
+async def _agency_ids(conn: AsyncConnection, codes: Sequence[str]) -> list[int]:
+    if not codes:
+        return []
+    rows = dict(
+        (
+            await conn.execute(
+                select(agencies.c.code, agencies.c.id).where(agencies.c.code.in_(codes))
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return [rows[code] for code in codes if code in rows]
+
+
+async def agency_desks(conn: AsyncConnection, agency_id: int) -> list[DeskInfo]:
+    rows = await conn.execute(
+        select(desks).where(desks.c.agency_id == agency_id).order_by(desks.c.id)
+    )
+    return [
+        DeskInfo(r.id, r.agency_id, r.checkpoint_id, r.is_headquarters, r.handles) for r in rows
+    ]
+
+
+async def desk_of(conn: AsyncConnection, desk_id: int | None) -> DeskInfo | None:
+    if desk_id is None:
+        return None
+    row = (await conn.execute(select(desks).where(desks.c.id == desk_id))).first()
+    if row is None:
+        return None
+    return DeskInfo(row.id, row.agency_id, row.checkpoint_id, row.is_headquarters, row.handles)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+class AlertReader:
+    """Decides, with ``policy.can_see_alert``, which alerts a desk officer sees, and
+    renders them: the same rule and the same JSON for REST lists and WebSocket pushes."""
+
+    def __init__(self, who: Principal, own_desk: DeskInfo | None, routing: RoutingPolicy):
+        self.who = who
+        self.own_desk = own_desk
+        self.routing = routing
+
+    def sees(self, category: str, route: Any) -> bool:
+        work = self.routing.rule(category).desks
+        return policy.can_see_alert(
+            self.who, self.own_desk, route.agency_id, (route.desk_id, route.escalated_desk_id), work
+        )
+
+    async def visible(
+        self,
+        conn: AsyncConnection,
+        *,
+        after_seq: int = 0,
+        status: str | None = None,
+        limit: int = 50,
+        alert_ids: Sequence[int] | None = None,
+    ) -> list[dict[str, Any]]:
+        policy.require(self.who, Permission.HANDLE_ALERTS)
+        found: list[dict[str, Any]] = []
+        cursor = after_seq
+        while len(found) < limit:
+            query = (
+                select(alerts, alert_routes, checkpoints.c.code.label("checkpoint"))
+                .join(alert_routes, alert_routes.c.alert_id == alerts.c.id)
+                .join(checkpoints, checkpoints.c.id == alerts.c.checkpoint_id)
+                .where(alert_routes.c.agency_id == self.who.agency_id, alerts.c.seq > cursor)
+                .order_by(alerts.c.seq)
+                .limit(MAX_PAGE)
+            )
+            if status:
+                query = query.where(alert_routes.c.status == status)
+            if alert_ids is not None:
+                query = query.where(alerts.c.id.in_(alert_ids))
+            rows = (await conn.execute(query)).all()
+            for row in rows:
+                if self.sees(row.category, row) and len(found) < limit:
+                    found.append(await render(conn, row))
+            if len(rows) < MAX_PAGE:
+                break
+            cursor = rows[-1].seq
+        return found
+
+
+async def render(conn: AsyncConnection, row: Any) -> dict[str, Any]:
+    """An alert as a routed agency sees it: its own status first, every agency's below."""
+    routes = (
+        await conn.execute(
+            select(alert_routes, agencies.c.code)
+            .join(agencies, agencies.c.id == alert_routes.c.agency_id)
+            .where(alert_routes.c.alert_id == row.id)
+            .order_by(agencies.c.code)
+        )
+    ).all()
+    statuses = [_route_view(r) for r in routes]
+    own = next(
+        (s for s, r in zip(statuses, routes, strict=True) if r.agency_id == row.agency_id), None
+    )
+    payload: dict[str, Any] = json.loads(row.payload)
+    return {
+        "id": row.id,
+        "seq": row.seq,
+        "category": row.category,
+        "severity": row.severity,
+        "band": row.band,
+        "score": row.score,
+        "retro": row.retro,
+        "checkpoint": row.checkpoint,
+        "created_at": isoformat(row.created_at),
+        "status": own["status"] if own else None,
+        "escalated": bool(own and own["escalated"]),
+        "agencies": statuses,
+    } | payload
+
+
+def _route_view(route: Any) -> dict[str, Any]:
+    return {
+        "agency": route.code,
+        "desk": route.desk_id,
+        "status": route.status,
+        "acknowledged_by": route.acknowledged_by,
+        "acknowledged_at": isoformat(route.acknowledged_at) if route.acknowledged_at else None,
+        "resolved_by": route.resolved_by,
+        "resolved_at": isoformat(route.resolved_at) if route.resolved_at else None,
+        "resolution": route.resolution,
+        "note": route.note,
+        "escalated": route.escalated_at is not None,
+        "escalated_desk": route.escalated_desk_id,
+    }
+
+
+# --- acting ------------------------------------------------------------------------------
+
+
+async def acknowledge(
+    conn: AsyncConnection, reader: AlertReader, actor: Actor, now: datetime, alert_id: int
+) -> tuple[dict[str, Any], AlertNotice | None]:
+    row = await _own_route(conn, reader, alert_id)
+    notice = None
+    if row.status == "new":
+        await conn.execute(
+            update(alert_routes)
+            .where(
+                alert_routes.c.alert_id == alert_id,
+                alert_routes.c.agency_id == reader.who.agency_id,
+                alert_routes.c.status == "new",
+            )
+            .values(status="acknowledged", acknowledged_by=reader.who.username, acknowledged_at=now)
+        )
+        await audit.record(conn, actor, AuditEvent("alert.ack", f"alert:{alert_id}"), now)
+        notice = AlertNotice("alert_update", alert_id, row.seq)
+    return await _fresh(conn, reader, alert_id), notice
+
+
+async def resolve(
+    conn: AsyncConnection,
+    reader: AlertReader,
+    actor: Actor,
+    now: datetime,
+    alert_id: int,
+    resolution: Resolution,
+    note: str,
+) -> tuple[dict[str, Any], AlertNotice | None]:
+    row = await _own_route(conn, reader, alert_id)
+    if row.status == "resolved":
+        if row.resolution != resolution:
+            raise Conflict(f"alert {alert_id} is already resolved as {row.resolution}")
+        return await _fresh(conn, reader, alert_id), None
+    await conn.execute(
+        update(alert_routes)
+        .where(
+            alert_routes.c.alert_id == alert_id, alert_routes.c.agency_id == reader.who.agency_id
+        )
+        .values(
+            status="resolved",
+            resolved_by=reader.who.username,
+            resolved_at=now,
+            resolution=resolution,
+            note=note,
+            acknowledged_by=func.coalesce(alert_routes.c.acknowledged_by, reader.who.username),
+            acknowledged_at=func.coalesce(alert_routes.c.acknowledged_at, now),
+        )
+    )
+    if resolution == "false_positive":
+        await _remember_false_positive(conn, reader.who, now, row)
+    details = {"resolution": resolution, "note": note}
+    await audit.record(
+        conn, actor, AuditEvent("alert.resolve", f"alert:{alert_id}", "success", details), now
+    )
+    return await _fresh(conn, reader, alert_id), AlertNotice("alert_update", alert_id, row.seq)
+
+
+async def _own_route(conn: AsyncConnection, reader: AlertReader, alert_id: int) -> Any:
+    policy.require(reader.who, Permission.HANDLE_ALERTS)
+    row = (
+        await conn.execute(
+            select(alerts, alert_routes)
+            .join(alert_routes, alert_routes.c.alert_id == alerts.c.id)
+            .where(alerts.c.id == alert_id, alert_routes.c.agency_id == reader.who.agency_id)
+        )
+    ).first()
+    if row is None or not reader.sees(row.category, row):
+        raise NotFound(f"alert {alert_id} does not exist")
+    return row
+
+
+async def _fresh(conn: AsyncConnection, reader: AlertReader, alert_id: int) -> dict[str, Any]:
+    found = await reader.visible(conn, alert_ids=[alert_id], limit=1)
+    return found[0]
+
+
+async def _remember_false_positive(
+    conn: AsyncConnection, who: Principal, now: datetime, row: Any
+) -> None:
+    """Later crossings of this traveller (same document) against this entry version come
+    back as "possible" with a note, instead of raising the same hit again."""
+    traveller = json.loads(
+        (
+            await conn.execute(
+                select(crossings.c.traveller).where(crossings.c.id == row.crossing_id)
+            )
+        ).scalar_one()
+    )
+    for key in document_memory_keys(traveller.get("documents", [])):
+        exists = (
+            await conn.execute(
+                select(false_positive_clearances.c.entry_id).where(
+                    false_positive_clearances.c.entry_id == row.entry_id,
+                    false_positive_clearances.c.entry_version == row.entry_version,
+                    false_positive_clearances.c.document_key == key,
+                )
+            )
+        ).first()
+        if exists is None:
+            await conn.execute(
+                insert(false_positive_clearances).values(
+                    entry_id=row.entry_id,
+                    entry_version=row.entry_version,
+                    document_key=key,
+                    cleared_by=who.username,
+                    cleared_agency=who.agency,
+                    cleared_at=now,
+                    alert_id=row.id,
+                )
+            )
+
+
+def document_memory_keys(documents: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One key per travel document: its normalised number and issuing country."""
+    return [
+        f"{normalise_document_number(d['number'])}:{d.get('country') or ''}"
+        for d in documents
+        if d.get("number")
+    ]
+
+
+async def escalate_due(
+    conn: AsyncConnection, now: datetime, routing: RoutingPolicy
+) -> list[AlertNotice]:
+    """Escalate, once, every agency's route that is still new past its deadline.
+
+    The conditional update makes it once: with several nodes running the same sweep,
+    only the transaction that flips ``escalated_at`` from NULL records it.
+    """
+    due = (
+        await conn.execute(
+            select(
+                alert_routes.c.alert_id, alert_routes.c.agency_id, alerts.c.seq, alerts.c.category
+            )
+            .join(alerts, alerts.c.id == alert_routes.c.alert_id)
+            .where(
+                alert_routes.c.status == "new",
+                alert_routes.c.escalated_at.is_(None),
+                alert_routes.c.deadline_at <= now,
+            )
+            .limit(500)
+        )
+    ).all()
+    notices = []
+    for row in due:
+        work = routing.rule(row.category).desks
+        hq = policy.headquarters_desk(await agency_desks(conn, row.agency_id), work)
+        flipped = await conn.execute(
+            update(alert_routes)
+            .where(
+                alert_routes.c.alert_id == row.alert_id,
+                alert_routes.c.agency_id == row.agency_id,
+                alert_routes.c.escalated_at.is_(None),
+                alert_routes.c.status == "new",
+            )
+            .values(escalated_at=now, escalated_desk_id=hq.id if hq else None)
+        )
+        if flipped.rowcount == 1:
+            details = {"agency_id": row.agency_id, "desk": hq.id if hq else None}
+            await audit.record(
+                conn,
+                audit.SYSTEM,
+                AuditEvent("alert.escalate", f"alert:{row.alert_id}", "success", details),
+                now,
+            )
+            notices.append(AlertNotice("alert_update", row.alert_id, row.seq))
+    return notices

@@ -1,0 +1,409 @@
+"""Screening a traveller: MRZ merged in, matched against the live index, answered with
+what the officer must do, and — for a crossing — recorded with its matches, alerts and
+audit events in one transaction before the answer leaves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+from sqlalchemy import insert, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from alertd import alerts, audit, policy
+from alertd.alerts import AlertNotice, Deadlines, NewAlert
+from alertd.audit import Actor, AuditEvent
+from alertd.clock import isoformat
+from alertd.entries import Country, DocumentBody, NameBody, PartialDate
+from alertd.errors import FieldError, NotFound, ValidationFailed
+from alertd.identity import checkpoint_by_code
+from alertd.matching import DocumentInput, Match, MatchIndex, NameInput, Traveller
+from alertd.matching.mrz import MrzData, MrzError, parse_mrz
+from alertd.principal import Principal
+from alertd.routing import RoutingPolicy
+from alertd.tables import (
+    agencies,
+    crossing_matches,
+    crossings,
+    false_positive_clearances,
+    watchlist_entries,
+    watchlist_versions,
+)
+from alertd.wire import WireModel
+
+BAND_ORDER = {"clear": 0, "possible": 1, "hit": 2}
+RESTRICTED = "restricted"
+
+
+class TravellerBody(WireModel):
+    names: Annotated[list[NameBody], Field(max_length=10)] = []  # noqa: RUF012
+    date_of_birth: PartialDate | None = None
+    nationality: Country | None = None
+    sex: Literal["M", "F", "X"] | None = None
+    documents: Annotated[list[DocumentBody], Field(max_length=10)] = []  # noqa: RUF012
+    mrz: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+
+
+class ScreeningBody(WireModel):
+    traveller: TravellerBody
+
+
+class CrossingBody(WireModel):
+    checkpoint: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_-]{1,15}$")]
+    direction: Literal["entry", "exit"]
+    occurred_at: datetime | None = None
+    traveller: TravellerBody
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("a date-time needs a time zone (use Z for UTC)")
+        return value
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The traveller as screened (MRZ merged in) and as recorded."""
+
+    traveller: Traveller
+    record: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EntryMeta:
+    owner_agency_id: int
+    owner: str
+    external_ref: str | None
+    release_to: tuple[str, ...]
+    instructions: str
+    primary_name: str
+
+
+@dataclass(frozen=True)
+class ScreenedMatch:
+    match: Match
+    meta: EntryMeta
+    note: str | None  # e.g. cleared earlier as a false positive
+    raises_alert: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: dict[str, Any]
+    notices: tuple[AlertNotice, ...] = ()
+
+
+@dataclass(frozen=True)
+class Screener:
+    """Everything screening needs, passed in: the index, the routing policy, deadlines."""
+
+    index: MatchIndex
+    routing: RoutingPolicy
+    deadlines: Deadlines
+
+    def subject(self, body: TravellerBody, today: date) -> Subject:
+        return build_subject(body, today)
+
+    async def screen(
+        self, conn: AsyncConnection, subject: Subject, now: datetime
+    ) -> list[ScreenedMatch]:
+        found = self.index.search(subject.traveller, now=now)
+        metas = await entry_metas(conn, found)
+        cleared = await clearances(conn, found, subject.record.get("documents", []))
+        screened = []
+        for match in found:
+            note = cleared.get((int(match.entry_id), match.version))
+            if note and match.band == "hit":
+                match = replace(match, band="possible")
+            rule = self.routing.rule(match.category)
+            alerting = note is None and rule.raises_alert(match.band)
+            screened.append(ScreenedMatch(match, metas[int(match.entry_id)], note, alerting))
+        return screened
+
+
+def build_subject(body: TravellerBody, today: date) -> Subject:
+    """The traveller to screen: typed fields first, the MRZ filling what they leave empty."""
+    mrz = _parse_mrz(body.mrz, today) if body.mrz else None
+    names = [NameInput(n.full, n.family, n.given) for n in body.names]
+    documents = [DocumentInput(d.type, d.number, d.country) for d in body.documents]
+    if mrz and not names and mrz.full_name.strip():
+        names = [NameInput(mrz.full_name, mrz.surname or None, mrz.given_names or None)]
+    if mrz and not documents and mrz.document_number:
+        documents = [DocumentInput(mrz.document_type, mrz.document_number, mrz.issuing_country_iso)]
+    if not names and not documents:
+        raise ValidationFailed(
+            [FieldError("traveller", "give at least a name, a travel document or an MRZ")]
+        )
+    traveller = Traveller(
+        names=tuple(names),
+        date_of_birth=body.date_of_birth or (mrz.date_of_birth if mrz else None),
+        nationality=body.nationality or (mrz.nationality_iso if mrz else None),
+        sex=body.sex or (mrz.sex if mrz and mrz.sex in ("M", "F") else None),
+        documents=tuple(documents),
+        mrz_warnings=mrz.warnings() if mrz else (),
+    )
+    return Subject(traveller, _record(traveller, mrz))
+
+
+def _parse_mrz(text: str, today: date) -> MrzData:
+    try:
+        return parse_mrz(text, today=today)
+    except MrzError as exc:
+        raise ValidationFailed([FieldError("traveller.mrz", str(exc))]) from None
+
+
+def _record(traveller: Traveller, mrz: MrzData | None) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "names": [
+            {k: v for k, v in (("full", n.full), ("family", n.family), ("given", n.given)) if v}
+            for n in traveller.names
+        ],
+        "date_of_birth": traveller.date_of_birth,
+        "nationality": traveller.nationality,
+        "sex": traveller.sex,
+        "documents": [
+            {"type": d.type, "number": d.number, "country": d.country} for d in traveller.documents
+        ],
+    }
+    if mrz:
+        record["mrz"] = {"valid": mrz.valid, "warnings": list(mrz.warnings())}
+    return record
+
+
+async def entry_metas(conn: AsyncConnection, found: Sequence[Match]) -> dict[int, EntryMeta]:
+    if not found:
+        return {}
+    keys = [(int(m.entry_id), m.version) for m in found]
+    rows = await conn.execute(
+        select(
+            watchlist_versions.c.entry_id,
+            watchlist_versions.c.content,
+            watchlist_entries.c.owner_agency_id,
+            watchlist_entries.c.external_ref,
+            agencies.c.code,
+        )
+        .join(watchlist_entries, watchlist_entries.c.id == watchlist_versions.c.entry_id)
+        .join(agencies, agencies.c.id == watchlist_entries.c.owner_agency_id)
+        .where(tuple_(watchlist_versions.c.entry_id, watchlist_versions.c.version).in_(keys))
+    )
+    metas = {}
+    for row in rows:
+        content = json.loads(row.content)
+        metas[row.entry_id] = EntryMeta(
+            row.owner_agency_id,
+            row.code,
+            row.external_ref,
+            tuple(content.get("release_to", ())),
+            content.get("instructions", ""),
+            content["names"][0]["full"],
+        )
+    missing = {k for k, _ in keys} - set(metas)
+    if missing:  # the index is ahead of or behind the database: never answer half-known
+        raise NotFound(f"watchlist entries {sorted(missing)} are not in the database")
+    return metas
+
+
+async def clearances(
+    conn: AsyncConnection, found: Sequence[Match], documents: Sequence[dict[str, Any]]
+) -> dict[tuple[int, int], str]:
+    """False-positive clearances of this traveller's documents for the matched versions."""
+    keys = alerts.document_memory_keys(documents)
+    if not found or not keys:
+        return {}
+    versions = [(int(m.entry_id), m.version) for m in found]
+    rows = await conn.execute(
+        select(false_positive_clearances).where(
+            tuple_(
+                false_positive_clearances.c.entry_id, false_positive_clearances.c.entry_version
+            ).in_(versions),
+            false_positive_clearances.c.document_key.in_(keys),
+        )
+    )
+    return {
+        (r.entry_id, r.entry_version): (
+            f"cleared as a false positive by {r.cleared_by} ({r.cleared_agency}) "
+            f"on {isoformat(r.cleared_at)}"
+        )
+        for r in rows
+    }
+
+
+def officer_view(
+    who: Principal, screened: ScreenedMatch, routing: RoutingPolicy, alert_id: int | None
+) -> dict[str, Any]:
+    """What the checkpoint officer sees: never the reason; of an entry not released to
+    their agency, only the band and the instructions the checkpoint needs."""
+    match, meta = screened.match, screened.meta
+    rule = routing.rule(match.category)
+    instructions = " ".join(p for p in (rule.officer_instructions, meta.instructions) if p)
+    view: dict[str, Any] = {
+        "entry_id": int(match.entry_id),
+        "band": match.band,
+        "score": round(match.score, 3),
+        "instructions": instructions,
+        "alert_id": alert_id,
+    }
+    if policy.sees_entry_content(who, meta.owner, meta.release_to):
+        view |= {
+            "external_ref": meta.external_ref,
+            "category": match.category,
+            "explanation": match.explanation.to_dict(),
+        }
+    else:
+        view |= {"external_ref": None, "category": RESTRICTED, "explanation": None}
+    if screened.note:
+        view["note"] = screened.note
+    return view
+
+
+def outcome_of(screened: Sequence[ScreenedMatch]) -> str:
+    bands = [s.match.band for s in screened]
+    return max(bands, key=BAND_ORDER.__getitem__, default="clear")
+
+
+async def record_crossing(
+    conn: AsyncConnection,
+    screener: Screener,
+    who: Principal,
+    actor: Actor,
+    now: datetime,
+    body: CrossingBody,
+    subject: Subject,
+    screened: Sequence[ScreenedMatch],
+) -> tuple[int, list[tuple[ScreenedMatch, int | None]], list[AlertNotice]]:
+    """The crossing, its matches, its alerts and their audit events: one transaction."""
+    checkpoint = await checkpoint_by_code(conn, body.checkpoint)
+    result = await conn.execute(
+        insert(crossings).values(
+            checkpoint_id=checkpoint.id,
+            direction=body.direction,
+            occurred_at=body.occurred_at or now,
+            recorded_at=now,
+            submitted_by=who.username,
+            traveller=json.dumps(subject.record, ensure_ascii=False),
+            outcome=outcome_of(screened),
+            has_alert=False,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    crossing_id = int(key[0])
+    with_alerts, notices = await _matches_and_alerts(
+        conn,
+        screener,
+        actor,
+        now,
+        crossing_id,
+        checkpoint.id,
+        subject,
+        screened,
+        retro=False,
+        direction=body.direction,
+    )
+    details = {
+        "crossing": crossing_id,
+        "checkpoint": body.checkpoint,
+        "outcome": outcome_of(screened),
+        "matches": [int(s.match.entry_id) for s in screened],
+    }
+    await audit.record(
+        conn,
+        actor,
+        AuditEvent("crossing.screen", f"crossing:{crossing_id}", "success", details),
+        now,
+    )
+    return crossing_id, with_alerts, notices
+
+
+async def _matches_and_alerts(
+    conn: AsyncConnection,
+    screener: Screener,
+    actor: Actor,
+    now: datetime,
+    crossing_id: int,
+    checkpoint_id: int,
+    subject: Subject,
+    screened: Sequence[ScreenedMatch],
+    *,
+    retro: bool,
+    direction: str,
+) -> tuple[list[tuple[ScreenedMatch, int | None]], list[AlertNotice]]:
+    with_alerts: list[tuple[ScreenedMatch, int | None]] = []
+    notices: list[AlertNotice] = []
+    for item in screened:
+        match = item.match
+        explanation = match.explanation.to_dict()
+        result = await conn.execute(
+            insert(crossing_matches).values(
+                crossing_id=crossing_id,
+                entry_id=int(match.entry_id),
+                entry_version=match.version,
+                band=match.band,
+                score=match.score,
+                explanation=json.dumps(explanation),
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        alert_id = None
+        if item.raises_alert:
+            new = NewAlert(
+                crossing_id=crossing_id,
+                match_id=int(key[0]),
+                entry_id=int(match.entry_id),
+                entry_version=match.version,
+                owner_agency_id=item.meta.owner_agency_id,
+                owner=item.meta.owner,
+                release_to=item.meta.release_to,
+                category=match.category,
+                band=match.band,
+                score=match.score,
+                checkpoint_id=checkpoint_id,
+                retro=retro,
+                payload=_alert_payload(screener, item, subject, crossing_id, direction),
+            )
+            raised = await alerts.raise_alert(
+                conn, actor, now, new, screener.routing, screener.deadlines
+            )
+            if raised:
+                alert_id = raised[0]
+                notices.append(AlertNotice("alert", raised[0], raised[1]))
+        with_alerts.append((item, alert_id))
+    return with_alerts, notices
+
+
+def _alert_payload(
+    screener: Screener,
+    item: ScreenedMatch,
+    subject: Subject,
+    crossing_id: int,
+    direction: str,
+) -> dict[str, Any]:
+    rule = screener.routing.rule(item.match.category)
+    return {
+        "entry": {
+            "id": int(item.match.entry_id),
+            "version": item.match.version,
+            "external_ref": item.meta.external_ref,
+            "owner": item.meta.owner,
+            "primary_name": item.meta.primary_name,
+        },
+        "crossing": {"id": crossing_id, "direction": direction},
+        "traveller": subject.record,
+        "explanation": item.match.explanation.to_dict(),
+        "instructions": " ".join(
+            p for p in (rule.officer_instructions, item.meta.instructions) if p
+        ),
+        "protection": rule.desks == "victims",
+    }
+
+
+def request_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
