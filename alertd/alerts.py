@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -64,6 +64,12 @@ class AlertNotice:
     kind: Literal["alert", "alert_update"]
     alert_id: int
     seq: int
+
+
+class AlertNotifier(Protocol):
+    """Where committed alert changes go to be pushed (the channels' hub or broker)."""
+
+    def alerts_changed(self, notices: Sequence[AlertNotice]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -156,16 +162,11 @@ async def _next_seq(conn: AsyncConnection) -> int:
 async def _agency_ids(conn: AsyncConnection, codes: Sequence[str]) -> list[int]:
     if not codes:
         return []
-    rows = dict(
-        (
-            await conn.execute(
-                select(agencies.c.code, agencies.c.id).where(agencies.c.code.in_(codes))
-            )
-        )
-        .tuples()
-        .all()
+    result = await conn.execute(
+        select(agencies.c.code, agencies.c.id).where(agencies.c.code.in_(codes))
     )
-    return [rows[code] for code in codes if code in rows]
+    ids = {row.code: row.id for row in result}
+    return [ids[code] for code in codes if code in ids]
 
 
 async def agency_desks(conn: AsyncConnection, agency_id: int) -> list[DeskInfo]:

@@ -3,35 +3,48 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from alertd import watchlist
+from alertd import alerts, idempotency, retention, watchlist
+from alertd.alerts import Deadlines
 from alertd.api import admin, auth, health
+from alertd.api import alerts as alerts_api
+from alertd.api import crossings as crossings_api
 from alertd.api import watchlist as watchlist_api
 from alertd.api.problems import problems, request_context
 from alertd.auth import Authenticator
+from alertd.channels.hub import Hub
 from alertd.clock import Clock, SystemClock
 from alertd.config import Settings
 from alertd.db import create_engine, schema_state
 from alertd.live_index import LiveIndex
 from alertd.metrics import Metrics
 from alertd.passwords import Passwords
+from alertd.retro import RetroScreening
+from alertd.routing import load_policy
+from alertd.screening import Screener
 from alertd.state import (
     AUTHENTICATOR,
     CLOCK,
     ENGINE,
+    HUB,
     LIVE_INDEX,
     METRICS,
+    NOTIFIER,
     PASSWORDS,
+    RETRO,
+    ROUTING,
+    SCREENER,
     SETTINGS,
     WATCHLIST_FEED,
 )
 from alertd.tokens import AccessTokens, load_or_create_signing_key
+from alertd.watchlist import FeedFanout
 
 log = logging.getLogger("alertd")
 
@@ -49,8 +62,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app[METRICS] = Metrics()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_security)
-    app.cleanup_ctx.append(_watchlist)
-    for module in (auth, admin, health, watchlist_api):
+    app.cleanup_ctx.append(_screening)
+    for module in (auth, admin, health, watchlist_api, crossings_api, alerts_api):
         app.router.add_routes(module.routes)
     return app
 
@@ -83,28 +96,68 @@ async def _security(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
-async def _watchlist(app: web.Application) -> AsyncIterator[None]:
-    live = LiveIndex()
-    await live.rebuild(app[ENGINE], app[CLOCK].now())
-    app[LIVE_INDEX] = live
-    app[WATCHLIST_FEED] = live
-    sweeper = asyncio.create_task(_sweep_expired(app), name="expiry-sweeper")
+async def _screening(app: web.Application) -> AsyncIterator[None]:
+    """Routing policy, the live index (rebuilt from the database), the screener, the hub,
+    the change feed, and the background sweeps (expiry, escalation, retention)."""
+    settings, clock, engine = app[SETTINGS], app[CLOCK], app[ENGINE]
+    routing = load_policy(settings.policy_file)
+    live = LiveIndex(routing.thresholds())
+    await live.rebuild(engine, clock.now())
+    deadlines = Deadlines(
+        high=timedelta(seconds=settings.escalate_after_seconds_high),
+        medium=timedelta(seconds=settings.escalate_after_seconds_medium),
+        low=timedelta(seconds=settings.escalate_after_seconds_low),
+    )
+    screener = Screener(live.index, routing, deadlines)
+    hub = Hub()
+    retro = RetroScreening(engine, screener, hub, clock, settings.retro_screen_days)
+    app[ROUTING], app[LIVE_INDEX], app[SCREENER] = routing, live, screener
+    app[HUB], app[NOTIFIER], app[RETRO] = hub, hub, retro
+    app[WATCHLIST_FEED] = FeedFanout(live, retro)
+    sweeps = [
+        _every(settings.expiry_sweep_interval_seconds, _sweep_expired, app),
+        _every(settings.escalation_sweep_interval_seconds, _sweep_escalations, app),
+        _every(settings.retention_sweep_interval_seconds, _sweep_retention, app),
+    ]
+    tasks = [asyncio.create_task(sweep) for sweep in sweeps]
     yield
-    sweeper.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await sweeper
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await retro.drain()
 
 
-async def _sweep_expired(app: web.Application) -> None:
-    """Mark expired entries as such. Matching does not wait for this: the index refuses
-    expired entries at query time; the sweep keeps states and history truthful."""
-    interval = app[SETTINGS].expiry_sweep_interval_seconds
+async def _every(
+    interval: float, sweep: Callable[[web.Application], Awaitable[None]], app: web.Application
+) -> None:
+    """Run ``sweep`` every ``interval`` seconds; a database outage is logged and retried."""
     while True:
         await asyncio.sleep(interval)
         try:
-            async with app[ENGINE].begin() as conn:
-                changes = await watchlist.expire_due(conn, app[CLOCK].now())
+            await sweep(app)
         except (SQLAlchemyError, OSError):
-            log.exception("expiry sweep failed; retrying at the next interval")
-            continue
-        app[WATCHLIST_FEED].apply(changes)
+            log.exception("background sweep failed; retrying", extra={"sweep": sweep.__name__})
+
+
+async def _sweep_expired(app: web.Application) -> None:
+    """Matching does not wait for this (the index refuses expired entries at query
+    time); the sweep keeps entry states and history truthful."""
+    async with app[ENGINE].begin() as conn:
+        changes = await watchlist.expire_due(conn, app[CLOCK].now())
+    app[WATCHLIST_FEED].apply(changes)
+
+
+async def _sweep_escalations(app: web.Application) -> None:
+    async with app[ENGINE].begin() as conn:
+        notices = await alerts.escalate_due(conn, app[CLOCK].now(), app[ROUTING])
+    app[NOTIFIER].alerts_changed(notices)
+
+
+async def _sweep_retention(app: web.Application) -> None:
+    settings = app[SETTINGS]
+    now = app[CLOCK].now()
+    async with app[ENGINE].begin() as conn:
+        await retention.purge_crossings(conn, now, settings.crossing_retention_days)
+        await idempotency.forget_before(
+            conn, now - timedelta(hours=settings.idempotency_key_ttl_hours)
+        )

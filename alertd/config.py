@@ -69,6 +69,16 @@ class Settings(BaseModel):
     # watchlists
     watchlist_max_expiry_days: int = Field(365, ge=1, le=3650)
     expiry_sweep_interval_seconds: float = Field(30.0, gt=0)
+    # screening and alerts
+    policy_file: Path = Path("config/policy.toml")
+    escalate_after_seconds_high: int = Field(120, ge=1)
+    escalate_after_seconds_medium: int = Field(600, ge=1)
+    escalate_after_seconds_low: int = Field(1800, ge=1)
+    escalation_sweep_interval_seconds: float = Field(5.0, gt=0)
+    retro_screen_days: int = Field(30, ge=0)
+    crossing_retention_days: int = Field(90, ge=1)
+    retention_sweep_interval_seconds: float = Field(3600.0, gt=0)
+    idempotency_key_ttl_hours: int = Field(24, ge=1)
     # sign-in throttling
     login_window_seconds: int = Field(900, ge=1)
     login_max_failures_per_account: int = Field(5, ge=1)

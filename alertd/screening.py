@@ -407,3 +407,46 @@ def _alert_payload(
 
 def request_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
+
+
+def traveller_from_record(record: dict[str, Any]) -> Traveller:
+    """A recorded crossing's traveller, ready to be screened again (retro-screening)."""
+    return Traveller(
+        names=tuple(
+            NameInput(n["full"], n.get("family"), n.get("given")) for n in record.get("names", [])
+        ),
+        date_of_birth=record.get("date_of_birth"),
+        nationality=record.get("nationality"),
+        sex=record.get("sex"),
+        documents=tuple(
+            DocumentInput(d["type"], d["number"], d.get("country"))
+            for d in record.get("documents", [])
+        ),
+    )
+
+
+async def retro_alerts(
+    conn: AsyncConnection,
+    screener: Screener,
+    now: datetime,
+    crossing: Any,
+    match: Match,
+) -> list[AlertNotice]:
+    """Record a retro match of an already-recorded crossing, raising its alert."""
+    record = json.loads(crossing.traveller)
+    metas = await entry_metas(conn, [match])
+    rule = screener.routing.rule(match.category)
+    item = ScreenedMatch(match, metas[int(match.entry_id)], None, rule.raises_alert(match.band))
+    _, notices = await _matches_and_alerts(
+        conn,
+        screener,
+        audit.SYSTEM,
+        now,
+        crossing.id,
+        crossing.checkpoint_id,
+        Subject(traveller_from_record(record), record),
+        [item],
+        retro=True,
+        direction=crossing.direction,
+    )
+    return notices

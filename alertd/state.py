@@ -5,12 +5,17 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from alertd.alerts import AlertNotifier
 from alertd.auth import Authenticator
+from alertd.channels.hub import Hub
 from alertd.clock import Clock
 from alertd.config import Settings
 from alertd.live_index import LiveIndex
 from alertd.metrics import Metrics
 from alertd.passwords import Passwords
+from alertd.retro import RetroScreening
+from alertd.routing import RoutingPolicy
+from alertd.screening import Screener
 from alertd.watchlist import ChangeFeed
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -21,4 +26,9 @@ AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 METRICS = web.AppKey("metrics", Metrics)
 LIVE_INDEX = web.AppKey("live_index", LiveIndex)
 WATCHLIST_FEED = web.AppKey("watchlist_feed", ChangeFeed)
+ROUTING = web.AppKey("routing", RoutingPolicy)
+SCREENER = web.AppKey("screener", Screener)
+HUB = web.AppKey("hub", Hub)
+NOTIFIER = web.AppKey("notifier", AlertNotifier)
+RETRO = web.AppKey("retro", RetroScreening)
 REQUEST_ID = web.RequestKey("request_id", str)

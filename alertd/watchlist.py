@@ -58,6 +58,17 @@ class ChangeFeed(Protocol):
     def apply(self, changes: Sequence[EntryChange]) -> None: ...
 
 
+class FeedFanout:
+    """One ChangeFeed that passes every change to several (the index, retro-screening)."""
+
+    def __init__(self, *feeds: ChangeFeed) -> None:
+        self._feeds = feeds
+
+    def apply(self, changes: Sequence[EntryChange]) -> None:
+        for feed in self._feeds:
+            feed.apply(changes)
+
+
 @dataclass(frozen=True)
 class Outcome:
     entry_id: int

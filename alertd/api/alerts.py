@@ -1,0 +1,114 @@
+"""Alert endpoints for desk officers: list, acknowledge, resolve (for one's own agency)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aiohttp import web
+from pydantic import Field
+
+from alertd import alerts, audit
+from alertd.alerts import AlertReader, Resolution
+from alertd.api.bodies import WireModel, read_body
+from alertd.api.context import actor, principal
+from alertd.api.openapi import operation
+from alertd.audit import AuditEvent
+from alertd.errors import FieldError, ValidationFailed
+from alertd.policy import Permission
+from alertd.roles import Role
+from alertd.state import CLOCK, ENGINE, NOTIFIER, ROUTING
+
+routes = web.RouteTableDef()
+DESK = (Role.DESK_OFFICER,)
+STATUSES = ("new", "acknowledged", "resolved")
+
+
+class ResolveBody(WireModel):
+    resolution: Resolution
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+async def _reader(request: web.Request) -> AlertReader:
+    who = await principal(request, Permission.HANDLE_ALERTS)
+    async with request.app[ENGINE].connect() as conn:
+        desk = await alerts.desk_of(conn, who.desk_id)
+    return AlertReader(who, desk, request.app[ROUTING])
+
+
+@routes.get("/api/v1/alerts")
+@operation(
+    "Alerts routed to your agency and desk, oldest first (status, after_seq, limit)",
+    tag="alerts",
+    roles=DESK,
+)
+async def list_alerts(request: web.Request) -> web.Response:
+    reader = await _reader(request)
+    status, after_seq, limit = _query(request)
+    now = request.app[CLOCK].now()
+    async with request.app[ENGINE].begin() as conn:
+        found = await reader.visible(conn, after_seq=after_seq, status=status, limit=limit)
+        details = {"status": status, "after_seq": after_seq, "returned": len(found)}
+        await audit.record(
+            conn,
+            actor(request, reader.who),
+            AuditEvent("alert.list", None, "success", details),
+            now,
+        )
+    last = found[-1]["seq"] if found else after_seq
+    return web.json_response({"alerts": found, "last_seq": last})
+
+
+def _query(request: web.Request) -> tuple[str | None, int, int]:
+    errors = []
+    status = request.query.get("status") or None
+    if status is not None and status not in STATUSES:
+        errors.append(FieldError("status", f"must be one of {', '.join(STATUSES)}"))
+    numbers = {}
+    for name, default, high in (("after_seq", 0, 2**62), ("limit", 50, alerts.MAX_PAGE)):
+        raw = request.query.get(name, "")
+        if raw and (not raw.isdigit() or int(raw) > high or (name == "limit" and int(raw) < 1)):
+            errors.append(FieldError(name, f"must be a whole number up to {high}"))
+        numbers[name] = int(raw) if raw.isdigit() else default
+    if errors:
+        raise ValidationFailed(errors)
+    return status, numbers["after_seq"], numbers["limit"]
+
+
+@routes.post(r"/api/v1/alerts/{alert_id:\d+}/ack")
+@operation("Acknowledge for your agency (idempotent)", tag="alerts", roles=DESK)
+async def acknowledge(request: web.Request) -> web.Response:
+    reader = await _reader(request)
+    async with request.app[ENGINE].begin() as conn:
+        alert, notice = await alerts.acknowledge(
+            conn,
+            reader,
+            actor(request, reader.who),
+            request.app[CLOCK].now(),
+            int(request.match_info["alert_id"]),
+        )
+    request.app[NOTIFIER].alerts_changed([notice] if notice else [])
+    return web.json_response(alert)
+
+
+@routes.post(r"/api/v1/alerts/{alert_id:\d+}/resolve")
+@operation(
+    "Resolve for your agency: confirmed, false_positive, referred or no_action",
+    tag="alerts",
+    body=ResolveBody,
+    roles=DESK,
+)
+async def resolve(request: web.Request) -> web.Response:
+    reader = await _reader(request)
+    body = await read_body(request, ResolveBody)
+    async with request.app[ENGINE].begin() as conn:
+        alert, notice = await alerts.resolve(
+            conn,
+            reader,
+            actor(request, reader.who),
+            request.app[CLOCK].now(),
+            int(request.match_info["alert_id"]),
+            body.resolution,
+            body.note,
+        )
+    request.app[NOTIFIER].alerts_changed([notice] if notice else [])
+    return web.json_response(alert)

@@ -1,0 +1,1 @@
+"""Real-time alert channels: fan-out to subscribers, WebSocket protocol, brokers."""
