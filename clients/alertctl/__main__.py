@@ -1,0 +1,5 @@
+"""`python -m clients.alertctl`: the same as the `alertctl` console script."""
+
+from clients.alertctl.cli import main
+
+main()

@@ -1,0 +1,50 @@
+"""What every command gets from the root command, and how it runs its async work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import NoReturn, TypeVar
+
+import aiohttp
+import click
+from yarl import URL
+
+from clients.alertctl.errors import AlertctlError
+from clients.alertctl.http import ApiClient, Timeouts
+from clients.alertctl.output import Output
+from clients.alertctl.session import TokenStore
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Globals:
+    """The global options, resolved once by the root command (click's ``ctx.obj``)."""
+
+    url: URL
+    output: Output
+    store: TokenStore
+    timeouts: Timeouts
+
+
+pass_globals = click.make_pass_decorator(Globals)
+
+
+def run(g: Globals, work: Callable[[ApiClient], Awaitable[T]]) -> T:
+    """Run `work` with a client of the server; an error is shown and becomes the exit code."""
+    try:
+        return asyncio.run(_with_client(g, work))
+    except AlertctlError as exc:
+        fail(g, exc)
+
+
+def fail(g: Globals, error: AlertctlError) -> NoReturn:
+    g.output.error(error)
+    raise click.exceptions.Exit(error.exit_code)
+
+
+async def _with_client(g: Globals, work: Callable[[ApiClient], Awaitable[T]]) -> T:
+    async with aiohttp.ClientSession(timeout=g.timeouts.for_aiohttp()) as http:
+        return await work(ApiClient(g.url, g.store, http))
