@@ -190,9 +190,71 @@ async def desk_of(conn: AsyncConnection, desk_id: int | None) -> DeskInfo | None
 # --- reading -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AlertSnapshot:
+    """An alert with every agency's route, loaded once and rendered per reader: the REST
+    list and the WebSocket fan-out both go through it."""
+
+    row: Any
+    routes: tuple[Any, ...]
+
+    @property
+    def seq(self) -> int:
+        return int(self.row.seq)
+
+    def route_of(self, agency_id: int) -> Any | None:
+        return next((r for r in self.routes if r.agency_id == agency_id), None)
+
+    def render_for(self, agency_id: int) -> dict[str, Any]:
+        """The alert as one routed agency sees it: its own status, every agency's below."""
+        row = self.row
+        own = self.route_of(agency_id)
+        payload: dict[str, Any] = json.loads(row.payload)
+        return {
+            "id": row.id,
+            "seq": row.seq,
+            "category": row.category,
+            "severity": row.severity,
+            "band": row.band,
+            "score": row.score,
+            "retro": row.retro,
+            "checkpoint": row.checkpoint,
+            "created_at": isoformat(row.created_at),
+            "status": own.status if own is not None else None,
+            "escalated": own is not None and own.escalated_at is not None,
+            "agencies": [_route_view(r) for r in self.routes],
+        } | payload
+
+
+async def load_snapshots(conn: AsyncConnection, alert_ids: Sequence[int]) -> list[AlertSnapshot]:
+    """Snapshots of these alerts, in seq order (two queries, whatever the count)."""
+    if not alert_ids:
+        return []
+    rows = (
+        await conn.execute(
+            select(alerts, checkpoints.c.code.label("checkpoint"))
+            .join(checkpoints, checkpoints.c.id == alerts.c.checkpoint_id)
+            .where(alerts.c.id.in_(alert_ids))
+            .order_by(alerts.c.seq)
+        )
+    ).all()
+    routes = (
+        await conn.execute(
+            select(alert_routes, agencies.c.code)
+            .join(agencies, agencies.c.id == alert_routes.c.agency_id)
+            .where(alert_routes.c.alert_id.in_(alert_ids))
+            .order_by(agencies.c.code)
+        )
+    ).all()
+    by_alert: dict[int, list[Any]] = {}
+    for route in routes:
+        by_alert.setdefault(route.alert_id, []).append(route)
+    return [AlertSnapshot(row, tuple(by_alert.get(row.id, ()))) for row in rows]
+
+
 class AlertReader:
-    """Decides, with ``policy.can_see_alert``, which alerts a desk officer sees, and
-    renders them: the same rule and the same JSON for REST lists and WebSocket pushes."""
+    """Decides, with ``policy.can_see_alert``, which alerts a desk officer sees: the same
+    rule and the same JSON for REST lists and WebSocket pushes."""
 
     def __init__(self, who: Principal, own_desk: DeskInfo | None, routing: RoutingPolicy):
         self.who = who
@@ -204,6 +266,13 @@ class AlertReader:
         return policy.can_see_alert(
             self.who, self.own_desk, route.agency_id, (route.desk_id, route.escalated_desk_id), work
         )
+
+    def sees_snapshot(self, snapshot: AlertSnapshot) -> bool:
+        route = snapshot.route_of(self.who.agency_id)
+        return route is not None and self.sees(snapshot.row.category, route)
+
+    def render(self, snapshot: AlertSnapshot) -> dict[str, Any]:
+        return snapshot.render_for(self.who.agency_id)
 
     async def visible(
         self,
@@ -219,9 +288,8 @@ class AlertReader:
         cursor = after_seq
         while len(found) < limit:
             query = (
-                select(alerts, alert_routes, checkpoints.c.code.label("checkpoint"))
+                select(alerts.c.id, alerts.c.seq)
                 .join(alert_routes, alert_routes.c.alert_id == alerts.c.id)
-                .join(checkpoints, checkpoints.c.id == alerts.c.checkpoint_id)
                 .where(alert_routes.c.agency_id == self.who.agency_id, alerts.c.seq > cursor)
                 .order_by(alerts.c.seq)
                 .limit(MAX_PAGE)
@@ -230,45 +298,14 @@ class AlertReader:
                 query = query.where(alert_routes.c.status == status)
             if alert_ids is not None:
                 query = query.where(alerts.c.id.in_(alert_ids))
-            rows = (await conn.execute(query)).all()
-            for row in rows:
-                if self.sees(row.category, row) and len(found) < limit:
-                    found.append(await render(conn, row))
-            if len(rows) < MAX_PAGE:
+            page = (await conn.execute(query)).all()
+            for snapshot in await load_snapshots(conn, [r.id for r in page]):
+                if self.sees_snapshot(snapshot) and len(found) < limit:
+                    found.append(self.render(snapshot))
+            if len(page) < MAX_PAGE:
                 break
-            cursor = rows[-1].seq
+            cursor = page[-1].seq
         return found
-
-
-async def render(conn: AsyncConnection, row: Any) -> dict[str, Any]:
-    """An alert as a routed agency sees it: its own status first, every agency's below."""
-    routes = (
-        await conn.execute(
-            select(alert_routes, agencies.c.code)
-            .join(agencies, agencies.c.id == alert_routes.c.agency_id)
-            .where(alert_routes.c.alert_id == row.id)
-            .order_by(agencies.c.code)
-        )
-    ).all()
-    statuses = [_route_view(r) for r in routes]
-    own = next(
-        (s for s, r in zip(statuses, routes, strict=True) if r.agency_id == row.agency_id), None
-    )
-    payload: dict[str, Any] = json.loads(row.payload)
-    return {
-        "id": row.id,
-        "seq": row.seq,
-        "category": row.category,
-        "severity": row.severity,
-        "band": row.band,
-        "score": row.score,
-        "retro": row.retro,
-        "checkpoint": row.checkpoint,
-        "created_at": isoformat(row.created_at),
-        "status": own["status"] if own else None,
-        "escalated": bool(own and own["escalated"]),
-        "agencies": statuses,
-    } | payload
 
 
 def _route_view(route: Any) -> dict[str, Any]:
