@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alertd.matching import BandThresholds, DocumentInput, EntryInput, MatchIndex, NameInput
@@ -50,42 +50,57 @@ class LiveIndex:
 
     def __init__(self, thresholds: Mapping[str, BandThresholds] | None = None) -> None:
         self.index = MatchIndex(thresholds)
+        self._versions: dict[int, int] = {}  # entry id -> the version indexed
 
     def apply(self, changes: Sequence[EntryChange]) -> None:
         for change in changes:
             if change.kind == "publish":
                 assert change.content is not None
                 self.index.add(entry_input(change.entry_id, change.version, change.content))
+                self._versions[change.entry_id] = change.version
             else:
                 self.index.remove(str(change.entry_id))
+                self._versions.pop(change.entry_id, None)
 
     async def rebuild(self, engine: AsyncEngine, now: datetime) -> int:
-        """Load every published, unexpired entry; returns how many."""
+        """Bring the index in line with the database (at start-up, and after a node lost
+        notifications): only entries whose published version differs are touched.
+        Returns how many entries the index holds."""
         started = time.perf_counter()
-        query = (
-            select(
-                watchlist_versions.c.entry_id,
-                watchlist_versions.c.version,
-                watchlist_versions.c.content,
-            )
-            .join(
-                watchlist_entries,
-                and_(
-                    watchlist_entries.c.id == watchlist_versions.c.entry_id,
-                    watchlist_entries.c.published_version == watchlist_versions.c.version,
-                ),
-            )
-            .where(watchlist_entries.c.status == "published", watchlist_entries.c.expires_at > now)
-        )
-        count = 0
-        async with engine.connect() as conn:
-            result = await conn.stream(query)
-            async for rows in result.partitions(REBUILD_BATCH_ROWS):
-                for row in rows:
-                    self.index.add(entry_input(row.entry_id, row.version, json.loads(row.content)))
-                    count += 1
+        published = await _published_versions(engine, now)
+        stale = [e for e in self._versions if e not in published]
+        self.apply([EntryChange("remove", entry_id, 0) for entry_id in stale])
+        wanted = [(e, v) for e, v in published.items() if self._versions.get(e) != v]
+        for chunk_start in range(0, len(wanted), REBUILD_BATCH_ROWS):
+            chunk = wanted[chunk_start : chunk_start + REBUILD_BATCH_ROWS]
+            self.apply(await _contents(engine, chunk))
         log.info(
-            "matching index rebuilt",
-            extra={"entries": count, "seconds": round(time.perf_counter() - started, 2)},
+            "matching index brought up to date",
+            extra={
+                "entries": len(self._versions),
+                "added_or_changed": len(wanted),
+                "removed": len(stale),
+                "seconds": round(time.perf_counter() - started, 2),
+            },
         )
-        return count
+        return len(self._versions)
+
+
+async def _published_versions(engine: AsyncEngine, now: datetime) -> dict[int, int]:
+    query = select(watchlist_entries.c.id, watchlist_entries.c.published_version).where(
+        watchlist_entries.c.status == "published", watchlist_entries.c.expires_at > now
+    )
+    async with engine.connect() as conn:
+        return {row.id: row.published_version for row in await conn.execute(query)}
+
+
+async def _contents(engine: AsyncEngine, versions: Sequence[tuple[int, int]]) -> list[EntryChange]:
+    query = select(
+        watchlist_versions.c.entry_id, watchlist_versions.c.version, watchlist_versions.c.content
+    ).where(tuple_(watchlist_versions.c.entry_id, watchlist_versions.c.version).in_(versions))
+    async with engine.connect() as conn:
+        rows = await conn.execute(query)
+        return [
+            EntryChange("publish", row.entry_id, row.version, json.loads(row.content))
+            for row in rows
+        ]
