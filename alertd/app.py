@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alertd import alerts, idempotency, retention, watchlist
 from alertd.alerts import Deadlines
@@ -18,6 +19,8 @@ from alertd.api import crossings as crossings_api
 from alertd.api import watchlist as watchlist_api
 from alertd.api.problems import problems, request_context
 from alertd.auth import Authenticator
+from alertd.channels import websocket
+from alertd.channels.broker import Broker, InProcessBroker, PostgresBroker, asyncpg_dsn
 from alertd.channels.hub import Hub
 from alertd.clock import Clock, SystemClock
 from alertd.config import Settings
@@ -30,6 +33,7 @@ from alertd.routing import load_policy
 from alertd.screening import Screener
 from alertd.state import (
     AUTHENTICATOR,
+    BROKER,
     CLOCK,
     ENGINE,
     HUB,
@@ -63,7 +67,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_security)
     app.cleanup_ctx.append(_screening)
-    for module in (auth, admin, health, watchlist_api, crossings_api, alerts_api):
+    app.on_shutdown.append(_close_channels)
+    for module in (auth, admin, health, watchlist_api, crossings_api, alerts_api, websocket):
         app.router.add_routes(module.routes)
     return app
 
@@ -109,12 +114,18 @@ async def _screening(app: web.Application) -> AsyncIterator[None]:
         low=timedelta(seconds=settings.escalate_after_seconds_low),
     )
     screener = Screener(live.index, routing, deadlines)
-    hub = Hub()
-    retro = RetroScreening(engine, screener, hub, clock, settings.retro_screen_days)
+    hub = Hub(engine, clock, settings.ws_ping_interval_seconds)
+    await hub.start_high_water()
+    broker = _broker(settings, hub, live, engine, clock)
+    retro = RetroScreening(engine, screener, broker, clock, settings.retro_screen_days)
     app[ROUTING], app[LIVE_INDEX], app[SCREENER] = routing, live, screener
-    app[HUB], app[NOTIFIER], app[RETRO] = hub, hub, retro
-    app[WATCHLIST_FEED] = FeedFanout(live, retro)
+    app[HUB], app[NOTIFIER], app[RETRO], app[BROKER] = hub, broker, retro, broker
+    app[WATCHLIST_FEED] = FeedFanout(live, retro, broker)
     sweeps = [
+        broker.run(),
+        hub.run_dispatcher(),
+        hub.run_watchdog(),
+        hub.run_catch_up(),
         _every(settings.expiry_sweep_interval_seconds, _sweep_expired, app),
         _every(settings.escalation_sweep_interval_seconds, _sweep_escalations, app),
         _every(settings.retention_sweep_interval_seconds, _sweep_retention, app),
@@ -125,6 +136,24 @@ async def _screening(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await retro.drain()
+
+
+def _broker(
+    settings: Settings, hub: Hub, live: LiveIndex, engine: AsyncEngine, clock: Clock
+) -> Broker:
+    url = settings.database_url_value
+    kind = settings.broker
+    if kind == "auto":
+        kind = "postgresql" if engine.dialect.name == "postgresql" else "inprocess"
+    if kind == "postgresql":
+        return PostgresBroker(asyncpg_dsn(url), hub, live, engine, clock)
+    return InProcessBroker(hub)
+
+
+async def _close_channels(app: web.Application) -> None:
+    """On shutdown, tell every WebSocket client to reconnect elsewhere and resume."""
+    if HUB in app:
+        app[HUB].shutdown()
 
 
 async def _every(

@@ -29,7 +29,7 @@ from alertd.passwords import Passwords
 from alertd.principal import Principal
 from alertd.roles import Role
 from alertd.tables import auth_sessions, refresh_tokens, user_roles, users
-from alertd.tokens import AccessTokens, hash_refresh_token, new_refresh_token
+from alertd.tokens import AccessClaims, AccessTokens, hash_refresh_token, new_refresh_token
 
 BAD_CREDENTIALS = "invalid username, password or one-time code"
 TOTP_VALID_WINDOW = 1  # accept the previous and next 30-second step for clock drift
@@ -179,9 +179,15 @@ class Authenticator:
 
     async def authenticate(self, authorization: str | None) -> Principal:
         """The principal behind an ``Authorization: Bearer`` header, or NotAuthenticated."""
-        if not authorization or not authorization.startswith("Bearer "):
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        # RFC 7235: the scheme is case-insensitive ("bearer" is as good as "Bearer").
+        if scheme.casefold() != "bearer" or not token.strip():
             raise NotAuthenticated("send an access token as 'Authorization: Bearer <token>'")
-        return await self.principal_for_token(authorization.removeprefix("Bearer ").strip())
+        return await self.principal_for_token(token.strip())
+
+    def claims_of(self, token: str) -> AccessClaims:
+        """The claims of a valid access token (NotAuthenticated otherwise)."""
+        return self._tokens.verify(token, self._clock.now())
 
     async def principal_for_token(self, token: str) -> Principal:
         now = self._clock.now()

@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from alertd.roles import Role
 
@@ -34,6 +36,8 @@ CONFIG_ENV = "ALERTD_CONFIG"
 OWASP_MIN_MEMORY_KIB = 7168
 OWASP_MIN_MEMORY_TIME_PRODUCT = 7168 * 5
 MAX_ACCESS_TOKEN_TTL = 15 * 60
+SUPPORTED_DATABASE_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+asyncpg"})
+SQLITE_EXAMPLE = "sqlite+aiosqlite:///var/alertd.db"
 
 
 class ConfigError(Exception):
@@ -49,7 +53,7 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(1_048_576, ge=1024)
     max_import_bytes: int = Field(200 * 1_048_576, ge=1024)
     public_url: str = "http://127.0.0.1:8080"
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     shutdown_timeout_seconds: float = Field(10.0, ge=0)
     # storage
     database_url: SecretStr = SecretStr("sqlite+aiosqlite:///var/alertd.db")
@@ -79,11 +83,40 @@ class Settings(BaseModel):
     crossing_retention_days: int = Field(90, ge=1)
     retention_sweep_interval_seconds: float = Field(3600.0, gt=0)
     idempotency_key_ttl_hours: int = Field(24, ge=1)
+    # real-time channels
+    ws_ping_interval_seconds: float = Field(20.0, gt=0)
+    ws_send_queue_size: int = Field(256, ge=1)
+    ws_resume_wait_seconds: float = Field(1.0, ge=0)
+    broker: Literal["auto", "inprocess", "postgresql"] = "auto"
     # sign-in throttling
     login_window_seconds: int = Field(900, ge=1)
     login_max_failures_per_account: int = Field(5, ge=1)
     login_max_failures_per_address: int = Field(20, ge=1)
     login_lockout_seconds: int = Field(300, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: SecretStr) -> SecretStr:
+        # The value is a secret: the messages never repeat it.
+        try:
+            url = make_url(value.get_secret_value())
+        except ArgumentError:
+            raise PydanticCustomError(
+                "database_url", "not a database URL (e.g. {example})", {"example": SQLITE_EXAMPLE}
+            ) from None
+        driver = f"{url.get_backend_name()}+{url.get_driver_name()}"
+        if driver not in SUPPORTED_DATABASE_DRIVERS:
+            raise PydanticCustomError(
+                "database_url",
+                "{driver} is not supported; use sqlite+aiosqlite:/// or postgresql+asyncpg://",
+                {"driver": driver},
+            )
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("totp_required_roles", mode="before")
     @classmethod
@@ -139,12 +172,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _describe(exc: ValidationError, path: Path | None) -> str:
+    """One line per problem, naming the setting and where it can be set.
+
+    Only pydantic's message is used, never the input: a rejected value may be a secret.
+    """
     lines = []
-    for error in exc.errors():
-        key = ".".join(str(part) for part in error["loc"]) or "settings"
+    for error in exc.errors(include_url=False, include_input=False):
+        message = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
+        if not error["loc"]:  # a rule across settings: its message names them
+            lines.append(f"settings: {message}")
+            continue
+        key = str(error["loc"][0])
         source = f"{ENV_PREFIX}{key.upper()} or '{key}' in {path or 'the config file'}"
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown setting"
         lines.append(f"setting '{key}' ({source}): {message}")
     return "; ".join(lines)

@@ -62,6 +62,16 @@ class LiveIndex:
                 self.index.remove(str(change.entry_id))
                 self._versions.pop(change.entry_id, None)
 
+    async def apply_from_database(
+        self, engine: AsyncEngine, changes: Sequence[EntryChange]
+    ) -> None:
+        """Apply changes named by another node: published contents come from the database."""
+        for change in changes:
+            if change.kind == "publish":
+                self.apply(await _contents(engine, [(change.entry_id, change.version)]))
+            else:
+                self.apply([change])
+
     async def rebuild(self, engine: AsyncEngine, now: datetime) -> int:
         """Bring the index in line with the database (at start-up, and after a node lost
         notifications): only entries whose published version differs are touched.

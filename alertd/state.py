@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alertd.alerts import AlertNotifier
 from alertd.auth import Authenticator
+from alertd.channels.broker import Broker
 from alertd.channels.hub import Hub
 from alertd.clock import Clock
 from alertd.config import Settings
@@ -31,4 +32,5 @@ SCREENER = web.AppKey("screener", Screener)
 HUB = web.AppKey("hub", Hub)
 NOTIFIER = web.AppKey("notifier", AlertNotifier)
 RETRO = web.AppKey("retro", RetroScreening)
+BROKER = web.AppKey("broker", Broker)
 REQUEST_ID = web.RequestKey("request_id", str)

@@ -1,57 +1,223 @@
-"""The node's hub: committed alert notices fan out to every local subscriber.
+"""The node's hub: committed alert notices fan out to the WebSocket connections here.
 
-Each subscriber has a bounded queue; one that falls behind is marked overflowed and
-dropped rather than allowed to slow the others (it recovers by resuming from the
-database). Publishing never blocks.
+A notice names an alert; the hub loads its snapshot from the database once, and offers
+each connection whose reader may see it (``AlertReader.sees_snapshot``, the same rule as
+the REST list) the alert rendered for that connection's agency. Each connection has a
+bounded queue: one that falls behind is closed (``CLOSE_TOO_SLOW``) instead of slowing
+the others, and recovers by resuming from the database. A watchdog closes connections
+whose token expired, whose session was revoked or whose heartbeat stopped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from alertd.alerts import AlertNotice
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-DEFAULT_QUEUE_SIZE = 256
+from alertd.alerts import AlertNotice, AlertReader, AlertSnapshot, load_snapshots
+from alertd.channels import protocol
+from alertd.clock import Clock
+from alertd.tables import alerts, auth_sessions, users
+
+log = logging.getLogger("alertd.channels")
+WATCHDOG_INTERVAL_SECONDS = 1.0
+CATCH_UP_INTERVAL_SECONDS = 2.0
 
 
-class Subscription:
-    def __init__(self, hub: Hub, size: int) -> None:
-        self.queue: asyncio.Queue[AlertNotice] = asyncio.Queue(maxsize=size)
-        self.overflowed = asyncio.Event()
-        self._hub = hub
+@dataclass(frozen=True)
+class Push:
+    kind: str  # "alert" | "alert_update"
+    seq: int
+    alert: dict[str, Any]
 
-    def offer(self, notice: AlertNotice) -> None:
-        if self.overflowed.is_set():
+
+class Connection:
+    """One desk's WebSocket, as the hub sees it."""
+
+    def __init__(
+        self,
+        reader: AlertReader,
+        session_id: str,
+        expires_at: datetime,
+        queue_size: int,
+        now: datetime,
+    ) -> None:
+        self.reader = reader
+        self.session_id = session_id
+        self.expires_at = expires_at
+        self.queue: asyncio.Queue[Push] = asyncio.Queue(maxsize=queue_size)
+        self.last_heard = now
+        self.start_seq = 0  # the hub's high-water mark when this connection joined
+        self.close_code: int | None = None
+        self.close_reason = ""
+        self.closing = asyncio.Event()
+
+    def offer(self, push: Push) -> None:
+        if self.closing.is_set():
             return
         try:
-            self.queue.put_nowait(notice)
+            self.queue.put_nowait(push)
         except asyncio.QueueFull:
-            self.overflowed.set()
+            self.request_close(protocol.CLOSE_TOO_SLOW, "send queue full: reconnect and resume")
 
-    def close(self) -> None:
-        self._hub.unsubscribe(self)
+    def request_close(self, code: int, reason: str) -> None:
+        if not self.closing.is_set():
+            self.close_code, self.close_reason = code, reason
+            self.closing.set()
 
 
 class Hub:
-    """An ``AlertNotifier``: what is committed on this node reaches its subscribers."""
+    """An ``AlertNotifier`` for this node's connections."""
 
-    def __init__(self, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
-        self._subscriptions: set[Subscription] = set()
-        self._queue_size = queue_size
-
-    def subscribe(self) -> Subscription:
-        subscription = Subscription(self, self._queue_size)
-        self._subscriptions.add(subscription)
-        return subscription
-
-    def unsubscribe(self, subscription: Subscription) -> None:
-        self._subscriptions.discard(subscription)
+    def __init__(self, engine: AsyncEngine, clock: Clock, ping_interval: float) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._ping_interval = ping_interval
+        self.connections: set[Connection] = set()
+        self._pending: asyncio.Queue[AlertNotice] = asyncio.Queue()
+        self.high_water = 0
 
     def alerts_changed(self, notices: Sequence[AlertNotice]) -> None:
         for notice in notices:
-            for subscription in tuple(self._subscriptions):
-                subscription.offer(notice)
+            self._pending.put_nowait(notice)
+
+    def register(self, connection: Connection) -> None:
+        """From now on the connection is offered every alert it may see."""
+        connection.start_seq = self.high_water
+        self.connections.add(connection)
+
+    def unregister(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+
+    async def start_high_water(self) -> None:
+        async with self._engine.connect() as conn:
+            self.high_water = int(
+                (await conn.execute(select(func.max(alerts.c.seq)))).scalar() or 0
+            )
+
+    async def run_dispatcher(self) -> None:
+        while True:
+            batch = [await self._pending.get()]
+            while not self._pending.empty():
+                batch.append(self._pending.get_nowait())
+            try:
+                await self._dispatch(batch)
+            except (SQLAlchemyError, OSError):
+                log.exception("dispatch failed; connections will catch up by resuming")
+                self._close_all(protocol.CLOSE_GOING_AWAY, "dispatch failed: resume")
+
+    async def _dispatch(self, notices: Sequence[AlertNotice]) -> None:
+        """New alerts go out as the whole seq range up to the newest notified, read from
+        the database in seq order: a notice that arrives late or never (another node, a
+        lost notification) cannot open a gap, and none is sent twice. Seqs are assigned
+        under a lock held to commit, so every seq below a committed one is committed."""
+        newest = max((n.seq for n in notices if n.kind == "alert"), default=0)
+        updated = list(dict.fromkeys(n.alert_id for n in notices if n.kind == "alert_update"))
+        async with self._engine.connect() as conn:
+            fresh = await self._new_alerts(conn, newest) if newest > self.high_water else []
+            changed = await load_snapshots(conn, updated) if self.connections else []
+        for snapshot in fresh:
+            self._fan_out("alert", snapshot)
+            self.high_water = max(self.high_water, snapshot.seq)
+        for snapshot in changed:
+            self._fan_out("alert_update", snapshot)
+
+    async def _new_alerts(self, conn: AsyncConnection, newest: int) -> list[AlertSnapshot]:
+        ids = (
+            (
+                await conn.execute(
+                    select(alerts.c.id)
+                    .where(alerts.c.seq > self.high_water, alerts.c.seq <= newest)
+                    .order_by(alerts.c.seq)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if not self.connections:  # nobody to tell: just move the mark
+            self.high_water = newest
+            return []
+        return await load_snapshots(conn, list(ids))
+
+    def _fan_out(self, kind: str, snapshot: AlertSnapshot) -> None:
+        rendered: dict[int, dict[str, Any]] = {}
+        for connection in tuple(self.connections):
+            reader = connection.reader
+            if reader.sees_snapshot(snapshot):
+                agency = reader.who.agency_id
+                if agency not in rendered:
+                    rendered[agency] = reader.render(snapshot)
+                connection.offer(Push(kind, snapshot.seq, rendered[agency]))
+
+    async def run_catch_up(self) -> None:
+        """Safety net: alerts committed whose notice never came (a node died between
+        commit and notify, a broker connection dropped) are dispatched all the same."""
+        while True:
+            await asyncio.sleep(CATCH_UP_INTERVAL_SECONDS)
+            try:
+                await self.catch_up()
+            except (SQLAlchemyError, OSError):
+                log.exception("catch-up failed; retrying")
+
+    async def catch_up(self) -> None:
+        async with self._engine.connect() as conn:
+            newest = (await conn.execute(select(func.max(alerts.c.seq)))).scalar()
+        if newest and newest > self.high_water:
+            self.alerts_changed([AlertNotice("alert", 0, int(newest))])
+
+    async def run_watchdog(self) -> None:
+        while True:
+            await asyncio.sleep(WATCHDOG_INTERVAL_SECONDS)
+            try:
+                await self.check_connections()
+            except (SQLAlchemyError, OSError):
+                log.exception("connection check failed; retrying")
+
+    async def check_connections(self) -> None:
+        """Close (4401) expired tokens and revoked sessions, (4408) silent clients."""
+        now = self._clock.now()
+        silent_after = timedelta(seconds=2 * self._ping_interval)
+        for connection in tuple(self.connections):
+            if connection.expires_at <= now:
+                connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "access token expired")
+            elif now - connection.last_heard > silent_after:
+                connection.request_close(protocol.CLOSE_HEARTBEAT, "no pong")
+        sessions = {c.session_id for c in self.connections if not c.closing.is_set()}
+        if not sessions:
+            return
+        async with self._engine.connect() as conn:
+            ended = set(
+                (
+                    await conn.execute(
+                        select(auth_sessions.c.id)
+                        .join(users, users.c.id == auth_sessions.c.user_id)
+                        .where(
+                            auth_sessions.c.id.in_(sessions),
+                            or_(
+                                auth_sessions.c.revoked_at.is_not(None),
+                                users.c.disabled_at.is_not(None),
+                            ),
+                        )
+                    )
+                ).scalars()
+            )
+        for connection in tuple(self.connections):
+            if connection.session_id in ended:
+                connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "session ended")
+
+    def _close_all(self, code: int, reason: str) -> None:
+        for connection in tuple(self.connections):
+            connection.request_close(code, reason)
+
+    def shutdown(self) -> None:
+        self._close_all(protocol.CLOSE_GOING_AWAY, "server shutting down")
 
     def __len__(self) -> int:
-        return len(self._subscriptions)
+        return len(self.connections)

@@ -1,0 +1,253 @@
+"""``GET /api/v1/ws``: authenticate, optionally resume from the database, then push live.
+
+Replay and live meet without a gap or a duplicate: the connection is registered with the
+hub (live pushes queue up) before the replay reads the database, and the sender skips
+any queued alert whose seq the replay already sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from alertd import alerts
+from alertd.alerts import AlertReader
+from alertd.api.context import request_id
+from alertd.api.openapi import operation
+from alertd.channels import protocol
+from alertd.channels.hub import Connection
+from alertd.errors import AlertdError, NotAuthenticated, PermissionDenied
+from alertd.policy import Permission, require
+from alertd.roles import Role
+from alertd.state import AUTHENTICATOR, CLOCK, ENGINE, HUB, NOTIFIER, ROUTING, SETTINGS
+
+log = logging.getLogger("alertd.channels")
+routes = web.RouteTableDef()
+REPLAY_PAGE = 200
+
+
+class ProtocolError(Exception):
+    """A client message that is not part of the protocol."""
+
+
+def _parse(message: Any) -> dict[str, Any]:
+    if message.type != WSMsgType.TEXT:
+        raise ProtocolError("send JSON text messages")
+    try:
+        data = json.loads(message.data)
+    except json.JSONDecodeError:
+        raise ProtocolError("not valid JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise ProtocolError("a message is a JSON object with a 'type'")
+    return data
+
+
+@routes.get("/api/v1/ws")
+@operation(
+    "WebSocket alert channel (see alertd/channels/protocol.py)",
+    tag="alerts",
+    roles=(Role.DESK_OFFICER,),
+    responses={101: "Switching protocols"},
+)
+async def alert_channel(request: web.Request) -> web.WebSocketResponse:
+    ws = web.WebSocketResponse(max_msg_size=protocol.MAX_MESSAGE_BYTES, autoping=True)
+    await ws.prepare(request)
+    app = request.app
+    try:
+        connection = await _authenticate(ws, request)
+    except (NotAuthenticated, ProtocolError, TimeoutError) as exc:
+        await ws.close(code=protocol.CLOSE_UNAUTHENTICATED, message=_reason(exc))
+        return ws
+    except PermissionDenied as exc:
+        await ws.close(code=protocol.CLOSE_FORBIDDEN, message=_reason(exc))
+        return ws
+    hub = app[HUB]
+    hub.register(connection)
+    try:
+        await _serve(ws, request, connection)
+    finally:
+        hub.unregister(connection)
+        if not ws.closed:
+            code = connection.close_code or protocol.CLOSE_GOING_AWAY
+            await ws.close(code=code, message=connection.close_reason.encode()[:120])
+    return ws
+
+
+def _reason(exc: Exception) -> bytes:
+    text = exc.detail if isinstance(exc, AlertdError) else str(exc) or "authentication timed out"
+    return text.encode()[:120]
+
+
+async def _authenticate(ws: web.WebSocketResponse, request: web.Request) -> Connection:
+    first = _parse(await asyncio.wait_for(ws.receive(), protocol.AUTH_TIMEOUT_SECONDS))
+    token = first.get("token")
+    if first["type"] != "auth" or not isinstance(token, str):
+        raise ProtocolError('the first message must be {"type": "auth", "token": ...}')
+    app = request.app
+    who = await app[AUTHENTICATOR].principal_for_token(token)
+    require(who, Permission.HANDLE_ALERTS)
+    claims = app[AUTHENTICATOR].claims_of(token)
+    async with app[ENGINE].connect() as conn:
+        desk = await alerts.desk_of(conn, who.desk_id)
+    reader = AlertReader(who, desk, app[ROUTING])
+    return Connection(
+        reader,
+        who.session_id,
+        claims.expires_at,
+        app[SETTINGS].ws_send_queue_size,
+        app[CLOCK].now(),
+    )
+
+
+async def _serve(ws: web.WebSocketResponse, request: web.Request, connection: Connection) -> None:
+    app = request.app
+    settings = app[SETTINGS]
+    who = connection.reader.who
+    await ws.send_json(
+        {
+            "type": "ready",
+            "user": {"username": who.username, "agency": who.agency, "desk": who.desk_id},
+            "last_seq": connection.start_seq,
+            "ping_interval": settings.ws_ping_interval_seconds,
+        }
+    )
+    last_seq = await _maybe_resume(ws, request, connection)
+    sender = asyncio.create_task(_send(ws, connection, last_seq, settings.ws_ping_interval_seconds))
+    receiver = asyncio.create_task(_receive(ws, request, connection))
+    closing = asyncio.create_task(connection.closing.wait())
+    try:
+        await asyncio.wait({sender, receiver, closing}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (sender, receiver, closing):
+            task.cancel()
+        await asyncio.gather(sender, receiver, closing, return_exceptions=True)
+
+
+async def _maybe_resume(
+    ws: web.WebSocketResponse, request: web.Request, connection: Connection
+) -> int:
+    """Replay from the database if the client's next message is a resume."""
+    wait = request.app[SETTINGS].ws_resume_wait_seconds
+    try:
+        message = await asyncio.wait_for(ws.receive(), wait)
+    except TimeoutError:
+        return connection.start_seq
+    if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+        connection.request_close(1000, "client closed")
+        return 0
+    connection.last_heard = request.app[CLOCK].now()
+    try:
+        data = _parse(message)
+    except ProtocolError as exc:
+        connection.request_close(protocol.CLOSE_PROTOCOL, str(exc))
+        return 0
+    after = data.get("after_seq")
+    if data["type"] != "resume":
+        await _handle(ws, request, connection, data)
+        return connection.start_seq
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        connection.request_close(protocol.CLOSE_PROTOCOL, "after_seq must be a whole number")
+        return 0
+    return await _replay(ws, request, connection, after)
+
+
+async def _replay(
+    ws: web.WebSocketResponse, request: web.Request, connection: Connection, after: int
+) -> int:
+    last = after
+    while True:
+        async with request.app[ENGINE].connect() as conn:
+            page = await connection.reader.visible(conn, after_seq=last, limit=REPLAY_PAGE)
+        for alert in page:
+            await ws.send_json({"type": "alert", "seq": alert["seq"], "alert": alert})
+            last = alert["seq"]
+        if len(page) < REPLAY_PAGE:
+            break
+    await ws.send_json({"type": "replayed", "last_seq": last})
+    return last
+
+
+async def _send(
+    ws: web.WebSocketResponse, connection: Connection, last_seq: int, ping_every: float
+) -> None:
+    while True:
+        try:
+            push = await asyncio.wait_for(connection.queue.get(), ping_every)
+        except TimeoutError:
+            await ws.send_json({"type": "ping"})
+            continue
+        if push.kind == "alert" and push.seq <= last_seq:
+            continue  # already sent by the replay
+        await ws.send_json({"type": push.kind, "seq": push.seq, "alert": push.alert})
+        if push.kind == "alert":
+            last_seq = push.seq
+
+
+async def _receive(ws: web.WebSocketResponse, request: web.Request, connection: Connection) -> None:
+    clock = request.app[CLOCK]
+    async for message in ws:
+        connection.last_heard = clock.now()
+        try:
+            await _handle(ws, request, connection, _parse(message))
+        except ProtocolError as exc:
+            await ws.send_json({"type": "error", "detail": str(exc)})
+
+
+async def _handle(
+    ws: web.WebSocketResponse, request: web.Request, connection: Connection, data: dict[str, Any]
+) -> None:
+    kind = data["type"]
+    if kind == "pong":
+        return
+    if kind == "ack":
+        await _ack(ws, request, connection, data.get("alert_id"))
+    elif kind == "auth":
+        await _renew(ws, request, connection, data.get("token"))
+    elif kind == "resume":
+        raise ProtocolError("resume is only accepted right after the first auth")
+    else:
+        raise ProtocolError(f"unknown message type {kind!r}")
+
+
+async def _ack(
+    ws: web.WebSocketResponse, request: web.Request, connection: Connection, alert_id: Any
+) -> None:
+    if not isinstance(alert_id, int) or isinstance(alert_id, bool):
+        raise ProtocolError("ack needs an integer alert_id")
+    app = request.app
+    reader = connection.reader
+    try:
+        async with app[ENGINE].begin() as conn:
+            alert, notice = await alerts.acknowledge(
+                conn, reader, reader.who.actor(request_id(request)), app[CLOCK].now(), alert_id
+            )
+    except AlertdError as exc:
+        await ws.send_json({"type": "error", "detail": exc.detail, "alert_id": alert_id})
+        return
+    app[NOTIFIER].alerts_changed([notice] if notice else [])
+    await ws.send_json({"type": "ack_result", "alert_id": alert_id, "status": alert["status"]})
+
+
+async def _renew(
+    ws: web.WebSocketResponse, request: web.Request, connection: Connection, token: Any
+) -> None:
+    if not isinstance(token, str):
+        raise ProtocolError("auth needs a token")
+    authenticator = request.app[AUTHENTICATOR]
+    try:
+        who = await authenticator.principal_for_token(token)
+    except NotAuthenticated as exc:
+        connection.request_close(protocol.CLOSE_UNAUTHENTICATED, exc.detail)
+        return
+    if who.user_id != connection.reader.who.user_id:
+        connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "a token for another user")
+        return
+    claims = authenticator.claims_of(token)
+    connection.session_id, connection.expires_at = who.session_id, claims.expires_at
+    with contextlib.suppress(ConnectionResetError):
+        await ws.send_json({"type": "authenticated", "expires_at": claims.expires_at.isoformat()})
