@@ -18,6 +18,7 @@ from alertd.audit import Actor
 from alertd.clock import SystemClock
 from alertd.config import Settings
 from alertd.db import create_engine
+from alertd.demo_watchlist import seed_watchlist
 from alertd.passwords import Passwords
 from alertd.roles import Role
 from alertd.tables import agencies, desks, users
@@ -119,6 +120,8 @@ async def _seed(conn: AsyncConnection, settings: Settings) -> None:
         await identity.add_user(
             conn, actor, now, new, with_totp=not totp_roles.isdisjoint(demo.roles)
         )
+    # A small published watchlist, through the real four-eyes workflow.
+    await seed_watchlist(conn, "editor", "approver", now)
 
 
 async def _desk_id(conn: AsyncConnection, name: str) -> int:
