@@ -28,7 +28,15 @@ from alertd.identity import user_by_id
 from alertd.passwords import Passwords
 from alertd.principal import Principal
 from alertd.roles import Role
-from alertd.tables import auth_sessions, refresh_tokens, user_roles, users
+from alertd.tables import (
+    agencies,
+    auth_sessions,
+    checkpoints,
+    refresh_tokens,
+    user_checkpoints,
+    user_roles,
+    users,
+)
 from alertd.tokens import AccessClaims, AccessTokens, hash_refresh_token, new_refresh_token
 
 BAD_CREDENTIALS = "invalid username, password or one-time code"
@@ -193,10 +201,11 @@ class Authenticator:
         now = self._clock.now()
         claims = self._tokens.verify(token, now)
         async with self._engine.connect() as conn:
-            alive = (
+            row = (
                 await conn.execute(
-                    select(auth_sessions.c.id)
-                    .join(users, users.c.id == auth_sessions.c.user_id)
+                    select(users.c.username, users.c.agency_id, users.c.desk_id, agencies.c.code)
+                    .join(auth_sessions, auth_sessions.c.user_id == users.c.id)
+                    .join(agencies, agencies.c.id == users.c.agency_id)
                     .where(
                         auth_sessions.c.id == claims.session_id,
                         auth_sessions.c.user_id == claims.user_id,
@@ -205,22 +214,26 @@ class Authenticator:
                     )
                 )
             ).first()
-            if alive is None:
+            if row is None:
                 raise NotAuthenticated("the session has ended; sign in again")
-            user = await user_by_id(conn, claims.user_id)
-            agency_id = (
-                await conn.execute(select(users.c.agency_id).where(users.c.id == user.id))
-            ).scalar_one()
-        return Principal(
-            user_id=user.id,
-            username=user.username,
-            agency=user.agency,
-            agency_id=agency_id,
-            desk_id=user.desk_id,
-            roles=frozenset(user.roles),
-            checkpoints=frozenset(user.checkpoints),
-            session_id=claims.session_id,
-        )
+            roles = await conn.execute(
+                select(user_roles.c.role).where(user_roles.c.user_id == claims.user_id)
+            )
+            posts = await conn.execute(
+                select(checkpoints.c.code)
+                .join(user_checkpoints, user_checkpoints.c.checkpoint_id == checkpoints.c.id)
+                .where(user_checkpoints.c.user_id == claims.user_id)
+            )
+            return Principal(
+                user_id=claims.user_id,
+                username=row.username,
+                agency=row.code,
+                agency_id=row.agency_id,
+                desk_id=row.desk_id,
+                roles=frozenset(Role(r) for r in roles.scalars()),
+                checkpoints=frozenset(posts.scalars()),
+                session_id=claims.session_id,
+            )
 
     async def _open_session(
         self, conn: AsyncConnection, user_id: int, creds: Credentials, actor: Actor, now: datetime
