@@ -24,7 +24,7 @@ from alertd.channels.broker import Broker, InProcessBroker, PostgresBroker, asyn
 from alertd.channels.hub import Hub
 from alertd.clock import Clock, SystemClock
 from alertd.config import Settings
-from alertd.db import create_engine, schema_state
+from alertd.db import create_engine, create_read_engine, schema_state
 from alertd.live_index import LiveIndex
 from alertd.metrics import Metrics
 from alertd.passwords import Passwords
@@ -41,6 +41,7 @@ from alertd.state import (
     METRICS,
     NOTIFIER,
     PASSWORDS,
+    READ_ENGINE,
     RETRO,
     ROUTING,
     SCREENER,
@@ -76,6 +77,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     engine = create_engine(settings.database_url_value, settings.database_pool_size)
+    reader = create_read_engine(settings.database_url_value, engine)
     try:
         state = await schema_state(engine)
         if not state.up_to_date:
@@ -83,10 +85,11 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
                 f"the database schema is at {state.current or 'nothing (empty database)'} "
                 f"but this alertd needs {state.head}: run `alertd db upgrade` first"
             )
-        app[ENGINE] = engine
+        app[ENGINE], app[READ_ENGINE] = engine, reader
         yield
     finally:
         await engine.dispose()
+        await reader.dispose()
 
 
 async def _security(app: web.Application) -> AsyncIterator[None]:
@@ -95,7 +98,7 @@ async def _security(app: web.Application) -> AsyncIterator[None]:
     passwords = Passwords(settings)
     app[PASSWORDS] = passwords
     app[AUTHENTICATOR] = Authenticator(
-        app[ENGINE], settings, passwords, AccessTokens(key, settings), app[CLOCK]
+        app[ENGINE], settings, passwords, AccessTokens(key, settings), app[CLOCK], app[READ_ENGINE]
     )
     log.info("signing key loaded", extra={"kid": key.kid})
     yield
@@ -104,19 +107,19 @@ async def _security(app: web.Application) -> AsyncIterator[None]:
 async def _screening(app: web.Application) -> AsyncIterator[None]:
     """Routing policy, the live index (rebuilt from the database), the screener, the hub,
     the change feed, and the background sweeps (expiry, escalation, retention)."""
-    settings, clock, engine = app[SETTINGS], app[CLOCK], app[ENGINE]
+    settings, clock, engine, reader = app[SETTINGS], app[CLOCK], app[ENGINE], app[READ_ENGINE]
     routing = load_policy(settings.policy_file)
     live = LiveIndex(routing.thresholds())
-    await live.rebuild(engine, clock.now())
+    await live.rebuild(reader, clock.now())
     deadlines = Deadlines(
         high=timedelta(seconds=settings.escalate_after_seconds_high),
         medium=timedelta(seconds=settings.escalate_after_seconds_medium),
         low=timedelta(seconds=settings.escalate_after_seconds_low),
     )
     screener = Screener(live.index, routing, deadlines)
-    hub = Hub(engine, clock, settings.ws_ping_interval_seconds)
+    hub = Hub(reader, clock, settings.ws_ping_interval_seconds)
     await hub.start_high_water()
-    broker = _broker(settings, hub, live, engine, clock)
+    broker = _broker(settings, hub, live, reader, clock)
     retro = RetroScreening(engine, screener, broker, clock, settings.retro_screen_days)
     app[ROUTING], app[LIVE_INDEX], app[SCREENER] = routing, live, screener
     app[HUB], app[NOTIFIER], app[RETRO], app[BROKER] = hub, broker, retro, broker

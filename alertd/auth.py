@@ -91,8 +91,11 @@ class Authenticator:
         passwords: Passwords,
         tokens: AccessTokens,
         clock: Clock,
+        read_engine: AsyncEngine | None = None,
     ) -> None:
         self._engine = engine
+        # Lookups that only read (every authenticated request) use the read engine.
+        self._reader = read_engine or engine
         self._passwords = passwords
         self._tokens = tokens
         self._clock = clock
@@ -122,7 +125,7 @@ class Authenticator:
         self, creds: Credentials, actor: Actor, now: datetime
     ) -> _Account | None:
         keys = [throttle.account_key(creds.username), throttle.address_key(creds.client_address)]
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             throttled = await throttle.locked_for(conn, keys, now)
             account = None if throttled else await _load_account(conn, creds.username)
         if throttled:
@@ -200,7 +203,7 @@ class Authenticator:
     async def principal_for_token(self, token: str) -> Principal:
         now = self._clock.now()
         claims = self._tokens.verify(token, now)
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             row = (
                 await conn.execute(
                     select(users.c.username, users.c.agency_id, users.c.desk_id, agencies.c.code)

@@ -40,12 +40,26 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, begin="BEGIN IMMEDIATE")
         return engine
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def create_read_engine(url: str, write_engine: AsyncEngine) -> AsyncEngine:
+    """An engine for transactions that only read (authentication, fan-out lookups).
+
+    On SQLite, readers in WAL mode never wait for the writer, but a ``BEGIN IMMEDIATE``
+    would make them; this engine begins deferred and refuses writes. PostgreSQL needs no
+    such distinction: the write engine is returned.
+    """
+    if make_url(url).get_backend_name() != "sqlite":
+        return write_engine
+    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    _tune_sqlite(engine, begin="BEGIN", read_only=True)
+    return engine
+
+
+def _tune_sqlite(engine: AsyncEngine, *, begin: str, read_only: bool = False) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide where transactions begin.
@@ -54,12 +68,15 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a committed crossing or alert survives a power cut, not only a crash.
+        cursor.execute("PRAGMA synchronous=FULL")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
 
 def is_postgresql(engine: AsyncEngine | AsyncConnection) -> bool:

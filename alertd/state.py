@@ -22,6 +22,8 @@ from alertd.watchlist import ChangeFeed
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK = web.AppKey("clock", Clock)
 ENGINE = web.AppKey("engine", AsyncEngine)
+# Read-only transactions (SQLite: deferred BEGIN, never waits for the writer).
+READ_ENGINE = web.AppKey("read_engine", AsyncEngine)
 PASSWORDS = web.AppKey("passwords", Passwords)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 METRICS = web.AppKey("metrics", Metrics)

@@ -24,7 +24,16 @@ from alertd.channels.hub import Connection
 from alertd.errors import AlertdError, NotAuthenticated, PermissionDenied
 from alertd.policy import Permission, require
 from alertd.roles import Role
-from alertd.state import AUTHENTICATOR, CLOCK, ENGINE, HUB, NOTIFIER, ROUTING, SETTINGS
+from alertd.state import (
+    AUTHENTICATOR,
+    CLOCK,
+    ENGINE,
+    HUB,
+    NOTIFIER,
+    READ_ENGINE,
+    ROUTING,
+    SETTINGS,
+)
 
 log = logging.getLogger("alertd.channels")
 routes = web.RouteTableDef()
@@ -92,7 +101,7 @@ async def _authenticate(ws: web.WebSocketResponse, request: web.Request) -> Conn
     who = await app[AUTHENTICATOR].principal_for_token(token)
     require(who, Permission.HANDLE_ALERTS)
     claims = app[AUTHENTICATOR].claims_of(token)
-    async with app[ENGINE].connect() as conn:
+    async with app[READ_ENGINE].connect() as conn:
         desk = await alerts.desk_of(conn, who.desk_id)
     reader = AlertReader(who, desk, app[ROUTING])
     return Connection(
@@ -161,7 +170,7 @@ async def _replay(
 ) -> int:
     last = after
     while True:
-        async with request.app[ENGINE].connect() as conn:
+        async with request.app[READ_ENGINE].connect() as conn:
             page = await connection.reader.visible(conn, after_seq=last, limit=REPLAY_PAGE)
         for alert in page:
             await ws.send_json({"type": "alert", "seq": alert["seq"], "alert": alert})
