@@ -15,6 +15,7 @@ from alertd import alerts, idempotency, retention, watchlist
 from alertd.alerts import Deadlines
 from alertd.api import admin, auth, health
 from alertd.api import alerts as alerts_api
+from alertd.api import audit as audit_api
 from alertd.api import crossings as crossings_api
 from alertd.api import watchlist as watchlist_api
 from alertd.api.problems import problems, request_context
@@ -69,7 +70,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app.cleanup_ctx.append(_security)
     app.cleanup_ctx.append(_screening)
     app.on_shutdown.append(_close_channels)
-    for module in (auth, admin, health, watchlist_api, crossings_api, alerts_api, websocket):
+    for module in (
+        auth,
+        admin,
+        audit_api,
+        health,
+        watchlist_api,
+        crossings_api,
+        alerts_api,
+        websocket,
+    ):
         app.router.add_routes(module.routes)
     return app
 
