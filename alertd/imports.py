@@ -4,18 +4,35 @@ Every line is validated before anything is written, and every bad line is report
 number and field. A line whose ``external_ref`` the agency already uses becomes a new
 pending version of that entry, so re-importing a list updates instead of duplicating.
 Approving the batch (a second person again) publishes it in one transaction.
+
+Batches run to 100,000 lines and more, so the work is done in set-based statements and
+chunks: a line keeps only what is stored (its JSON text and a few columns), history
+rows are copied by ``INSERT ... SELECT``, and after approval the matching index is fed
+a chunk at a time from the database (``published_changes``) rather than from one
+in-memory list of every entry.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from alertd import audit, policy
 from alertd.audit import Actor, AuditEvent
@@ -38,12 +55,16 @@ from alertd.tables import (
     watchlist_imports,
     watchlist_versions,
 )
-from alertd.watchlist import EntryChange, Rules, fold_names
+from alertd.watchlist import EntryChange, Rules, expiry_problem, fold_names
 from alertd.wire import parse_json
 
 # Report at most this many bad lines: enough to fix a file, bounded for a huge one.
 MAX_REPORTED_ERRORS = 1000
+# Rows per statement: well under SQLite's and asyncpg's bound-parameter limits.
 CHUNK = 2000
+# Entries handed to the matching index at a time after approval; between chunks the
+# event loop serves other requests (indexing costs about half a millisecond an entry).
+FEED_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -51,219 +72,162 @@ class ImportOutcome:
     id: int
     count: int
     status: str
-    changes: tuple[EntryChange, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "count": self.count, "status": self.status}
 
 
 @dataclass(frozen=True)
-class _Line:
+class ImportLine:
+    """What one valid line stores: the version's JSON and the entry's columns."""
+
     number: int
-    body: EntryBody
-    content: dict[str, Any]
+    external_ref: str | None
+    category: str
+    release_to: tuple[str, ...]
+    names_text: str
+    content: str
 
 
-def parse_lines(lines: Iterable[tuple[int, bytes]], now: datetime, rules: Rules) -> list[_Line]:
-    """Validate every line; raise one ValidationFailed listing every bad one."""
-    parsed: list[_Line] = []
-    errors: list[FieldError] = []
-    seen_refs: dict[str, int] = {}
-    for number, raw in lines:
+class LineParser:
+    """Validates lines as they arrive, collecting every problem; keeps only what is stored."""
+
+    def __init__(self, now: datetime, rules: Rules, agencies: Collection[str]) -> None:
+        self._now = now
+        self._rules = rules
+        self._agencies = frozenset(agencies)
+        self._seen_refs: dict[str, int] = {}
+        self.lines: list[ImportLine] = []
+        self.errors: list[FieldError] = []
+
+    def feed(self, number: int, raw: bytes) -> None:
         if not raw.strip():
-            continue
+            return
+        prefix = f"line {number}: "
         try:
-            body = parse_json(EntryBody, raw, prefix=f"line {number}: ")
+            body = parse_json(EntryBody, raw, prefix=prefix)
         except ValidationFailed as exc:
-            errors.extend(exc.errors)
-            continue
+            self.errors.extend(exc.errors)
+            return
         except BadRequest as exc:
-            errors.append(FieldError(f"line {number}", exc.detail))
-            continue
-        errors.extend(_line_problems(number, body, now, rules, seen_refs))
-        parsed.append(_Line(number, body, body.content()))
-    if errors:
-        raise ValidationFailed(
-            errors[:MAX_REPORTED_ERRORS],
-            detail=f"{len(errors)} problem(s) in the import; nothing was stored",
-        )
-    if not parsed:
-        raise ValidationFailed([FieldError("body", "the import holds no entries")])
-    return parsed
-
-
-def _line_problems(
-    number: int, body: EntryBody, now: datetime, rules: Rules, seen_refs: dict[str, int]
-) -> list[FieldError]:
-    problems = []
-    expiry = body.expiry_instant()
-    if expiry <= now:
-        problems.append(FieldError(f"line {number}: expires_at", "must be in the future"))
-    elif expiry > now + timedelta(days=rules.max_expiry_days + 1):
-        problems.append(
-            FieldError(
-                f"line {number}: expires_at", f"must be at most {rules.max_expiry_days} days ahead"
+            self.errors.append(FieldError(f"line {number}", exc.detail))
+            return
+        problems = self._problems(number, body)
+        if problems:
+            self.errors.extend(problems)
+            return
+        content = body.content()
+        self.lines.append(
+            ImportLine(
+                number,
+                body.external_ref,
+                body.category.value,
+                tuple(dict.fromkeys(body.release_to)),
+                fold_names(content["names"]),
+                json.dumps(content, ensure_ascii=False),
             )
         )
-    if body.external_ref is not None:
-        first = seen_refs.setdefault(body.external_ref, number)
-        if first != number:
-            problems.append(
-                FieldError(
-                    f"line {number}: external_ref", f"repeats line {first}'s {body.external_ref!r}"
+
+    def finish(self) -> list[ImportLine]:
+        """The valid lines; raises one ValidationFailed listing every bad one."""
+        if self.errors:
+            raise ValidationFailed(
+                self.errors[:MAX_REPORTED_ERRORS],
+                detail=f"{len(self.errors)} problem(s) in the import; nothing was stored",
+            )
+        if not self.lines:
+            raise ValidationFailed([FieldError("body", "the import holds no entries")])
+        return self.lines
+
+    def _problems(self, number: int, body: EntryBody) -> list[FieldError]:
+        problems = []
+        expiry = expiry_problem(body, self._now, self._rules)
+        if expiry:
+            problems.append(FieldError(f"line {number}: expires_at", expiry))
+        for index, code in enumerate(body.release_to):
+            if code not in self._agencies:
+                problems.append(
+                    FieldError(
+                        f"line {number}: release_to.{index}", f"agency {code!r} does not exist"
+                    )
                 )
-            )
-    return problems
+        if body.external_ref is not None:
+            first = self._seen_refs.setdefault(body.external_ref, number)
+            if first != number:
+                problems.append(
+                    FieldError(
+                        f"line {number}: external_ref",
+                        f"repeats line {first}'s {body.external_ref!r}",
+                    )
+                )
+        return problems
+
+
+def parse_lines(
+    lines: Iterable[tuple[int, bytes]], now: datetime, rules: Rules, agencies: Collection[str]
+) -> list[ImportLine]:
+    """Validate every line; raise one ValidationFailed listing every bad one."""
+    parser = LineParser(now, rules, agencies)
+    for number, raw in lines:
+        parser.feed(number, raw)
+    return parser.finish()
+
+
+async def agency_codes(conn: AsyncConnection) -> set[str]:
+    return set((await conn.execute(select(agencies.c.code))).scalars())
+
+
+# --- creating a batch ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """An entry of the importing agency that a line's external_ref names."""
+
+    id: int
+    status: str
+    latest_version: int
+    published_version: int | None
+    latest_status: str
 
 
 async def create_batch(
-    conn: AsyncConnection, who: Principal, actor: Actor, now: datetime, lines: Sequence[_Line]
+    conn: AsyncConnection, who: Principal, actor: Actor, now: datetime, lines: Sequence[ImportLine]
 ) -> ImportOutcome:
     policy.require(who, Permission.EDIT_WATCHLIST)
-    await _check_agencies(conn, lines)
-    batch_id = await _insert_batch(conn, who, now, len(lines))
     existing = await _existing_refs(conn, who.agency_id, lines)
     updates = [
-        (line, existing[line.body.external_ref])
-        for line in lines
-        if line.body.external_ref in existing
+        (line, existing[line.external_ref]) for line in lines if line.external_ref in existing
     ]
-    fresh = [line for line in lines if line.body.external_ref not in existing]
+    _refuse_unsettled(updates)
+    fresh = [line for line in lines if line.external_ref not in existing]
+    batch_id = await _insert_batch(conn, who, now, len(lines))
     await _new_entries(conn, who, now, batch_id, fresh)
     await _new_versions(conn, who, now, batch_id, updates)
+    await _history_from_versions(conn, batch_id, "pending", "import", actor, now)
     details = {"import": batch_id, "count": len(lines), "new": len(fresh), "updated": len(updates)}
     event = AuditEvent("watchlist.import", f"import:{batch_id}", "success", details)
     await audit.record(conn, actor, event, now)
     return ImportOutcome(batch_id, len(lines), "pending")
 
 
-async def approve_batch(
-    conn: AsyncConnection, who: Principal, actor: Actor, now: datetime, batch_id: int
-) -> ImportOutcome:
-    batch = await _pending_batch(conn, who, batch_id)
-    versions = (
-        await conn.execute(
-            select(
-                watchlist_versions.c.entry_id,
-                watchlist_versions.c.version,
-                watchlist_versions.c.content,
-            ).where(
-                watchlist_versions.c.import_id == batch_id, watchlist_versions.c.status == "pending"
-            )
-        )
-    ).all()
-    entry_ids = [v.entry_id for v in versions]
-    decided = {"decided_by": who.username, "decided_at": now}
-    for chunk in _chunks(entry_ids):
-        await conn.execute(
-            update(watchlist_versions)
-            .where(
-                watchlist_versions.c.entry_id.in_(chunk), watchlist_versions.c.status == "published"
-            )
-            .values(status="superseded")
-        )
-    await conn.execute(
-        update(watchlist_versions)
-        .where(watchlist_versions.c.import_id == batch_id, watchlist_versions.c.status == "pending")
-        .values(status="published", **decided)
-    )
-    contents = [(v.entry_id, v.version, json.loads(v.content)) for v in versions]
-    await _publish_entries(conn, now, contents)
-    await _history(conn, [(e, v) for e, v, _ in contents], "approve", actor, now)
-    await conn.execute(
-        update(watchlist_imports)
-        .where(watchlist_imports.c.id == batch_id)
-        .values(status="published", **decided)
-    )
-    event = AuditEvent(
-        "watchlist.import_approve", f"import:{batch_id}", "success", {"count": len(contents)}
-    )
-    await audit.record(conn, actor, event, now)
-    changes = tuple(EntryChange("publish", e, v, c) for e, v, c in contents)
-    return ImportOutcome(batch_id, batch.count, "published", changes)
-
-
-async def reject_batch(
-    conn: AsyncConnection,
-    who: Principal,
-    actor: Actor,
-    now: datetime,
-    batch_id: int,
-    reason: str,
-) -> ImportOutcome:
-    batch = await _pending_batch(conn, who, batch_id)
-    versions = (
-        await conn.execute(
-            select(watchlist_versions.c.entry_id, watchlist_versions.c.version).where(
-                watchlist_versions.c.import_id == batch_id
-            )
-        )
-    ).all()
-    await conn.execute(
-        update(watchlist_versions)
-        .where(watchlist_versions.c.import_id == batch_id)
-        .values(status="rejected", decided_by=who.username, decided_at=now, decision_note=reason)
-    )
-    # Entries this batch created were never published: they are closed as rejected.
-    for chunk in _chunks([v.entry_id for v in versions]):
-        await conn.execute(
-            update(watchlist_entries)
-            .where(
-                watchlist_entries.c.id.in_(chunk), watchlist_entries.c.published_version.is_(None)
-            )
-            .values(status="rejected", updated_at=now)
-        )
-    await _history(conn, [(v.entry_id, v.version) for v in versions], "reject", actor, now, reason)
-    await conn.execute(
-        update(watchlist_imports)
-        .where(watchlist_imports.c.id == batch_id)
-        .values(status="rejected", decided_by=who.username, decided_at=now, decision_note=reason)
-    )
-    event = AuditEvent(
-        "watchlist.import_reject",
-        f"import:{batch_id}",
-        "success",
-        {"count": batch.count, "reason": reason},
-    )
-    await audit.record(conn, actor, event, now)
-    return ImportOutcome(batch_id, batch.count, "rejected")
-
-
-async def _pending_batch(conn: AsyncConnection, who: Principal, batch_id: int) -> Any:
-    batch = (
-        await conn.execute(select(watchlist_imports).where(watchlist_imports.c.id == batch_id))
-    ).first()
-    if batch is None or not policy.sees_all_versions(who, batch.owner_agency_id):
-        raise NotFound(f"import {batch_id} does not exist")
-    refusal = policy.may_decide(
-        who,
-        batch.owner_agency_id,
-        author=batch.created_by,
-        last_editor=batch.created_by,
-        submitted_by=batch.created_by,
-    )
-    if refusal:
-        raise PermissionDenied(refusal)
-    if batch.status != "pending":
-        raise Conflict(f"import {batch_id} is already {batch.status}")
-    return batch
-
-
-async def _check_agencies(conn: AsyncConnection, lines: Sequence[_Line]) -> None:
-    wanted = {code for line in lines for code in line.body.release_to}
-    known = set(
-        (await conn.execute(select(agencies.c.code).where(agencies.c.code.in_(wanted)))).scalars()
-    )
-    errors = [
-        FieldError(f"line {line.number}: release_to.{i}", f"agency {code!r} does not exist")
-        for line in lines
-        for i, code in enumerate(line.body.release_to)
-        if code not in known
-    ]
-    if errors:
+def _refuse_unsettled(updates: Sequence[tuple[ImportLine, _Existing]]) -> None:
+    """A line may update an entry whose last change is decided; not a withdrawn entry
+    (de-listing is final) nor one with a change in draft or under review."""
+    conflicts = []
+    for line, entry in updates:
+        if entry.status == "withdrawn":
+            problem = f"entry {entry.id} is withdrawn; an import does not re-list it"
+        elif entry.latest_status in ("draft", "pending"):
+            problem = f"entry {entry.id} has a change in {entry.latest_status}; settle it first"
+        else:
+            continue
+        conflicts.append(FieldError(f"line {line.number}: external_ref", problem))
+    if conflicts:
         raise ValidationFailed(
-            errors[:MAX_REPORTED_ERRORS],
-            detail=f"{len(errors)} problem(s) in the import; nothing was stored",
+            conflicts[:MAX_REPORTED_ERRORS],
+            detail=f"{len(conflicts)} line(s) update entries that are not settled; "
+            "nothing was stored",
         )
 
 
@@ -283,39 +247,58 @@ async def _insert_batch(conn: AsyncConnection, who: Principal, now: datetime, co
 
 
 async def _existing_refs(
-    conn: AsyncConnection, agency_id: int, lines: Sequence[_Line]
-) -> dict[str, Any]:
-    refs = [line.body.external_ref for line in lines if line.body.external_ref]
-    found: dict[str, Any] = {}
+    conn: AsyncConnection, agency_id: int, lines: Sequence[ImportLine]
+) -> dict[str, _Existing]:
+    refs = [line.external_ref for line in lines if line.external_ref]
+    latest = watchlist_versions
+    found: dict[str, _Existing] = {}
     for chunk in _chunks(refs):
         rows = await conn.execute(
             select(
                 watchlist_entries.c.id,
                 watchlist_entries.c.external_ref,
+                watchlist_entries.c.status,
                 watchlist_entries.c.latest_version,
                 watchlist_entries.c.published_version,
-                watchlist_entries.c.status,
-            ).where(
+                latest.c.status.label("latest_status"),
+            )
+            .join(
+                latest,
+                and_(
+                    latest.c.entry_id == watchlist_entries.c.id,
+                    latest.c.version == watchlist_entries.c.latest_version,
+                ),
+            )
+            .where(
                 watchlist_entries.c.owner_agency_id == agency_id,
                 watchlist_entries.c.external_ref.in_(chunk),
             )
         )
-        found |= {row.external_ref: row for row in rows}
+        found |= {
+            row.external_ref: _Existing(
+                row.id, row.status, row.latest_version, row.published_version, row.latest_status
+            )
+            for row in rows
+        }
     return found
 
 
 async def _new_entries(
-    conn: AsyncConnection, who: Principal, now: datetime, batch_id: int, lines: Sequence[_Line]
+    conn: AsyncConnection,
+    who: Principal,
+    now: datetime,
+    batch_id: int,
+    lines: Sequence[ImportLine],
 ) -> None:
     for chunk in _chunks(lines):
         rows = [
             {
                 "owner_agency_id": who.agency_id,
-                "external_ref": line.body.external_ref,
-                "category": line.body.category.value,
+                "external_ref": line.external_ref,
+                "category": line.category,
                 "status": "pending",
                 "latest_version": 1,
-                "names_text": fold_names(line.content["names"]),
+                "names_text": line.names_text,
                 "created_by": who.username,
                 "created_at": now,
                 "updated_at": now,
@@ -337,9 +320,8 @@ async def _new_entries(
             ],
         )
         await _insert_releases(
-            conn, [(i, line.body.release_to) for i, line in zip(ids, chunk, strict=True)]
+            conn, [(i, line.release_to) for i, line in zip(ids, chunk, strict=True)]
         )
-        await _history(conn, [(i, 1) for i in ids], "import", who.actor(None), now)
 
 
 async def _new_versions(
@@ -347,60 +329,68 @@ async def _new_versions(
     who: Principal,
     now: datetime,
     batch_id: int,
-    updates: Sequence[tuple[_Line, Any]],
+    updates: Sequence[tuple[ImportLine, _Existing]],
 ) -> None:
     """Lines that update existing entries: each becomes the next, pending version."""
-    conflicts = [
-        FieldError(
-            f"line {line.number}: external_ref",
-            f"entry {entry.id} is {entry.status} with a change under review; settle it first",
+    for chunk in _chunks(updates):
+        await conn.execute(
+            insert(watchlist_versions),
+            [
+                _version_row(entry.id, entry.latest_version + 1, line, who, now, batch_id)
+                for line, entry in chunk
+            ],
         )
-        for line, entry in updates
-        if entry.status != "published" or entry.latest_version != entry.published_version
-    ]
-    if conflicts:
-        raise ValidationFailed(
-            conflicts[:MAX_REPORTED_ERRORS], detail="some lines update entries that are not settled"
-        )
-    rows = [
-        _version_row(entry.id, entry.latest_version + 1, line, who, now, batch_id)
-        for line, entry in updates
-    ]
-    for chunk in _chunks(rows):
-        await conn.execute(insert(watchlist_versions), chunk)
-    touched = [
-        {
-            "b_id": entry.id,
-            "b_version": entry.latest_version + 1,
-            "b_names": fold_names(line.content["names"]),
-        }
-        for line, entry in updates
-    ]
-    if touched:
+    # A published (or expired) entry keeps its published columns until the batch is
+    # approved; one that was never published (its import was rejected) takes the new
+    # version's, as a draft would.
+    published = [(line, e) for line, e in updates if e.published_version is not None]
+    unpublished = [(line, e) for line, e in updates if e.published_version is None]
+    await _bump_latest(conn, now, published)
+    if unpublished:
         await conn.execute(
             update(watchlist_entries)
             .where(watchlist_entries.c.id == bindparam("b_id"))
             .values(
                 latest_version=bindparam("b_version"),
+                status="pending",
+                category=bindparam("b_category"),
                 names_text=bindparam("b_names"),
                 updated_at=now,
             ),
-            touched,
+            [
+                {
+                    "b_id": e.id,
+                    "b_version": e.latest_version + 1,
+                    "b_category": line.category,
+                    "b_names": line.names_text,
+                }
+                for line, e in unpublished
+            ],
         )
-        await _history(
-            conn, [(t["b_id"], t["b_version"]) for t in touched], "import", who.actor(None), now
+        await _replace_releases(conn, [(e.id, line.release_to) for line, e in unpublished])
+
+
+async def _bump_latest(
+    conn: AsyncConnection, now: datetime, updates: Sequence[tuple[ImportLine, _Existing]]
+) -> None:
+    if updates:
+        await conn.execute(
+            update(watchlist_entries)
+            .where(watchlist_entries.c.id == bindparam("b_id"))
+            .values(latest_version=bindparam("b_version"), updated_at=now),
+            [{"b_id": e.id, "b_version": e.latest_version + 1} for _, e in updates],
         )
 
 
 def _version_row(
-    entry_id: int, version: int, line: _Line, who: Principal, now: datetime, batch_id: int
+    entry_id: int, version: int, line: ImportLine, who: Principal, now: datetime, batch_id: int
 ) -> dict[str, Any]:
     return {
         "entry_id": entry_id,
         "version": version,
         "kind": "content",
         "status": "pending",
-        "content": json.dumps(line.content),
+        "content": line.content,
         "author": who.username,
         "created_at": now,
         "last_editor": who.username,
@@ -411,37 +401,226 @@ def _version_row(
     }
 
 
-async def _publish_entries(
-    conn: AsyncConnection, now: datetime, contents: Sequence[tuple[int, int, dict[str, Any]]]
-) -> None:
-    if not contents:
-        return
+# --- deciding on a batch -------------------------------------------------------------------
+
+
+async def approve_batch(
+    conn: AsyncConnection, who: Principal, actor: Actor, now: datetime, batch_id: int
+) -> ImportOutcome:
+    """Publish the batch. The index learns of it afterwards, from ``published_changes``."""
+    batch = await _pending_batch(conn, who, batch_id)
+    pending = _batch_versions(batch_id, "pending")
+    await conn.execute(
+        update(watchlist_versions)
+        .where(
+            watchlist_versions.c.status == "published",
+            watchlist_versions.c.entry_id.in_(select(pending.c.entry_id)),
+        )
+        .values(status="superseded")
+    )
+    await _history_from_versions(conn, batch_id, "pending", "approve", actor, now)
+    await _publish_entries(conn, now, batch_id)
+    await conn.execute(
+        update(watchlist_versions)
+        .where(watchlist_versions.c.import_id == batch_id, watchlist_versions.c.status == "pending")
+        .values(status="published", decided_by=who.username, decided_at=now)
+    )
+    await conn.execute(
+        update(watchlist_imports)
+        .where(watchlist_imports.c.id == batch_id)
+        .values(status="published", decided_by=who.username, decided_at=now)
+    )
+    event = AuditEvent(
+        "watchlist.import_approve", f"import:{batch_id}", "success", {"count": batch.count}
+    )
+    await audit.record(conn, actor, event, now)
+    return ImportOutcome(batch_id, batch.count, "published")
+
+
+async def reject_batch(
+    conn: AsyncConnection,
+    who: Principal,
+    actor: Actor,
+    now: datetime,
+    batch_id: int,
+    reason: str,
+) -> ImportOutcome:
+    batch = await _pending_batch(conn, who, batch_id)
+    await _history_from_versions(conn, batch_id, "pending", "reject", actor, now, reason)
+    # Entries whose newest version is this batch's and that were never published are
+    # closed as rejected; a re-import (or an edit) can bring them back.
+    closing = _batch_versions(batch_id, "pending")
     await conn.execute(
         update(watchlist_entries)
-        .where(watchlist_entries.c.id == bindparam("b_id"))
-        .values(
-            status="published",
-            published_version=bindparam("b_version"),
-            latest_version=bindparam("b_version"),
-            expires_at=bindparam("b_expires"),
-            category=bindparam("b_category"),
-            updated_at=now,
-        ),
-        [
-            {
-                "b_id": e,
-                "b_version": v,
-                "b_expires": datetime.fromisoformat(c["expires_at"]),
-                "b_category": c["category"],
-            }
-            for e, v, c in contents
-        ],
-    )
-    for chunk in _chunks(list(contents)):
-        await conn.execute(
-            delete(entry_releases).where(entry_releases.c.entry_id.in_([e for e, _, _ in chunk]))
+        .where(
+            watchlist_entries.c.published_version.is_(None),
+            watchlist_entries.c.id.in_(
+                select(closing.c.entry_id).where(
+                    closing.c.version == watchlist_entries.c.latest_version
+                )
+            ),
         )
-    await _insert_releases(conn, [(e, c.get("release_to", [])) for e, _, c in contents])
+        .values(status="rejected", updated_at=now)
+    )
+    decided = {"decided_by": who.username, "decided_at": now, "decision_note": reason}
+    await conn.execute(
+        update(watchlist_versions)
+        .where(watchlist_versions.c.import_id == batch_id, watchlist_versions.c.status == "pending")
+        .values(status="rejected", **decided)
+    )
+    await conn.execute(
+        update(watchlist_imports)
+        .where(watchlist_imports.c.id == batch_id)
+        .values(status="rejected", **decided)
+    )
+    event = AuditEvent(
+        "watchlist.import_reject",
+        f"import:{batch_id}",
+        "success",
+        {"count": batch.count, "reason": reason},
+    )
+    await audit.record(conn, actor, event, now)
+    return ImportOutcome(batch_id, batch.count, "rejected")
+
+
+async def _pending_batch(conn: AsyncConnection, who: Principal, batch_id: int) -> Any:
+    policy.require(who, Permission.APPROVE_WATCHLIST)
+    batch = (
+        await conn.execute(
+            select(watchlist_imports).where(watchlist_imports.c.id == batch_id).with_for_update()
+        )
+    ).first()
+    if batch is None or not policy.sees_all_versions(who, batch.owner_agency_id):
+        raise NotFound(f"import {batch_id} does not exist")
+    refusal = policy.may_decide(
+        who,
+        batch.owner_agency_id,
+        author=batch.created_by,
+        last_editor=batch.created_by,
+        submitted_by=batch.created_by,
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+    if batch.status != "pending":
+        raise Conflict(f"import {batch_id} is already {batch.status}")
+    return batch
+
+
+def _batch_versions(batch_id: int, status: str) -> Any:
+    """The batch's versions in one state, as an aliased table for subqueries."""
+    versions = watchlist_versions.alias("batch_versions")
+    return (
+        select(versions.c.entry_id, versions.c.version)
+        .where(versions.c.import_id == batch_id, versions.c.status == status)
+        .subquery()
+    )
+
+
+async def _publish_entries(conn: AsyncConnection, now: datetime, batch_id: int) -> None:
+    """Point each entry at its new published version, a chunk at a time (keyset by id)."""
+    after = 0
+    while True:
+        rows = (
+            await conn.execute(
+                select(
+                    watchlist_versions.c.entry_id,
+                    watchlist_versions.c.version,
+                    watchlist_versions.c.content,
+                )
+                .where(
+                    watchlist_versions.c.import_id == batch_id,
+                    watchlist_versions.c.status == "pending",
+                    watchlist_versions.c.entry_id > after,
+                )
+                .order_by(watchlist_versions.c.entry_id)
+                .limit(CHUNK)
+            )
+        ).all()
+        if not rows:
+            return
+        contents = [(row.entry_id, row.version, json.loads(row.content)) for row in rows]
+        await conn.execute(
+            update(watchlist_entries)
+            .where(watchlist_entries.c.id == bindparam("b_id"))
+            .values(
+                status="published",
+                published_version=bindparam("b_version"),
+                latest_version=bindparam("b_version"),
+                expires_at=bindparam("b_expires"),
+                category=bindparam("b_category"),
+                names_text=bindparam("b_names"),
+                updated_at=now,
+            ),
+            [
+                {
+                    "b_id": e,
+                    "b_version": v,
+                    "b_expires": datetime.fromisoformat(c["expires_at"]),
+                    "b_category": c["category"],
+                    "b_names": fold_names(c["names"]),
+                }
+                for e, v, c in contents
+            ],
+        )
+        await _replace_releases(conn, [(e, c.get("release_to", ())) for e, _, c in contents])
+        after = rows[-1].entry_id
+
+
+async def published_changes(
+    engine: AsyncEngine, batch_id: int, chunk: int = FEED_CHUNK
+) -> AsyncIterator[list[EntryChange]]:
+    """What the matching index must learn from an approved batch, a chunk at a time.
+
+    Read after the commit, and only versions still published when read: an entry
+    withdrawn meanwhile is not brought back into the index.
+    """
+    after = 0
+    while True:
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(
+                        watchlist_versions.c.entry_id,
+                        watchlist_versions.c.version,
+                        watchlist_versions.c.content,
+                    )
+                    .join(
+                        watchlist_entries,
+                        and_(
+                            watchlist_entries.c.id == watchlist_versions.c.entry_id,
+                            watchlist_entries.c.published_version == watchlist_versions.c.version,
+                        ),
+                    )
+                    .where(
+                        watchlist_versions.c.import_id == batch_id,
+                        watchlist_versions.c.status == "published",
+                        watchlist_entries.c.status == "published",
+                        watchlist_versions.c.entry_id > after,
+                    )
+                    .order_by(watchlist_versions.c.entry_id)
+                    .limit(chunk)
+                )
+            ).all()
+        if not rows:
+            return
+        yield [
+            EntryChange("publish", row.entry_id, row.version, json.loads(row.content))
+            for row in rows
+        ]
+        after = rows[-1].entry_id
+
+
+# --- shared steps ---------------------------------------------------------------------------
+
+
+async def _replace_releases(
+    conn: AsyncConnection, releases: Sequence[tuple[int, Sequence[str]]]
+) -> None:
+    for chunk in _chunks(releases):
+        await conn.execute(
+            delete(entry_releases).where(entry_releases.c.entry_id.in_([e for e, _ in chunk]))
+        )
+    await _insert_releases(conn, releases)
 
 
 async def _insert_releases(
@@ -464,28 +643,40 @@ async def _insert_releases(
         await conn.execute(insert(entry_releases), chunk)
 
 
-async def _history(
+async def _history_from_versions(
     conn: AsyncConnection,
-    versions: Sequence[tuple[int, int]],
+    batch_id: int,
+    status: str,
     action: str,
     actor: Actor,
     now: datetime,
     note: str | None = None,
 ) -> None:
-    rows = [
-        {
-            "entry_id": e,
-            "version": v,
-            "action": action,
-            "actor": actor.username or "system",
-            "agency": actor.agency,
-            "occurred_at": now,
-            "note": note,
-        }
-        for e, v in versions
-    ]
-    for chunk in _chunks(rows):
-        await conn.execute(insert(watchlist_events), chunk)
+    """One history row per version of the batch, copied by the database itself."""
+    columns = watchlist_events.c
+    rows = select(
+        watchlist_versions.c.entry_id,
+        watchlist_versions.c.version,
+        literal(action, String),
+        literal(actor.username or "system", String),
+        literal(actor.agency, String) if actor.agency else null(),
+        literal(now, columns.occurred_at.type),
+        literal(note, String) if note is not None else null(),
+    ).where(watchlist_versions.c.import_id == batch_id, watchlist_versions.c.status == status)
+    await conn.execute(
+        insert(watchlist_events).from_select(
+            [
+                columns.entry_id,
+                columns.version,
+                columns.action,
+                columns.actor,
+                columns.agency,
+                columns.occurred_at,
+                columns.note,
+            ],
+            rows,
+        )
+    )
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -499,7 +690,7 @@ async def batch_status(conn: AsyncConnection, who: Principal, batch_id: int) -> 
     ).first()
     if batch is None or not policy.sees_all_versions(who, batch.owner_agency_id):
         raise NotFound(f"import {batch_id} does not exist")
-    pending = (
+    versions = (
         await conn.execute(
             select(func.count())
             .select_from(watchlist_versions)
@@ -510,7 +701,7 @@ async def batch_status(conn: AsyncConnection, who: Principal, batch_id: int) -> 
         "id": batch.id,
         "status": batch.status,
         "count": batch.count,
-        "versions": int(pending),
+        "versions": int(versions),
         "created_by": batch.created_by,
         "decided_by": batch.decided_by,
     }

@@ -103,6 +103,7 @@ class _Version:
     author: str
     last_editor: str
     submitted_by: str | None
+    import_id: int | None
 
 
 def fold_names(body_names: Sequence[dict[str, Any]]) -> str:
@@ -143,10 +144,12 @@ async def edit(
     """Change an entry: a draft is edited in place; a published entry gets a new pending version."""
     policy.require(who, Permission.EDIT_WATCHLIST)
     entry = await _owned_entry(conn, who, entry_id)
-    if entry.status in ("withdrawn", "expired"):
-        raise Conflict(f"entry {entry_id} is {entry.status}; it cannot be edited")
+    if entry.status == "withdrawn":
+        # De-listing is final; an expired entry, by contrast, may be renewed by an edit.
+        raise Conflict(f"entry {entry_id} is withdrawn; it cannot be edited")
     content = await checked_content(conn, body, now, rules)
     latest = await _version(conn, entry_id, entry.latest_version)
+    _refuse_import_version(latest)
     if latest.kind == "withdrawal" and latest.status == "pending":
         raise Conflict("a withdrawal of this entry is pending review; it cannot be edited now")
     if latest.status in ("draft", "pending"):
@@ -162,6 +165,13 @@ async def edit(
                 submitted_by=None,
                 submitted_at=None,
             )
+        )
+    elif entry.published_version is None:
+        # Never published and its last version decided (a rejected import): a new draft,
+        # since a decided version is never rewritten.
+        version, status = entry.latest_version + 1, "draft"
+        await _insert_version(
+            conn, entry_id, version, "content", "draft", content, who.username, now
         )
     else:  # published: the change is a new version, pending review at once
         version, status = entry.latest_version + 1, "pending"
@@ -205,6 +215,7 @@ async def submit(
 async def approve(
     conn: AsyncConnection, who: Principal, actor: Actor, now: datetime, entry_id: int
 ) -> Outcome:
+    policy.require(who, Permission.APPROVE_WATCHLIST)
     entry, latest = await _pending_change(conn, who, entry_id)
     _check_decider(who, entry, latest)
     decided = {"decided_by": who.username, "decided_at": now}
@@ -222,6 +233,7 @@ async def approve(
 async def reject(
     conn: AsyncConnection, who: Principal, actor: Actor, now: datetime, entry_id: int, reason: str
 ) -> Outcome:
+    policy.require(who, Permission.APPROVE_WATCHLIST)
     entry, latest = await _pending_change(conn, who, entry_id)
     _check_decider(who, entry, latest)
     # A rejected content change goes back to its author as a draft; a rejected
@@ -318,15 +330,9 @@ async def checked_content(
 ) -> dict[str, Any]:
     """The version content, after the checks a schema cannot make alone."""
     errors = []
-    expiry = body.expiry_instant()
-    if expiry <= now:
-        errors.append(FieldError("expires_at", "must be in the future"))
-    elif expiry > now + timedelta(days=rules.max_expiry_days + 1):
-        errors.append(
-            FieldError(
-                "expires_at", f"must be at most {rules.max_expiry_days} days ahead; review it then"
-            )
-        )
+    problem = expiry_problem(body, now, rules)
+    if problem:
+        errors.append(FieldError("expires_at", problem))
     known = set(
         (
             await conn.execute(select(agencies.c.code).where(agencies.c.code.in_(body.release_to)))
@@ -338,6 +344,16 @@ async def checked_content(
     if errors:
         raise ValidationFailed(errors)
     return body.content()
+
+
+def expiry_problem(body: EntryBody, now: datetime, rules: Rules) -> str | None:
+    """Why an entry's expiry is refused, or None. A bare date counts through its last day."""
+    expiry = body.expiry_instant()
+    if expiry <= now:
+        return "must be in the future"
+    if expiry > now + timedelta(days=rules.max_expiry_days + 1):
+        return f"must be at most {rules.max_expiry_days} days ahead; review it then"
+    return None
 
 
 # --- the steps the workflow is made of -------------------------------------------------
@@ -366,6 +382,7 @@ async def _publish(
         published_version=latest.version,
         expires_at=expires_at,
         category=latest.content["category"],
+        names_text=fold_names(latest.content["names"]),
     )
     await _set_releases(conn, entry.id, latest.content.get("release_to", []))
     change = EntryChange("publish", entry.id, latest.version, latest.content)
@@ -404,13 +421,28 @@ async def _pending_change(
     latest = await _version(conn, entry_id, entry.latest_version)
     if latest.status != "pending":
         raise Conflict(f"entry {entry_id} has no change pending review")
+    _refuse_import_version(latest)
     return entry, latest
+
+
+def _refuse_import_version(latest: _Version) -> None:
+    """A pending version from an import is decided with its batch, never alone, so a
+    batch is published or discarded whole."""
+    if latest.status == "pending" and latest.import_id is not None:
+        raise Conflict(
+            f"version {latest.version} is part of import {latest.import_id}, pending review; "
+            "approve or reject the import"
+        )
 
 
 async def _entry(conn: AsyncConnection, who: Principal, entry_id: int) -> _Entry:
     """The entry if the caller may see it; 404 otherwise, whether absent or not released."""
+    # FOR UPDATE: two approvers deciding at once are serialised on PostgreSQL (SQLite's
+    # BEGIN IMMEDIATE serialises every writer already).
     row = (
-        await conn.execute(select(watchlist_entries).where(watchlist_entries.c.id == entry_id))
+        await conn.execute(
+            select(watchlist_entries).where(watchlist_entries.c.id == entry_id).with_for_update()
+        )
     ).first()
     if row is not None:
         released = await released_to(conn, entry_id)
@@ -447,6 +479,7 @@ async def _version(conn: AsyncConnection, entry_id: int, version: int) -> _Versi
         row.author,
         row.last_editor,
         row.submitted_by,
+        row.import_id,
     )
 
 
@@ -516,11 +549,17 @@ async def _insert_version(
 async def _touch_entry(
     conn: AsyncConnection, entry: _Entry, version: int, body: EntryBody, now: datetime
 ) -> None:
-    names_text = fold_names([n.model_dump() for n in body.names])
-    values: dict[str, Any] = {"latest_version": version, "names_text": names_text}
+    values: dict[str, Any] = {"latest_version": version}
     if entry.published_version is None:
-        # Unpublished: the newest draft decides category and who it will be released to.
-        values |= {"category": body.category.value, "status": "draft"}
+        # Unpublished: the newest draft decides the names searched, the category and who
+        # it will be released to. Once published, these follow the published version
+        # (set when a change is approved), so released agencies never find an entry
+        # by a name that is still under review.
+        values |= {
+            "category": body.category.value,
+            "status": "draft",
+            "names_text": fold_names([n.model_dump() for n in body.names]),
+        }
         await _set_releases(conn, entry.id, body.release_to)
     await _set_entry(conn, entry.id, now, **values)
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from aiohttp import web
+from aiohttp.http_exceptions import LineTooLong
 from pydantic import Field
 
 from alertd import imports, watchlist, watchlist_read
@@ -26,6 +27,8 @@ APPROVER = (Role.WATCHLIST_APPROVER,)
 READERS = (Role.WATCHLIST_EDITOR, Role.WATCHLIST_APPROVER, Role.DESK_OFFICER, Role.AUDITOR)
 LIST_STATUSES = ("draft", "pending", "published", "withdrawn", "expired", "rejected")
 NDJSON = "application/x-ndjson"
+# One entry at its schema's limits (50 names, 20 documents, long texts) stays well under.
+MAX_IMPORT_LINE_BYTES = 256 * 1024
 
 
 class ReasonBody(WireModel):
@@ -234,11 +237,17 @@ async def create_import(request: web.Request) -> web.Response:
     who = await principal(request, Permission.EDIT_WATCHLIST)
     if request.content_type != NDJSON:
         raise BadRequest(f"send the import as {NDJSON}, one entry a line")
-    lines = [line async for line in _numbered_lines(request)]
     now = request.app[CLOCK].now()
-    parsed = imports.parse_lines(lines, now, _rules(request))
+    async with request.app[ENGINE].connect() as conn:
+        known = await imports.agency_codes(conn)
+    # Lines are validated as they arrive, so only what is stored stays in memory, and
+    # the write transaction starts once the whole file is known to be good.
+    parser = imports.LineParser(now, _rules(request), known)
+    async for number, raw in _numbered_lines(request):
+        parser.feed(number, raw)
+    lines = parser.finish()
     async with request.app[ENGINE].begin() as conn:
-        outcome = await imports.create_batch(conn, who, actor(request, who), now, parsed)
+        outcome = await imports.create_batch(conn, who, actor(request, who), now, lines)
     return web.json_response(outcome.to_dict(), status=201)
 
 
@@ -246,7 +255,12 @@ async def _numbered_lines(request: web.Request) -> AsyncIterator[tuple[int, byte
     limit, read = request.app[SETTINGS].max_import_bytes, 0
     number = 0
     while True:
-        line = await request.content.readline()
+        try:
+            line = await request.content.readline(max_line_length=MAX_IMPORT_LINE_BYTES)
+        except LineTooLong:
+            raise PayloadTooLarge(
+                f"line {number + 1} is longer than {MAX_IMPORT_LINE_BYTES} bytes"
+            ) from None
         if not line:
             return
         read += len(line)
@@ -277,7 +291,10 @@ async def approve_import(request: web.Request) -> web.Response:
             request.app[CLOCK].now(),
             int(request.match_info["import_id"]),
         )
-    request.app[WATCHLIST_FEED].apply(outcome.changes)
+    # The index learns the batch a chunk at a time, read back from the database, so a
+    # large batch neither sits in memory whole nor stalls the event loop in one go.
+    async for changes in imports.published_changes(request.app[ENGINE], outcome.id):
+        request.app[WATCHLIST_FEED].apply(changes)
     return web.json_response(outcome.to_dict())
 
 
