@@ -278,7 +278,7 @@ def user_add(
         body.username,
         body.agency,
         tuple(body.roles),
-        Passwords(settings).hash(password),
+        Passwords(settings).hash(body.password),
         body.desk,
         tuple(body.checkpoints),
     )

@@ -231,6 +231,27 @@ async def set_roles(
     return await user_by_id(conn, user.id)
 
 
+async def provision_totp(
+    conn: AsyncConnection, actor: Actor, now: datetime, username: str
+) -> CreatedUser:
+    """Give ``username`` a TOTP secret if they have none (their new role needs one).
+
+    Without it a user promoted to a role that needs a second factor could never sign in
+    again. The answer carries the new secret, or None if they already had one.
+    """
+    user = await user_by_username(conn, username)
+    secret = pyotp.random_base32()
+    created = await conn.execute(
+        update(users)
+        .where(users.c.id == user.id, users.c.totp_secret.is_(None))
+        .values(totp_secret=secret, totp_last_step=None)
+    )
+    if created.rowcount != 1:
+        return CreatedUser(user, None)
+    await _audit(conn, actor, now, "user.totp_provision", f"user:{username}", {})
+    return CreatedUser(user, secret)
+
+
 async def agency_by_code(conn: AsyncConnection, code: str) -> Agency:
     row = (await conn.execute(select(agencies).where(agencies.c.code == code))).first()
     if row is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +20,7 @@ from alertd import identity
 from alertd.app import create_app
 from alertd.audit import Actor
 from alertd.clock import FrozenClock
-from alertd.config import Settings, load_settings
+from alertd.config import ENV_PREFIX, Settings, load_settings
 from alertd.db import create_engine
 from alertd.passwords import Passwords
 from alertd.roles import Role
@@ -31,6 +33,7 @@ from tests.databases import (
 )
 
 PASSWORD = "correct horse battery"
+CLI_TIMEOUT_SECONDS = 60
 SETUP = Actor(username="test-setup")
 
 Client = TestClient[Any, Any]
@@ -60,13 +63,24 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
+def settings_overrides() -> dict[str, str]:
+    """Settings a test changes, as environment strings by field name.
+
+    Override it with ``@pytest.mark.parametrize("settings_overrides", [{...}])``; the
+    values go through the same validation as ``ALERTD_*`` variables.
+    """
+    return {}
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path, settings_overrides: dict[str, str]) -> Settings:
     return load_settings(
         {
             "ALERTD_DATABASE_URL": db_url,
             "ALERTD_DATA_DIR": str(tmp_path / "data"),
             "ALERTD_LOG_LEVEL": "WARNING",
         }
+        | {ENV_PREFIX + name.upper(): value for name, value in settings_overrides.items()}
     )
 
 
@@ -79,6 +93,8 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 
 @dataclass(frozen=True)
 class TestUser:
+    __test__ = False  # a fixture value, not a test class
+
     username: str
     password: str
     totp_secret: str | None
@@ -86,10 +102,27 @@ class TestUser:
 
     def totp(self, clock: FrozenClock, offset_steps: int = 0) -> str:
         assert self.totp_secret, f"{self.username} has no TOTP"
-        return pyotp.TOTP(self.totp_secret).at(clock.now(), offset_steps)
+        return pyotp.TOTP(self.totp_secret).at(clock.now(), counter_offset=offset_steps)
 
 
 MakeUser = Callable[..., Awaitable[TestUser]]
+
+
+@pytest.fixture(scope="session")
+def password_hashes() -> dict[tuple[int, int, int], str]:
+    """PASSWORD hashed once per argon2 parameter set: a hash costs ~40 ms."""
+    return {}
+
+
+def password_hash_for(settings: Settings, cache: dict[tuple[int, int, int], str]) -> str:
+    params = (
+        settings.argon2_time_cost,
+        settings.argon2_memory_cost_kib,
+        settings.argon2_parallelism,
+    )
+    if params not in cache:
+        cache[params] = Passwords(settings).hash(PASSWORD)
+    return cache[params]
 
 
 @pytest.fixture
@@ -107,16 +140,25 @@ async def world(engine: AsyncEngine, clock: FrozenClock) -> None:
             )
         await identity.add_desk(conn, SETUP, now, agency="GDI", name="GDI Poipet", checkpoint="POI")
         await identity.add_desk(
-            conn, SETUP, now, agency="GCNP", name="GCNP Poipet", checkpoint="POI", handles="suspects"
+            conn,
+            SETUP,
+            now,
+            agency="GCNP",
+            name="GCNP Poipet",
+            checkpoint="POI",
+            handles="suspects",
         )
 
 
 @pytest.fixture
 def make_user(
-    world: None, engine: AsyncEngine, settings: Settings, clock: FrozenClock
+    world: None,
+    engine: AsyncEngine,
+    settings: Settings,
+    clock: FrozenClock,
+    password_hashes: dict[tuple[int, int, int], str],
 ) -> MakeUser:
-    passwords = Passwords(settings)
-    hashed = passwords.hash(PASSWORD)
+    hashed = password_hash_for(settings, password_hashes)
 
     async def make(
         username: str,
@@ -153,3 +195,38 @@ async def login(client: Client, user: TestUser, clock: FrozenClock | None = None
 
 def bearer(tokens: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+ALERTD_EXECUTABLE = Path(sys.executable).with_name("alertd")
+
+
+@dataclass(frozen=True)
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def cli_environment(settings: Settings) -> dict[str, str]:
+    """The environment for a real ``alertd`` process on the test's database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    return env | {
+        "ALERTD_DATABASE_URL": settings.database_url_value,
+        "ALERTD_DATA_DIR": str(settings.data_dir),
+        "ALERTD_LOG_LEVEL": "WARNING",
+    }
+
+
+async def run_alertd(settings: Settings, *args: str, stdin: str = "") -> CliResult:
+    """Run the real ``alertd`` console script as a subprocess and wait for it."""
+    process = await asyncio.create_subprocess_exec(
+        str(ALERTD_EXECUTABLE),
+        *args,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=cli_environment(settings),
+    )
+    out, err = await asyncio.wait_for(process.communicate(stdin.encode()), CLI_TIMEOUT_SECONDS)
+    assert process.returncode is not None
+    return CliResult(process.returncode, out.decode(), err.decode())

@@ -28,6 +28,8 @@ DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 @dataclass(frozen=True)
 class TestDatabase:
+    __test__ = False  # a fixture value, not a test class
+
     backend: str  # "sqlite" | "postgresql"
     template: str  # a migrated database: a file path for SQLite, a URL for PostgreSQL
 
@@ -80,10 +82,25 @@ async def _admin(server_url: str, statement: str) -> None:
 
 
 async def _truncate_all(url: str) -> None:
-    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    """Empty every table and restart every sequence, in one round trip.
+
+    DELETE, not TRUNCATE: on tables this small TRUNCATE costs ~0.5 s a test (it
+    recreates every table's files), DELETE a few milliseconds.
+    """
+    deletes = " ".join(f'DELETE FROM "{table.name}";' for table in reversed(metadata.sorted_tables))
+    statement = f"""
+        DO $$ DECLARE seq record; BEGIN
+            {deletes}
+            FOR seq IN
+                SELECT schemaname, sequencename FROM pg_sequences
+                WHERE schemaname = current_schema()
+            LOOP
+                EXECUTE format('ALTER SEQUENCE %I.%I RESTART', seq.schemaname, seq.sequencename);
+            END LOOP;
+        END $$"""
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            await conn.execute(text(statement))
     finally:
         await engine.dispose()

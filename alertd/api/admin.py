@@ -7,16 +7,17 @@ to watchlist content, alerts or the audit log.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Annotated, Literal
 
 from aiohttp import web
 from pydantic import Field
 
 from alertd import identity
-from alertd.api.bodies import WireModel, read_body
+from alertd.api.bodies import PasswordText, WireModel, read_body
 from alertd.api.context import actor, principal
 from alertd.api.openapi import operation
-from alertd.errors import FieldError, ValidationFailed
+from alertd.errors import FieldError, NotFound, ValidationFailed
 from alertd.passwords import password_problem
 from alertd.policy import Permission
 from alertd.roles import Role
@@ -26,8 +27,22 @@ routes = web.RouteTableDef()
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_-]{1,15}$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")]
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
+Username = Annotated[str, Field(pattern=USERNAME_PATTERN)]
+# Bounded so that no number reaches the database that its BIGINT cannot hold.
+DeskId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 ADMIN = (Role.ADMIN,)
+
+
+def _username_in_path(request: web.Request) -> str:
+    """The ``{username}`` of the path; one no account could have is simply not found.
+
+    Checked here so that nothing a database cannot hold (a NUL) reaches a query.
+    """
+    username = request.match_info["username"]
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        raise NotFound(f"user {username[:64]!r} does not exist")
+    return username
 
 
 class AgencyBody(WireModel):
@@ -52,8 +67,8 @@ class UserBody(WireModel):
     username: Username
     agency: Code
     roles: Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
-    password: Annotated[str, Field(max_length=256)]
-    desk: int | None = None
+    password: PasswordText
+    desk: DeskId | None = None
     checkpoints: Annotated[tuple[Code, ...], Field(max_length=100)] = ()
 
 
@@ -182,22 +197,28 @@ async def disable_user(request: web.Request) -> web.Response:
     who = await principal(request, Permission.MANAGE_IDENTITY)
     async with request.app[ENGINE].begin() as conn:
         user = await identity.disable_user(
-            conn, actor(request, who), request.app[CLOCK].now(), request.match_info["username"]
+            conn, actor(request, who), request.app[CLOCK].now(), _username_in_path(request)
         )
     return web.json_response(user.to_dict())
 
 
 @routes.put("/api/v1/admin/users/{username}/roles")
-@operation("Replace a user's roles (their sessions end)", tag="admin", body=RolesBody, roles=ADMIN)
+@operation(
+    "Replace a user's roles (their sessions end); if a new role needs a second factor "
+    "and the user has none, the answer carries the TOTP provisioning URI, shown once",
+    tag="admin",
+    body=RolesBody,
+    roles=ADMIN,
+)
 async def set_roles(request: web.Request) -> web.Response:
     who = await principal(request, Permission.MANAGE_IDENTITY)
     body = await read_body(request, RolesBody)
+    settings = request.app[SETTINGS]
+    needs_totp = not set(settings.totp_required_roles).isdisjoint(body.roles)
+    username = _username_in_path(request)
+    by, now = actor(request, who), request.app[CLOCK].now()
     async with request.app[ENGINE].begin() as conn:
-        user = await identity.set_roles(
-            conn,
-            actor(request, who),
-            request.app[CLOCK].now(),
-            request.match_info["username"],
-            body.roles,
-        )
-    return web.json_response(user.to_dict())
+        user = await identity.set_roles(conn, by, now, username, body.roles)
+        provisioned = await identity.provision_totp(conn, by, now, username) if needs_totp else None
+    uri = provisioned.provisioning_uri(settings.totp_issuer) if provisioned else None
+    return web.json_response(user.to_dict() | {"totp_uri": uri})

@@ -7,11 +7,10 @@ from typing import Annotated
 from aiohttp import web
 from pydantic import Field
 
-from alertd.api.bodies import WireModel, read_body
+from alertd.api.bodies import PasswordText, WireModel, read_body
 from alertd.api.context import principal, request_id
 from alertd.api.openapi import operation
 from alertd.auth import Credentials
-from alertd.passwords import MAX_PASSWORD_LENGTH
 from alertd.state import AUTHENTICATOR
 
 routes = web.RouteTableDef()
@@ -19,7 +18,7 @@ routes = web.RouteTableDef()
 
 class LoginBody(WireModel):
     username: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+    password: PasswordText
     totp: Annotated[str | None, Field(pattern=r"^[0-9]{6,8}$")] = None
 
 

@@ -56,8 +56,9 @@ def problem_response(
 
 def _request_id(request: web.Request) -> str:
     offered = request.headers.get(REQUEST_ID_HEADER, "")
-    # Accept a caller's id only if it is short and plain, so it is safe to log.
-    if 0 < len(offered) <= 64 and offered.replace("-", "").isalnum():
+    # Accept a caller's id only if it is short and plain ASCII, so it is safe to log
+    # and to store (str.isalnum alone would let any Unicode letter or digit through).
+    if 0 < len(offered) <= 64 and offered.isascii() and offered.replace("-", "").isalnum():
         return offered
     return uuid.uuid4().hex
 
