@@ -52,14 +52,13 @@ class Problem:
         return self.type.rstrip("/").rsplit("/", 1)[-1]
 
     def to_dict(self) -> dict[str, Any]:
-        if self.raw is not None:
-            return self.raw
+        """The document as received (extension members too), with `errors` as held here."""
         body: dict[str, Any] = {
             "type": self.type,
             "title": self.title,
             "status": self.status,
             "detail": self.detail,
-        }
+        } | (self.raw or {})
         if self.errors:
             body["errors"] = [{"field": e.field, "message": e.message} for e in self.errors]
         return body
