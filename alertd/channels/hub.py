@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -47,13 +48,14 @@ class Connection:
         session_id: str,
         expires_at: datetime,
         queue_size: int,
-        now: datetime,
     ) -> None:
         self.reader = reader
         self.session_id = session_id
-        self.expires_at = expires_at
+        self.expires_at = expires_at  # on the application clock, like the token's exp
         self.queue: asyncio.Queue[Push] = asyncio.Queue(maxsize=queue_size)
-        self.last_heard = now
+        # Heartbeats are measured on the monotonic clock: a wall-clock step (NTP, a test's
+        # frozen clock) must neither kill every connection at once nor keep dead ones.
+        self.last_heard = time.monotonic()
         self.start_seq = 0  # the hub's high-water mark when this connection joined
         self.close_code: int | None = None
         self.close_reason = ""
@@ -66,6 +68,9 @@ class Connection:
             self.queue.put_nowait(push)
         except asyncio.QueueFull:
             self.request_close(protocol.CLOSE_TOO_SLOW, "send queue full: reconnect and resume")
+
+    def heard(self) -> None:
+        self.last_heard = time.monotonic()
 
     def request_close(self, code: int, reason: str) -> None:
         if not self.closing.is_set():
@@ -126,6 +131,9 @@ class Hub:
         for snapshot in fresh:
             self._fan_out("alert", snapshot)
             self.high_water = max(self.high_water, snapshot.seq)
+            # Let the senders run between alerts: a burst (a retro-screening, a node
+            # catching up) longer than the send queue must not close desks that keep up.
+            await asyncio.sleep(0)
         for snapshot in changed:
             self._fan_out("alert_update", snapshot)
 
@@ -183,11 +191,11 @@ class Hub:
     async def check_connections(self) -> None:
         """Close (4401) expired tokens and revoked sessions, (4408) silent clients."""
         now = self._clock.now()
-        silent_after = timedelta(seconds=2 * self._ping_interval)
+        silent_since = time.monotonic() - 2 * self._ping_interval
         for connection in tuple(self.connections):
             if connection.expires_at <= now:
                 connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "access token expired")
-            elif now - connection.last_heard > silent_after:
+            elif connection.last_heard < silent_since:
                 connection.request_close(protocol.CLOSE_HEARTBEAT, "no pong")
         sessions = {c.session_id for c in self.connections if not c.closing.is_set()}
         if not sessions:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -22,7 +23,8 @@ from alertd.api.openapi import operation
 from alertd.channels import protocol
 from alertd.channels.hub import Connection
 from alertd.errors import AlertdError, NotAuthenticated, PermissionDenied
-from alertd.policy import Permission, require
+from alertd.policy import Permission, allows, require
+from alertd.principal import Principal
 from alertd.roles import Role
 from alertd.state import (
     AUTHENTICATOR,
@@ -38,6 +40,9 @@ from alertd.state import (
 log = logging.getLogger("alertd.channels")
 routes = web.RouteTableDef()
 REPLAY_PAGE = 200
+# How long a closing handshake may wait for the client to read: a client that stopped
+# reading (the slow consumer closed with 4429) must not hold a handler forever.
+CLOSE_TIMEOUT_SECONDS = 5.0
 
 
 class ProtocolError(Exception):
@@ -70,10 +75,10 @@ async def alert_channel(request: web.Request) -> web.WebSocketResponse:
     try:
         connection = await _authenticate(ws, request)
     except (NotAuthenticated, ProtocolError, TimeoutError) as exc:
-        await ws.close(code=protocol.CLOSE_UNAUTHENTICATED, message=_reason(exc))
+        await _close(ws, request, protocol.CLOSE_UNAUTHENTICATED, _reason(exc))
         return ws
     except PermissionDenied as exc:
-        await ws.close(code=protocol.CLOSE_FORBIDDEN, message=_reason(exc))
+        await _close(ws, request, protocol.CLOSE_FORBIDDEN, _reason(exc))
         return ws
     hub = app[HUB]
     hub.register(connection)
@@ -81,10 +86,26 @@ async def alert_channel(request: web.Request) -> web.WebSocketResponse:
         await _serve(ws, request, connection)
     finally:
         hub.unregister(connection)
-        if not ws.closed:
-            code = connection.close_code or protocol.CLOSE_GOING_AWAY
-            await ws.close(code=code, message=connection.close_reason.encode()[:120])
+        code = connection.close_code or protocol.CLOSE_GOING_AWAY
+        await _close(ws, request, code, connection.close_reason.encode()[:120])
     return ws
+
+
+async def _close(
+    ws: web.WebSocketResponse, request: web.Request, code: int, message: bytes
+) -> None:
+    """Close, waiting a bounded time for the client to take the close frame; past it the
+    connection is reset, so a client that stopped reading costs no socket afterwards."""
+    if ws.closed:
+        return
+    try:
+        async with asyncio.timeout(CLOSE_TIMEOUT_SECONDS):
+            await ws.close(code=code, message=message)
+    except TimeoutError:
+        if request.transport is not None:
+            request.transport.abort()
+    except ConnectionResetError:
+        pass
 
 
 def _reason(exc: Exception) -> bytes:
@@ -104,13 +125,7 @@ async def _authenticate(ws: web.WebSocketResponse, request: web.Request) -> Conn
     async with app[READ_ENGINE].connect() as conn:
         desk = await alerts.desk_of(conn, who.desk_id)
     reader = AlertReader(who, desk, app[ROUTING])
-    return Connection(
-        reader,
-        who.session_id,
-        claims.expires_at,
-        app[SETTINGS].ws_send_queue_size,
-        app[CLOCK].now(),
-    )
+    return Connection(reader, who.session_id, claims.expires_at, app[SETTINGS].ws_send_queue_size)
 
 
 async def _serve(ws: web.WebSocketResponse, request: web.Request, connection: Connection) -> None:
@@ -146,18 +161,18 @@ async def _maybe_resume(
         message = await asyncio.wait_for(ws.receive(), wait)
     except TimeoutError:
         return connection.start_seq
-    if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+    if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
         connection.request_close(1000, "client closed")
         return 0
-    connection.last_heard = request.app[CLOCK].now()
+    connection.heard()
     try:
         data = _parse(message)
     except ProtocolError as exc:
-        connection.request_close(protocol.CLOSE_PROTOCOL, str(exc))
-        return 0
+        await ws.send_json({"type": "error", "detail": str(exc)})
+        return connection.start_seq
     after = data.get("after_seq")
     if data["type"] != "resume":
-        await _handle(ws, request, connection, data)
+        await _answer(ws, request, connection, data)
         return connection.start_seq
     if not isinstance(after, int) or isinstance(after, bool) or after < 0:
         connection.request_close(protocol.CLOSE_PROTOCOL, "after_seq must be a whole number")
@@ -184,12 +199,22 @@ async def _replay(
 async def _send(
     ws: web.WebSocketResponse, connection: Connection, last_seq: int, ping_every: float
 ) -> None:
+    """Pushes in queue order, and a ping every ``ping_every`` seconds whatever the traffic:
+    the client's pongs are what the watchdog's heartbeat listens for, so a busy desk must
+    be pinged as surely as an idle one."""
+    next_ping = time.monotonic() + ping_every
     while True:
-        try:
-            push = await asyncio.wait_for(connection.queue.get(), ping_every)
-        except TimeoutError:
+        if time.monotonic() >= next_ping:
             await ws.send_json({"type": "ping"})
-            continue
+            next_ping = time.monotonic() + ping_every
+        try:
+            push = connection.queue.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                async with asyncio.timeout(next_ping - time.monotonic()):
+                    push = await connection.queue.get()
+            except TimeoutError:
+                continue
         if push.kind == "alert" and push.seq <= last_seq:
             continue  # already sent by the replay
         await ws.send_json({"type": push.kind, "seq": push.seq, "alert": push.alert})
@@ -198,13 +223,24 @@ async def _send(
 
 
 async def _receive(ws: web.WebSocketResponse, request: web.Request, connection: Connection) -> None:
-    clock = request.app[CLOCK]
     async for message in ws:
-        connection.last_heard = clock.now()
+        connection.heard()
         try:
-            await _handle(ws, request, connection, _parse(message))
+            data = _parse(message)
         except ProtocolError as exc:
             await ws.send_json({"type": "error", "detail": str(exc)})
+        else:
+            await _answer(ws, request, connection, data)
+
+
+async def _answer(
+    ws: web.WebSocketResponse, request: web.Request, connection: Connection, data: dict[str, Any]
+) -> None:
+    """Handle a message after auth; a bad one is answered with an error, not a close."""
+    try:
+        await _handle(ws, request, connection, data)
+    except ProtocolError as exc:
+        await ws.send_json({"type": "error", "detail": str(exc)})
 
 
 async def _handle(
@@ -253,10 +289,22 @@ async def _renew(
     except NotAuthenticated as exc:
         connection.request_close(protocol.CLOSE_UNAUTHENTICATED, exc.detail)
         return
+    if not allows(who, Permission.HANDLE_ALERTS):
+        connection.request_close(protocol.CLOSE_FORBIDDEN, "your roles no longer allow alerts")
+        return
     if who.user_id != connection.reader.who.user_id:
         connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "a token for another user")
+        return
+    if _post_of(who) != _post_of(connection.reader.who):
+        # What this socket may see was decided at sign-in (replay included): a user who
+        # changed agency or desk reconnects and resumes under the new rule.
+        connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "sign in again: your post changed")
         return
     claims = authenticator.claims_of(token)
     connection.session_id, connection.expires_at = who.session_id, claims.expires_at
     with contextlib.suppress(ConnectionResetError):
         await ws.send_json({"type": "authenticated", "expires_at": claims.expires_at.isoformat()})
+
+
+def _post_of(who: Principal) -> tuple[int, int | None]:
+    return who.agency_id, who.desk_id
