@@ -60,7 +60,11 @@ MIN_BIRTH_YEAR = 1880
 
 
 def country_code(value: str) -> str:
-    if value in ICAO_EXTRA_CODES or pycountry.countries.get(alpha_3=value) is not None:
+    # pycountry looks codes up case-insensitively; the stored code must be the canonical
+    # upper-case one, as documents and the matcher write it.
+    if value.isupper() and (
+        value in ICAO_EXTRA_CODES or pycountry.countries.get(alpha_3=value) is not None
+    ):
         return value
     raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-3 country code")
 

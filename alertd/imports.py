@@ -629,15 +629,10 @@ async def _insert_releases(
     codes = {code for _, wanted in releases for code in wanted}
     if not codes:
         return
-    ids = dict(
-        (
-            await conn.execute(
-                select(agencies.c.code, agencies.c.id).where(agencies.c.code.in_(codes))
-            )
-        )
-        .tuples()
-        .all()
+    found = await conn.execute(
+        select(agencies.c.code, agencies.c.id).where(agencies.c.code.in_(codes))
     )
+    ids = {row.code: row.id for row in found}
     rows = [{"entry_id": e, "agency_id": ids[c]} for e, wanted in releases for c in set(wanted)]
     for chunk in _chunks(rows):
         await conn.execute(insert(entry_releases), chunk)

@@ -20,7 +20,7 @@ from alertd.matching import DocumentInput, Match, NameInput, Traveller
 from alertd.roles import Role
 from alertd.state import LIVE_INDEX
 from alertd.tables import audit_events
-from tests.conftest import Client, MakeUser, bearer, login
+from tests.conftest import Client, MakeUser, TestUser, bearer, login
 
 Headers = dict[str, str]
 ENTRIES = "/api/v1/watchlist/entries"
@@ -92,14 +92,22 @@ class Staff:
 
     def __init__(self, client: Client, make_user: MakeUser, clock: FrozenClock) -> None:
         self._client, self._make_user, self._clock = client, make_user, clock
+        self._users: dict[str, TestUser] = {}
         self._headers: dict[str, Headers] = {}
 
     async def __call__(self, name: str) -> Headers:
-        if name not in self._headers:
+        if name not in self._users:
             agency, roles = ROSTER[name]
-            user = await self._make_user(name.replace("_", "-"), *roles, agency=agency)
+            self._users[name] = await self._make_user(name.replace("_", "-"), *roles, agency=agency)
+        if name not in self._headers:
+            user = self._users[name]
             self._headers[name] = bearer(await login(self._client, user, self._clock))
         return self._headers[name]
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock; everyone signs in again (access tokens live minutes)."""
+        self._clock.advance(seconds)
+        self._headers.clear()
 
 
 class WatchlistApi:
