@@ -13,6 +13,7 @@ code, only the contract in DESIGN.md ("The HTTP contract"). Modules, one concept
     account.py    login, logout, whoami (and a hidden `refresh`)
     watchlist.py  the `watchlist` command group
     importing.py  turning a list file into the JSON Lines body of an import
+    screen.py     `screen`: a traveller screened, as a crossing or pre-arrival
 
 Exit codes (scripts can rely on them; see errors.py):
 

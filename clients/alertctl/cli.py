@@ -25,7 +25,7 @@ import traceback
 import click
 from yarl import URL
 
-from clients.alertctl import account
+from clients.alertctl import account, screen
 from clients.alertctl.context import Globals
 from clients.alertctl.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK
 from clients.alertctl.http import Timeouts
@@ -76,6 +76,7 @@ alertctl.add_command(account.logout)
 alertctl.add_command(account.whoami)
 alertctl.add_command(account.refresh)
 alertctl.add_command(watchlist)
+alertctl.add_command(screen.screen)
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ class _Request:
     json_body: Any = None
     body: Body | None = None
     content_type: str | None = None
+    headers: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,10 @@ class ApiClient:
     async def get(self, path: str, params: Params | None = None) -> Any:
         return await self.call(_Request("GET", path, params=params))
 
-    async def post(self, path: str, body: Any = None) -> Any:
-        return await self.call(_Request("POST", path, json_body=body))
+    async def post(
+        self, path: str, body: Any = None, headers: Mapping[str, str] | None = None
+    ) -> Any:
+        return await self.call(_Request("POST", path, json_body=body, headers=headers))
 
     async def put(self, path: str, body: Any) -> Any:
         return await self.call(_Request("PUT", path, json_body=body))
@@ -97,6 +100,7 @@ class ApiClient:
 
     async def _send(self, request: _Request, token: str | None) -> _Answer:
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers |= request.headers or {}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         if request.content_type:

@@ -45,40 +45,33 @@ CATEGORIES: Final = (
     "customs_interest",
     "discreet_check",
 )
-# What a checkpoint officer is told when the editor gives no instructions. A victim is
-# protected, never treated as a suspect (DESIGN.md); a discreet check stays discreet.
+# The entry's instructions when the editor gives none. The server shows the officer the
+# category's own instructions (config/policy.toml) first, so these add who to call and
+# what to check rather than repeat what the category means. A victim is protected, never
+# treated as a suspect (DESIGN.md); a discreet check stays discreet.
 DEFAULT_INSTRUCTIONS: Final[Mapping[str, str]] = MappingProxyType(
     {
-        "wanted_person": (
-            "Wanted person: hold the traveller at secondary inspection without alarming them "
-            "and call the police (GCNP) desk."
-        ),
+        "wanted_person": "Call the police (GCNP) desk before the traveller leaves the counter.",
         "trafficking_suspect": (
-            "Suspected trafficker: refer to secondary inspection and call the police (GCNP) "
-            "and NCCT desks; check travelling companions for signs that they are victims."
+            "Call the police (GCNP) and NCCT desks; note who travels with the traveller."
         ),
         "smuggling_suspect": (
-            "Suspected smuggler: secondary inspection of the traveller and their goods; "
-            "inform the customs (GDCE) desk."
+            "Inform the customs (GDCE) desk; inspect the traveller's goods and vehicle."
         ),
         "potential_victim": (
-            "Possible victim of trafficking: treat as a person in need of protection, not as "
-            "a suspect. Speak with them apart from companions, offer water, food and medical "
-            "care, and call the social affairs (MOSVY) or NCCT desk for shelter and referral."
+            "Treat as a person in need of protection, not as a suspect: speak with them apart "
+            "from companions and call the social affairs (MOSVY) or NCCT desk."
         ),
         "missing_person": (
-            "Reported missing: confirm identity and well-being discreetly, apart from "
-            "companions, and call the social affairs (MOSVY) or NCCT desk."
+            "Confirm identity and well-being discreetly, apart from companions, and call the "
+            "social affairs (MOSVY) or NCCT desk."
         ),
         "lost_stolen_document": (
-            "Document reported lost or stolen: retain the document and verify the holder's "
-            "identity at secondary inspection."
+            "Retain the document and verify the holder's identity at secondary inspection."
         ),
-        "entry_ban": "Entry ban: refuse entry following immigration (GDI) procedure.",
-        "customs_interest": "Customs interest: refer to the customs (GDCE) desk for inspection.",
-        "discreet_check": (
-            "Discreet check: let the traveller pass without remark; do not mention this check."
-        ),
+        "entry_ban": "Record the refusal of entry following immigration (GDI) procedure.",
+        "customs_interest": "Refer to the customs (GDCE) desk for inspection.",
+        "discreet_check": "Let the traveller pass without remark; do not mention this check.",
     }
 )
 

@@ -163,6 +163,8 @@ def _cell(row: Mapping[str, Any], column: Column) -> str:
 
 def explanation_lines(explanation: Any) -> list[str]:
     """A match's explanation as sentences: each feature's description, then any rules."""
+    if explanation is None:  # withheld: the entry is not released to the caller's agency
+        return []
     if isinstance(explanation, str):
         return [explanation]
     if not isinstance(explanation, Mapping):
@@ -248,6 +250,8 @@ class Output:
         )
         for sentence in explanation_lines(match.get("explanation")):
             self.echo(f"    {sentence}")
+        if match.get("note"):  # e.g. cleared earlier as a false positive, by whom and when
+            self.echo(f"    {self.paint('Note:', 'muted')} {match['note']}")
         if match.get("instructions"):
             self.echo(f"    {self.paint('Instructions:', 'warn')} {match['instructions']}")
 
