@@ -56,6 +56,7 @@ WORD_TONES: Final[Mapping[str, Tone]] = MappingProxyType(
 # The features of a match explanation, strongest evidence first (DESIGN.md "Matching").
 EXPLANATION_FEATURES: Final = ("name", "document", "date_of_birth", "nationality", "sex")
 ELLIPSIS: Final = "…"
+PROGRESS_REDRAW_STEPS: Final = 50
 
 
 class Progress(Protocol):
@@ -271,6 +272,8 @@ class Output:
             show_pos=length is None,
             file=_stderr(),
             color=self.colour,
+            # Redraw every so many steps: a 100,000-entry list is not 100,000 redraws.
+            update_min_steps=PROGRESS_REDRAW_STEPS if length is None else 1,
         )
 
     def error(self, error: AlertctlError) -> None:

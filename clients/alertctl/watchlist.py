@@ -164,7 +164,7 @@ def _name_line(field: str, body: ImportBody) -> str:
 @pass_globals
 def approve_import(g: Globals, import_id: int) -> None:
     """Publish a pending import batch (four eyes: not its importer)."""
-    _act(g, lambda api: api.post(f"{IMPORTS}/{import_id}/approve"), f"Import {import_id}")
+    _act(g, lambda api: api.post(f"{IMPORTS}/{import_id}/approve"), "Import")
 
 
 @watchlist.command("reject-import")
@@ -176,11 +176,11 @@ def reject_import(g: Globals, import_id: int, reason: str) -> None:
     _act(
         g,
         lambda api: api.post(f"{IMPORTS}/{import_id}/reject", {"reason": reason}),
-        f"Import {import_id}",
+        "Import",
     )
 
 
-@watchlist.command("show-import", hidden=False)
+@watchlist.command("show-import")
 @click.argument("import_id", type=EntryId)
 @pass_globals
 def show_import(g: Globals, import_id: int) -> None:
@@ -222,6 +222,9 @@ def list_entries(
     entries = rows(page, "entries")
 
     def show() -> None:
+        if not entries:
+            g.output.note("No entries.")
+            return
         shown = [e | {"expires_on": str(e.get("expires_at") or "")[:10] or None} for e in entries]
         g.output.table(shown, LIST_COLUMNS)
         if page.get("next_after") is not None:
@@ -340,21 +343,15 @@ def withdraw(g: Globals, entry_id: int, reason: str) -> None:
 
 
 def _act(g: Globals, call: Callable[[ApiClient], Awaitable[Any]], what: str) -> None:
-    """A workflow step: print the new state of the entry or batch."""
+    """A workflow step on an entry or an import batch (`what`): print its new state."""
 
-    async def ask(api: ApiClient) -> dict[str, Any]:
-        return as_object(await call(api), "the answer")
+    async def ask(api: ApiClient) -> Created:
+        return Created.from_json(await call(api))
 
-    answer = run(g, ask)
-    done = Created.from_json(answer) if "id" in answer else None
-
-    def show() -> None:
-        if done is None:
-            g.output.echo(f"{what}: {g.output.toned(str(answer.get('status')))}")
-            return
-        version = f" version {done.version}" if done.version is not None else ""
-        count = f" ({done.count} entries)" if done.count is not None else ""
-        label = what if what != "Entry" else f"Entry {done.id}"
-        g.output.echo(f"{label}{version}{count}: {g.output.toned(done.status)}")
-
-    g.output.emit(answer, show)
+    done = run(g, ask)
+    version = f" version {done.version}" if done.version is not None else ""
+    count = f" ({done.count} entries)" if done.count is not None else ""
+    g.output.emit(
+        done.raw,
+        lambda: g.output.echo(f"{what} {done.id}{version}{count}: {g.output.toned(done.status)}"),
+    )

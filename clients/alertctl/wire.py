@@ -69,6 +69,7 @@ class Created:
     status: str
     count: int | None
     version: int | None
+    raw: dict[str, Any]  # the whole answer, for --json
 
     @classmethod
     def from_json(cls, value: Any) -> Created:
@@ -79,6 +80,7 @@ class Created:
             status=text(data, "status"),
             count=count if isinstance(count, int) else None,
             version=version if isinstance(version, int) else None,
+            raw=data,
         )
 
 
