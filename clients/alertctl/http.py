@@ -65,20 +65,20 @@ class ApiClient:
         self._http = http
 
     async def get(self, path: str, params: Params | None = None) -> Any:
-        return await self.call(_Request("GET", path, params=params))
+        return await self._call(_Request("GET", path, params=params))
 
     async def post(
         self, path: str, body: Any = None, headers: Mapping[str, str] | None = None
     ) -> Any:
-        return await self.call(_Request("POST", path, json_body=body, headers=headers))
+        return await self._call(_Request("POST", path, json_body=body, headers=headers))
 
     async def put(self, path: str, body: Any) -> Any:
-        return await self.call(_Request("PUT", path, json_body=body))
+        return await self._call(_Request("PUT", path, json_body=body))
 
     async def post_stream(self, path: str, body: Body, content_type: str) -> Any:
-        return await self.call(_Request("POST", path, body=body, content_type=content_type))
+        return await self._call(_Request("POST", path, body=body, content_type=content_type))
 
-    async def call(self, request: _Request) -> Any:
+    async def _call(self, request: _Request) -> Any:
         token = await self.session.access_token()
         answer = await self._send(request, token)
         if answer.status == 401:

@@ -299,13 +299,29 @@ def history(g: Globals, entry_id: int) -> None:
 @pass_globals
 def create(g: Globals, file: TextIO) -> None:
     """Draft a new entry from FILE (a JSON object; - for standard input)."""
+    entry = _read_entry(g, file)
+    _act(g, lambda api: api.post(ENTRIES, entry), "Entry")
+
+
+def _read_entry(g: Globals, file: TextIO) -> dict[str, Any]:
     try:
         entry = json.loads(file.read())
     except ValueError as exc:
         fail(g, InvalidInput(f"{file.name}: not JSON ({exc})"))
     if not isinstance(entry, dict):
         fail(g, InvalidInput(f"{file.name}: expected one JSON object (an entry)"))
-    _act(g, lambda api: api.post(ENTRIES, entry), "Entry")
+    return entry
+
+
+@watchlist.command("edit")
+@click.argument("entry_id", type=EntryId)
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@pass_globals
+def edit(g: Globals, entry_id: int, file: TextIO) -> None:
+    """Replace an entry's content with FILE: a draft in place, a published one as a new
+    pending version (the published one keeps matching until that is approved)."""
+    entry = _read_entry(g, file)
+    _act(g, lambda api: api.put(f"{ENTRIES}/{entry_id}", entry), "Entry")
 
 
 @watchlist.command("submit")

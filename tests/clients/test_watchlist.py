@@ -154,6 +154,12 @@ def test_entry_workflow(editor: Alertctl, approver: Alertctl, tmp_path: Path) ->
     table = editor("watchlist", "history", entry_id)
     assert "add her passport" in table.stdout
 
+    draft_file.write_text(json.dumps(entry(external_ref="T-FLOW-1", sex="F")))
+    edited = editor("watchlist", "edit", entry_id, str(draft_file))
+    assert edited.exit_code == 0, edited.stderr
+    assert f"Entry {entry_id} version 2: pending" in edited.stdout
+    assert approver("watchlist", "approve", entry_id).exit_code == 0
+
     withdrawn = editor("watchlist", "withdraw", entry_id, "--reason", "found safe")
     assert withdrawn.exit_code == 0, withdrawn.stderr
     assert approver("watchlist", "approve", entry_id).exit_code == 0
