@@ -213,11 +213,15 @@ def cli_environment(settings: Settings) -> dict[str, str]:
     return env | {
         "ALERTD_DATABASE_URL": settings.database_url_value,
         "ALERTD_DATA_DIR": str(settings.data_dir),
+        "ALERTD_HOST": settings.host,
+        "ALERTD_PORT": str(settings.port),
         "ALERTD_LOG_LEVEL": "WARNING",
     }
 
 
-async def run_alertd(settings: Settings, *args: str, stdin: str = "") -> CliResult:
+async def run_alertd(
+    settings: Settings, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> CliResult:
     """Run the real ``alertd`` console script as a subprocess and wait for it."""
     process = await asyncio.create_subprocess_exec(
         str(ALERTD_EXECUTABLE),
@@ -225,7 +229,7 @@ async def run_alertd(settings: Settings, *args: str, stdin: str = "") -> CliResu
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=cli_environment(settings),
+        env=cli_environment(settings) | (env or {}),
     )
     out, err = await asyncio.wait_for(process.communicate(stdin.encode()), CLI_TIMEOUT_SECONDS)
     assert process.returncode is not None

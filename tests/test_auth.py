@@ -201,9 +201,8 @@ async def test_cli_user_disable_revokes_at_once(
     assert status == 401
 
 
-@pytest.mark.parametrize(
-    "header",
-    [
+async def test_missing_or_malformed_bearer_is_401(client: Client) -> None:
+    headers: list[str | None] = [
         None,
         "",
         "Bearer",
@@ -212,14 +211,13 @@ async def test_cli_user_disable_revokes_at_once(
         "Bearer not-a-jwt",
         "Bearer a.b.c",
         "Bearer \u00e9\u00e9.\u00e9.\u00e9",
-    ],
-)
-async def test_missing_or_malformed_bearer_is_401(client: Client, header: str | None) -> None:
-    headers = {} if header is None else {"Authorization": header}
-    response = await client.get(ME, headers=headers)
-    assert response.status == 401
-    assert response.content_type == "application/problem+json"
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        "Bearer " + "A" * 8_000,  # aiohttp's own header limit (8190) answers beyond
+    ]
+    for header in headers:
+        response = await client.get(ME, headers={} if header is None else {"Authorization": header})
+        assert response.status == 401, (header or "")[:40]
+        assert response.content_type == "application/problem+json"
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
 async def test_the_bearer_scheme_is_case_insensitive(client: Client, make_user: MakeUser) -> None:

@@ -99,14 +99,13 @@ async def test_codes_one_step_of_drift_are_accepted(
     assert status == 401
 
 
-@pytest.mark.parametrize("totp", ["12345", "abcdef", "123456789", ""])
 async def test_malformed_codes_are_422_naming_the_field(
-    client: Client, make_user: MakeUser, totp: str
+    client: Client, make_user: MakeUser
 ) -> None:
     user = await make_user("admin1", Role.ADMIN)
-    status, problem = await post_login(client, user, totp)
-    assert status == 422
-    assert problem["errors"][0]["field"] == "totp"
+    for totp in ("12345", "abcdef", "123456789", "", " 123456x"):
+        status, problem = await post_login(client, user, totp)
+        assert (status, problem["errors"][0]["field"]) == (422, "totp"), totp
 
 
 @pytest.mark.parametrize("settings_overrides", [{"totp_required_roles": "checkpoint_officer"}])

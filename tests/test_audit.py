@@ -1,0 +1,213 @@
+"""The hash-chained audit log: append, verify, concurrent writers, tamper detection."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from alertd import audit
+from alertd.audit import GENESIS_HASH, Actor, AuditEvent
+from alertd.clock import FrozenClock
+from alertd.config import Settings
+from alertd.db import create_engine
+from alertd.tables import audit_events
+from tests.conftest import run_alertd
+from tests.databases import configured_backend
+
+ALICE = Actor("alice", "GDI", "req-1")
+WRITERS = 12
+EVENTS_PER_WRITER = 5
+
+
+async def record_events(engine: AsyncEngine, clock: FrozenClock, count: int) -> None:
+    async with engine.begin() as conn:
+        for n in range(count):
+            event = AuditEvent("test.event", f"thing:{n}", "success", {"n": n, "name": "សុខ"})
+            await audit.record(conn, ALICE, event, clock.now() + timedelta(microseconds=n))
+
+
+async def verify(engine: AsyncEngine) -> audit.VerifyReport:
+    async with engine.connect() as conn:
+        return await audit.verify(conn)
+
+
+async def test_an_empty_chain_verifies(engine: AsyncEngine) -> None:
+    report = await verify(engine)
+    assert (report.ok, report.events, report.head) == (True, 0, GENESIS_HASH)
+
+
+async def test_events_chain_from_genesis(engine: AsyncEngine, clock: FrozenClock) -> None:
+    await record_events(engine, clock, 3)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(audit_events).order_by(audit_events.c.seq))).all()
+    assert [row.seq for row in rows] == [1, 2, 3]
+    assert rows[0].prev_hash == GENESIS_HASH
+    assert rows[1].prev_hash == rows[0].hash
+    assert rows[2].prev_hash == rows[1].hash
+    assert rows[0].actor == "alice"
+    assert rows[0].agency == "GDI"
+    assert rows[0].request_id == "req-1"
+    report = await verify(engine)
+    assert (report.ok, report.events, report.head) == (True, 3, rows[2].hash)
+
+
+async def test_an_event_rolls_back_with_its_transaction(
+    engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    class Abandoned(Exception):
+        pass
+
+    async def record_then_fail() -> None:
+        async with engine.begin() as conn:
+            await audit.record(conn, ALICE, AuditEvent("test.event"), clock.now())
+            raise Abandoned
+
+    with pytest.raises(Abandoned):
+        await record_then_fail()
+    assert (await verify(engine)).events == 0
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("actor", "mallory"),
+        ("action", "test.nothing"),
+        ("subject", "thing:other"),
+        ("outcome", "failure"),
+        ("details", '{"n":1}'),
+        ("request_id", "req-2"),
+        ("agency", "GCNP"),
+    ],
+)
+async def test_editing_any_field_is_detected_at_that_row(
+    engine: AsyncEngine, clock: FrozenClock, column: str, value: str
+) -> None:
+    await record_events(engine, clock, 4)
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(audit_events).where(audit_events.c.seq == 2).values({column: value})
+        )
+    report = await verify(engine)
+    assert (report.ok, report.first_broken_seq, report.events) == (False, 2, 1)
+
+
+async def test_an_edited_time_is_detected(engine: AsyncEngine, clock: FrozenClock) -> None:
+    await record_events(engine, clock, 3)
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(audit_events)
+            .where(audit_events.c.seq == 3)
+            .values(occurred_at=clock.now() - timedelta(days=1))
+        )
+    report = await verify(engine)
+    assert (report.ok, report.first_broken_seq) == (False, 3)
+
+
+async def test_rehashing_an_edited_row_breaks_the_next_link(
+    engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """A forger who recomputes the edited row's hash is caught by the row after it."""
+    await record_events(engine, clock, 4)
+    async with engine.begin() as conn:
+        row = dict(
+            (await conn.execute(select(audit_events).where(audit_events.c.seq == 2)))
+            .mappings()
+            .one()
+        )
+        row["actor"] = "mallory"
+        await conn.execute(
+            update(audit_events)
+            .where(audit_events.c.seq == 2)
+            .values(actor="mallory", hash=audit.chain_hash(row))
+        )
+    report = await verify(engine)
+    assert (report.ok, report.first_broken_seq) == (False, 3)
+
+
+async def test_a_deleted_row_is_detected(engine: AsyncEngine, clock: FrozenClock) -> None:
+    await record_events(engine, clock, 4)
+    async with engine.begin() as conn:
+        await conn.execute(delete(audit_events).where(audit_events.c.seq == 2))
+    report = await verify(engine)
+    assert (report.ok, report.first_broken_seq) == (False, 2)
+    assert report.problem is not None
+    assert "missing" in report.problem
+
+
+async def test_a_truncated_head_is_not_detected_without_an_anchor(
+    engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """Deleting the newest rows leaves a valid shorter chain; the head hash is what an
+    auditor keeps outside the database to catch that (verify reports it)."""
+    await record_events(engine, clock, 4)
+    head_before = (await verify(engine)).head
+    async with engine.begin() as conn:
+        await conn.execute(delete(audit_events).where(audit_events.c.seq == 4))
+    report = await verify(engine)
+    assert report.ok
+    assert report.head != head_before
+
+
+@pytest.mark.skipif(
+    configured_backend() == "sqlite",
+    reason="concurrent writers from separate connections need PostgreSQL "
+    "(SQLite serialises every writer with BEGIN IMMEDIATE); runs in the PostgreSQL pass",
+)
+async def test_concurrent_writers_never_fork_the_chain(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    engine = create_engine(settings.database_url_value, pool_size=WRITERS)
+    started = asyncio.Event()
+    connections: set[int] = set()
+
+    async def writer(number: int) -> None:
+        async with engine.begin() as conn:
+            raw = await conn.get_raw_connection()
+            connections.add(id(raw.driver_connection))
+            await started.wait()  # everybody holds an open transaction before anyone writes
+            for n in range(EVENTS_PER_WRITER):
+                event = AuditEvent("test.concurrent", f"writer:{number}", "success", {"n": n})
+                await audit.record(conn, Actor(f"writer{number}"), event, clock.now())
+                await asyncio.sleep(0)  # let the others interleave
+
+    try:
+        tasks = [asyncio.create_task(writer(n)) for n in range(WRITERS)]
+        await asyncio.sleep(0.2)
+        started.set()
+        await asyncio.gather(*tasks)
+        assert len(connections) == WRITERS, "each writer had its own connection"
+        async with engine.connect() as conn:
+            seqs = (await conn.execute(select(audit_events.c.seq).order_by("seq"))).scalars()
+            assert list(seqs) == list(range(1, WRITERS * EVENTS_PER_WRITER + 1))
+            report = await audit.verify(conn)
+        assert report.ok, report
+        assert report.events == WRITERS * EVENTS_PER_WRITER
+    finally:
+        await engine.dispose()
+
+
+async def test_the_cli_verifies_an_intact_chain(
+    engine: AsyncEngine, clock: FrozenClock, settings: Settings
+) -> None:
+    await record_events(engine, clock, 3)
+    result = await run_alertd(settings, "audit", "verify")
+    assert result.exit_code == 0, result.stderr
+    assert "intact: 3 events" in result.stdout
+
+
+async def test_the_cli_finds_a_row_edited_behind_its_back(
+    engine: AsyncEngine, clock: FrozenClock, settings: Settings
+) -> None:
+    await record_events(engine, clock, 5)
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(audit_events).where(audit_events.c.seq == 3).values(subject="thing:hidden")
+        )
+    result = await run_alertd(settings, "audit", "verify")
+    assert result.exit_code == 1
+    assert "BROKEN at sequence 3" in result.stderr
+    assert "2 events verified before it" in result.stderr
