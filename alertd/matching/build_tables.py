@@ -16,15 +16,12 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+from alertd.matching.tables import fold_native
+
 MIN_COUNT = 2  # rows seen once are mostly alignment noise (README of the data)
 MIN_SHARE = 0.08  # keep variants that are at least 8% as common as the usual spelling
 MAX_SPELLINGS = 4
 SOURCES = ("wd_arabic_80.tsv", "wd_russian_80.tsv", "wd_chinese_80.tsv", "wd_korean_80.tsv")
-
-
-def fold_native(token: str) -> str:
-    """The key native tokens are looked up by (also used at query time)."""
-    return unicodedata.normalize("NFKC", token).casefold()
 
 
 def _latin_ok(latin: str) -> bool:

@@ -27,7 +27,7 @@ from datetime import datetime
 
 from alertd.matching.documents import document_keys
 from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
-from alertd.matching.names import ALIGN_MIN, PreparedName, TokenComparer
+from alertd.matching.names import ALIGN_MIN, PreparedName, Slot, TokenComparer
 from alertd.matching.score import (
     PreparedEntry,
     PreparedQuery,
@@ -64,6 +64,11 @@ class MatchIndex:
         self._documents: dict[str, list[int]] = {}  # document key -> entry slots
         self._one_word: set[int] = set()  # entry slots holding a one-word name
         self._dead = 0
+        self._shared_slots: dict[Slot, Slot] = {}
+
+    def _share(self, slot: Slot) -> Slot:
+        """One tuple object per distinct name word across the index (memory)."""
+        return self._shared_slots.setdefault(slot, slot)
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -76,7 +81,7 @@ class MatchIndex:
     def add(self, entry: EntryInput) -> None:
         """Index an entry version, replacing any earlier one with the same entry_id."""
         self.remove(entry.entry_id)
-        prepared = prepare_entry(entry, self._tables)
+        prepared = prepare_entry(entry, self._tables, self._share)
         slot = len(self._entries)
         self._entries.append(prepared)
         self._slot_of[entry.entry_id] = slot
@@ -123,7 +128,7 @@ class MatchIndex:
     def search(self, traveller: Traveller, *, now: datetime, limit: int = 20) -> list[Match]:
         """Scored, explained matches at "possible" or better, best first."""
         query = prepare_query(traveller, self._tables)
-        comparer = TokenComparer(self._tables)
+        comparer = self.comparer()
         matches: list[Match] = []
         for slot in self.candidates(query, comparer):
             prepared = self._entries[slot]
@@ -136,6 +141,10 @@ class MatchIndex:
                 matches.append(match)
         matches.sort(key=lambda m: (-m.score, m.entry_id))
         return matches[:limit]
+
+    def comparer(self) -> TokenComparer:
+        """A fresh per-search token comparer sharing the listed tokens' keys."""
+        return TokenComparer(self._tables, self._vocabulary.keys)
 
     def score(self, traveller: Traveller, entry: EntryInput) -> Match | None:
         """The same scorer as ``search`` on one entry, without the index (exhaustive scan)."""
@@ -164,10 +173,15 @@ class MatchIndex:
         return sorted(counts, key=counts.__getitem__, reverse=True)[:MAX_SCORED]
 
     def _name_candidates(self, name: PreparedName, comparer: TokenComparer) -> dict[int, int]:
-        word_sets = [self._slots_near(slot, comparer) for slot in name.slots]
+        weights = name.weights
+        word_sets = [
+            self._slots_near(slot, comparer)
+            for slot, weight in zip(name.slots, weights, strict=True)
+            if weight == 1.0  # particles (al, bin, van) do not make a candidate
+        ]
         word_sets.extend(self._joined_sets(name, comparer))
-        if len(name.slots) == 1:
-            return dict.fromkeys(word_sets[0] if word_sets else (), 1)
+        if name.word_count == 1:
+            return dict.fromkeys(set().union(*word_sets), 1)
         counts: dict[int, int] = {}
         for i, first in enumerate(word_sets):
             for second in word_sets[i + 1 :]:

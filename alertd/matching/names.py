@@ -11,6 +11,7 @@ costs little while a missing family name costs a lot.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,12 @@ SKELETON_SHORT = 0.8
 PHONETIC_DISTANCE_FACTOR = 0.97
 # Pairs below this similarity are not aligned at all: they are different words.
 ALIGN_MIN = 0.6
+# Two words written together are tried against one only if their lengths are this close.
+JOINED_MAX_LENGTH_GAP = 3
+# ...and only when some word of the shorter name aligns worse than this.
+JOINED_NOT_NEEDED = 0.95
+# Two spellings of the same native-script word in the Wikidata pairs (Mehmet ~ Muhammad).
+TRANSLITERATION = 0.9
 
 # --- Name score ------------------------------------------------------------------------
 # How much a particle (al, bin, van, de...) weighs against a full name word.
@@ -72,10 +79,17 @@ class PreparedName:
     original: str
     slots: tuple[Slot, ...]
     script: str  # "latin" or the script it was romanised from
+    particles: int  # bit i set: slot i is a particle (a small int: no memory per name)
 
     @property
     def weights(self) -> tuple[float, ...]:
-        return tuple(PARTICLE_WEIGHT if is_particle(slot[0]) else 1.0 for slot in self.slots)
+        mask = self.particles
+        return tuple(PARTICLE_WEIGHT if mask >> i & 1 else 1.0 for i in range(len(self.slots)))
+
+    @property
+    def word_count(self) -> int:
+        """Words that are not particles (at least one)."""
+        return max(1, len(self.slots) - self.particles.bit_count())
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,21 +111,38 @@ class NameComparison:
     transliterated: tuple[str, ...]  # scripts romanised to compare ("khmer", ...)
 
 
-def prepare_name(name: NameInput, tables: NameTables) -> PreparedName | None:
-    """Fold, romanise and tokenise one name; None when nothing name-like is left."""
+def prepare_name(
+    name: NameInput, tables: NameTables, share: Callable[[Slot], Slot] | None = None
+) -> PreparedName | None:
+    """Fold, romanise and tokenise one name; None when nothing name-like is left.
+
+    ``share`` returns one canonical object for equal slots (the index passes one so a
+    million entries hold each distinct word once).
+    """
     text = name.full.strip() or " ".join(p for p in (name.given, name.family) if p)
-    native = romanise(text, tables)
-    if native is None:
+    if text.isascii():  # the common case, kept fast: one folded form, nothing to romanise
+        slots = _ascii_slots(text)
+        script = "latin"
+    elif (native := romanise(text, tables)) is None:
         slots = _latin_slots(text)
         script = "latin"
     else:
         slots = _native_slots(native)
         script = _script_name(text)
-    return PreparedName(text, slots, script) if slots else None
+    if not slots:
+        return None
+    if share is not None:
+        slots = tuple(share(slot) for slot in slots)
+    particles = sum(1 << i for i, slot in enumerate(slots) if is_particle(slot[0]))
+    return PreparedName(text, slots, script, particles)
 
 
 def _script_name(text: str) -> str:
     return dominant_script(fold_unicode(text))
+
+
+def _ascii_slots(text: str) -> tuple[Slot, ...]:
+    return tuple((t,) for t in drop_titles(tokenise(read_digits_as_letters(text.lower()))))
 
 
 def _latin_slots(text: str) -> tuple[Slot, ...]:
@@ -128,7 +159,7 @@ def _native_slots(native: tuple[Slot, ...]) -> tuple[Slot, ...]:
         spellings = []
         for alternative in alternatives:
             for form in ascii_forms(fold_unicode(alternative)):
-                spellings.append("".join(tokenise(form)))
+                spellings.append("".join(tokenise(read_digits_as_letters(form))))
         slot = _slot(tuple(s for s in spellings if s))
         if slot:
             slots.append(slot)
@@ -147,19 +178,53 @@ def _intern(token: str) -> str:
 class TokenComparer:
     """Token similarity with a memo: one per search (never shared between threads)."""
 
-    def __init__(self, tables: NameTables) -> None:
+    def __init__(
+        self, tables: NameTables, known_keys: Mapping[str, TokenKeys] | None = None
+    ) -> None:
         self._tables = tables
         self._memo: dict[tuple[str, str], tuple[float, str]] = {}
+        self._slot_memo: dict[tuple[Slot, Slot], SlotMatch] = {}
+        self._keys: dict[str, TokenKeys] = {}
+        self._known_keys = known_keys or {}  # keys of listed tokens, kept by the index
+        self._rows: dict[int, dict[Slot, tuple[float, ...]]] = {}
+        self._pinned: list[PreparedName] = []
 
-    def compare(self, a: str, b: str) -> tuple[float, str]:
-        key = (a, b)
-        found = self._memo.get(key)
+    def keys(self, token: str) -> TokenKeys:
+        found = self._known_keys.get(token) or self._keys.get(token)
         if found is None:
-            found = self._memo[key] = token_similarity(a, b, self._tables)
+            found = self._keys[token] = token_keys(token)
         return found
 
-    def slots(self, a: Slot, b: Slot) -> tuple[float, str, str, str]:
-        best = (0.0, "", a[0], b[0])
+    def compare(self, a: str, b: str) -> tuple[float, str]:
+        pair = (a, b)
+        found = self._memo.get(pair)
+        if found is None:
+            found = self._memo[pair] = _similarity(a, b, self.keys(a), self.keys(b), self._tables)
+        return found
+
+    def row(self, query: PreparedName, slot: Slot) -> tuple[float, ...]:
+        """Similarity of one entry word with each word of ``query`` (0 below ALIGN_MIN)."""
+        rows = self._rows.get(id(query))
+        if rows is None:
+            rows = self._rows[id(query)] = {}
+            self._pinned.append(query)  # keeps id(query) unique while this memo lives
+        found = rows.get(slot)
+        if found is None:
+            found = rows[slot] = tuple(
+                score if (score := self.slots(q, slot)[0]) >= ALIGN_MIN else 0.0
+                for q in query.slots
+            )
+        return found
+
+    def slots(self, a: Slot, b: Slot) -> SlotMatch:
+        pair = (a, b)
+        found = self._slot_memo.get(pair)
+        if found is None:
+            found = self._slot_memo[pair] = self._best_spellings(a, b)
+        return found
+
+    def _best_spellings(self, a: Slot, b: Slot) -> SlotMatch:
+        best = (0.0, "different", a[0], b[0])
         for x in a:
             for y in b:
                 score, reason = self.compare(x, y)
@@ -170,61 +235,145 @@ class TokenComparer:
         return best
 
 
+SlotMatch = tuple[float, str, str, str]  # similarity, reason, query spelling, entry spelling
+TokenKeys = tuple[str, str, str, bool]  # phonetic key, vowel key, skeleton, abjad
+
+
+def token_keys(token: str) -> TokenKeys:
+    key = phonetic_key(token)
+    return key, vowel_key(key), skeleton(key), is_abjad(token)
+
+
 def token_similarity(a: str, b: str, tables: NameTables) -> tuple[float, str]:
     """How alike two folded tokens are, and why (the grade names above)."""
+    return _similarity(a, b, token_keys(a), token_keys(b), tables)
+
+
+def _similarity(
+    a: str, b: str, keys_a: TokenKeys, keys_b: TokenKeys, tables: NameTables
+) -> tuple[float, str]:
     if a == b:
         return 1.0, "exact"
     if len(a) == 1 or len(b) == 1:
         return (INITIAL, "initial") if a[0] == b[0] else (0.0, "different")
+    if keys_a[0] == keys_b[0]:
+        return PHONETIC, "phonetic"
     if tables.are_nicknames(a, b):
         return NICKNAME, "nickname"
-    key_a, key_b = phonetic_key(a), phonetic_key(b)
-    if key_a == key_b:
-        return PHONETIC, "phonetic"
-    vowels_a = vowel_key(key_a)
-    if vowels_a == vowel_key(key_b):
-        return (VOWEL_VARIANT_LONG if len(vowels_a) >= 4 else VOWEL_VARIANT_SHORT), "vowels"
-    spelling = Levenshtein.normalized_similarity(a, b)
-    sounding = PHONETIC_DISTANCE_FACTOR * Levenshtein.normalized_similarity(key_a, key_b)
-    best, reason = (spelling, "spelling") if spelling >= sounding else (sounding, "phonetic")
-    skel_a = skeleton(key_a)
-    if (is_abjad(a) or is_abjad(b)) and skel_a == skeleton(key_b):
-        grade = SKELETON_LONG if len(skel_a) >= 4 else SKELETON_SHORT
-        if grade > best:
-            return grade, "skeleton"
+    if tables.are_transliterations(a, b):
+        return TRANSLITERATION, "transliteration"
+    if keys_a[1] == keys_b[1]:
+        return (VOWEL_VARIANT_LONG if len(keys_a[1]) >= 4 else VOWEL_VARIANT_SHORT), "vowels"
+    best, reason = 0.0, "different"
+    if (keys_a[3] or keys_b[3]) and keys_a[2] == keys_b[2]:
+        best, reason = (SKELETON_LONG if len(keys_a[2]) >= 4 else SKELETON_SHORT), "skeleton"
+    spelling = Levenshtein.normalized_similarity(a, b, score_cutoff=best)
+    if spelling > best:
+        best, reason = spelling, "spelling"
+    sounding = PHONETIC_DISTANCE_FACTOR * Levenshtein.normalized_similarity(
+        keys_a[0], keys_b[0], score_cutoff=best / PHONETIC_DISTANCE_FACTOR
+    )
+    if sounding > best:
+        best, reason = sounding, "phonetic"
     return best, reason
 
 
 def compare_names(
     query: PreparedName, entry: PreparedName, comparer: TokenComparer
 ) -> NameComparison:
-    """Align the words of two names in any order and score how much of each is covered."""
-    pairs = _candidate_pairs(query.slots, entry.slots, comparer)
-    used_q: set[int] = set()
-    used_e: set[int] = set()
+    """Align the words of two names in any order and explain how much of each is covered."""
+    score, chosen = align(query, entry, comparer)
+    used_q = used_e = 0
     matches: list[TokenMatch] = []
-    covered_q = covered_e = 0.0
-    weights_q, weights_e = query.weights, entry.weights
-    for score, q_idx, e_idx, match in pairs:
-        if used_q.intersection(q_idx) or used_e.intersection(e_idx):
-            continue
-        used_q.update(q_idx)
-        used_e.update(e_idx)
-        matches.append(match)
-        covered_q += score * sum(weights_q[i] for i in q_idx)
-        covered_e += score * sum(weights_e[i] for i in e_idx)
-    coverage_q = covered_q / sum(weights_q)
-    coverage_e = covered_e / sum(weights_e)
-    score = _name_score(coverage_q, coverage_e, query, entry)
+    for similarity, mask_q, mask_e in chosen:
+        used_q |= mask_q
+        used_e |= mask_e
+        q_slot, e_slot = _slot_of(query.slots, mask_q), _slot_of(entry.slots, mask_e)
+        _, reason, x, y = comparer.slots(q_slot, e_slot)
+        joined = mask_q.bit_count() + mask_e.bit_count() > 2
+        matches.append(TokenMatch(x, y, similarity, "joined" if joined else reason))
     return NameComparison(
         query_name=query.original,
         entry_name=entry.original,
         score=score,
         matches=tuple(matches),
-        unmatched_query=tuple(s[0] for i, s in enumerate(query.slots) if i not in used_q),
-        unmatched_entry=tuple(s[0] for i, s in enumerate(entry.slots) if i not in used_e),
+        unmatched_query=_unmatched(query.slots, used_q),
+        unmatched_entry=_unmatched(entry.slots, used_e),
         transliterated=tuple(sorted({query.script, entry.script} - {"latin"})),
     )
+
+
+_Pair = tuple[float, int, int]  # similarity, query slot mask, entry slot mask
+
+
+def name_score(query: PreparedName, entry: PreparedName, comparer: TokenComparer) -> float:
+    return align(query, entry, comparer)[0]
+
+
+def align(
+    query: PreparedName, entry: PreparedName, comparer: TokenComparer
+) -> tuple[float, list[_Pair]]:
+    """Greedy alignment on the best similarities; returns the name score and the pairs."""
+    pairs: list[_Pair] = []
+    for j, slot in enumerate(entry.slots):
+        for i, similarity in enumerate(comparer.row(query, slot)):
+            if similarity:
+                pairs.append((similarity, 1 << i, 1 << j))
+    score, chosen, _, _ = _greedy(pairs, query, entry)
+    if _may_be_joined(query, entry, chosen):
+        pairs.extend(_joined_pairs(query.slots, entry.slots, comparer, query_joined=False))
+        pairs.extend(_joined_pairs(entry.slots, query.slots, comparer, query_joined=True))
+        score, chosen, _, _ = _greedy(pairs, query, entry)
+    return score, chosen
+
+
+def _may_be_joined(query: PreparedName, entry: PreparedName, chosen: list[_Pair]) -> bool:
+    """Joined words are looked for only when the shorter name is not already well matched."""
+    if len(query.slots) == len(entry.slots):
+        return False
+    shorter_is_query = len(query.slots) < len(entry.slots)
+    side = 1 if shorter_is_query else 2
+    well = sum(1 for pair in chosen if pair[0] >= JOINED_NOT_NEEDED and pair[side])
+    return well < min(len(query.slots), len(entry.slots))
+
+
+def _greedy(
+    pairs: list[_Pair], query: PreparedName, entry: PreparedName
+) -> tuple[float, list[_Pair], int, int]:
+    if not pairs:
+        return 0.0, [], 0, 0
+    pairs.sort(key=_pair_order)
+    used_q = used_e = 0
+    covered_q = covered_e = 0.0
+    chosen: list[_Pair] = []
+    weights_q, weights_e = query.weights, entry.weights
+    for pair in pairs:
+        similarity, mask_q, mask_e = pair
+        if used_q & mask_q or used_e & mask_e:
+            continue
+        used_q |= mask_q
+        used_e |= mask_e
+        chosen.append(pair)
+        covered_q += similarity * _weight(weights_q, mask_q)
+        covered_e += similarity * _weight(weights_e, mask_e)
+    score = _name_score(covered_q / sum(weights_q), covered_e / sum(weights_e), query, entry)
+    return score, chosen, used_q, used_e
+
+
+def _slot_of(slots: tuple[Slot, ...], mask: int) -> Slot:
+    """The slot a mask covers; two adjacent slots written together for a joined pair."""
+    first = (mask & -mask).bit_length() - 1
+    if mask.bit_count() == 1:
+        return slots[first]
+    return (_intern(slots[first][0] + slots[first + 1][0]),)
+
+
+def _weight(weights: tuple[float, ...], mask: int) -> float:
+    return sum(w for i, w in enumerate(weights) if mask >> i & 1)
+
+
+def _unmatched(slots: tuple[Slot, ...], used: int) -> tuple[str, ...]:
+    return tuple(s[0] for i, s in enumerate(slots) if not used >> i & 1)
 
 
 def _name_score(
@@ -232,34 +381,13 @@ def _name_score(
 ) -> float:
     high, low = max(coverage_q, coverage_e), min(coverage_q, coverage_e)
     score = BETTER_COVERAGE_WEIGHT * high + (1.0 - BETTER_COVERAGE_WEIGHT) * low
-    if (_word_count(query) == 1 and _word_count(entry) > 1) or (
-        _word_count(entry) == 1 and _word_count(query) > 1
-    ):
+    if (query.word_count == 1) != (entry.word_count == 1):
         score *= SINGLE_WORD_FACTOR
     return min(1.0, score)
 
 
-def _word_count(name: PreparedName) -> int:
-    return sum(1 for w in name.weights if w == 1.0) or 1
-
-
-_Pair = tuple[float, tuple[int, ...], tuple[int, ...], TokenMatch]
-
-
-def _candidate_pairs(
-    q: tuple[Slot, ...], e: tuple[Slot, ...], comparer: TokenComparer
-) -> list[_Pair]:
-    pairs: list[_Pair] = []
-    for i, qs in enumerate(q):
-        for j, es in enumerate(e):
-            score, reason, x, y = comparer.slots(qs, es)
-            if score >= ALIGN_MIN:
-                pairs.append((score, (i,), (j,), TokenMatch(x, y, score, reason)))
-    if len(q) != len(e) or len(pairs) < min(len(q), len(e)):
-        pairs.extend(_joined_pairs(q, e, comparer, query_joined=False))
-        pairs.extend(_joined_pairs(e, q, comparer, query_joined=True))
-    pairs.sort(key=lambda p: (-p[0], len(p[1]) + len(p[2])))
-    return pairs
+def _pair_order(pair: _Pair) -> tuple[float, int]:
+    return -pair[0], (pair[1] | pair[2]).bit_count()
 
 
 def _joined_pairs(
@@ -272,14 +400,14 @@ def _joined_pairs(
     """One word of ``single`` against two adjacent words of ``split`` written together."""
     found: list[_Pair] = []
     for j in range(len(split) - 1):
-        joined = tuple(_intern(x + y) for x in split[j] for y in split[j + 1])
+        joined: Slot = (_intern(split[j][0] + split[j + 1][0]),)
+        size = len(joined[0])
         for i, word in enumerate(single):
-            score, _reason, x, y = comparer.slots(word, joined)
-            if score < ALIGN_MIN:
+            if abs(len(word[0]) - size) > JOINED_MAX_LENGTH_GAP:
                 continue
-            if query_joined:
-                match = TokenMatch(y, x, score, "joined")
-                found.append((score, (j, j + 1), (i,), match))
-            else:
-                found.append((score, (i,), (j, j + 1), TokenMatch(x, y, score, "joined")))
+            pair = (joined, word) if query_joined else (word, joined)
+            similarity = comparer.slots(*pair)[0]
+            if similarity >= ALIGN_MIN:
+                two, one = 3 << j, 1 << i
+                found.append((similarity, two, one) if query_joined else (similarity, one, two))
     return found

@@ -69,4 +69,4 @@ def skeleton(key: str) -> str:
 
 def is_abjad(token: str) -> bool:
     """No vowel letters at all: a consonantal romanisation (Arabic, Hebrew, Persian)."""
-    return len(token) >= 2 and not any(ch in "aeiouy" for ch in token)
+    return len(token) >= 2 and not any(ch in "aeiou" for ch in token)

@@ -14,7 +14,7 @@ the same function on any entry, which is how candidate recall is measured.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from alertd.matching.dates import DateComparison, PartialDate, compare_dates, parse_partial_date
@@ -24,8 +24,10 @@ from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
 from alertd.matching.names import (
     NameComparison,
     PreparedName,
+    Slot,
     TokenComparer,
     compare_names,
+    name_score,
     prepare_name,
 )
 from alertd.matching.tables import NameTables
@@ -91,8 +93,10 @@ def prepare_query(traveller: Traveller, tables: NameTables) -> PreparedQuery:
     return PreparedQuery(traveller, names, dob, problem)
 
 
-def prepare_entry(entry: EntryInput, tables: NameTables) -> PreparedEntry:
-    names = tuple(n for n in (prepare_name(x, tables) for x in entry.names) if n)
+def prepare_entry(
+    entry: EntryInput, tables: NameTables, share: Callable[[Slot], Slot] | None = None
+) -> PreparedEntry:
+    names = tuple(n for n in (prepare_name(x, tables, share) for x in entry.names) if n)
     return PreparedEntry(entry, names, parse_dates(entry.dates_of_birth))
 
 
@@ -110,15 +114,16 @@ def parse_dates(values: Sequence[str]) -> tuple[PartialDate, ...]:
 def best_name(
     query: PreparedQuery, entry: PreparedEntry, comparer: TokenComparer
 ) -> NameComparison | None:
-    best: NameComparison | None = None
+    """The best-scoring pair of names, explained (only that pair is explained)."""
+    best: tuple[float, PreparedName, PreparedName] | None = None
     for q in query.names:
         for e in entry.names:
-            result = compare_names(q, e, comparer)
-            if best is None or result.score > best.score:
-                best = result
-                if best.score >= 1.0:
-                    return best
-    return best
+            score = name_score(q, e, comparer)
+            if best is None or score > best[0]:
+                best = (score, q, e)
+                if score >= 1.0:
+                    return compare_names(q, e, comparer)
+    return compare_names(best[1], best[2], comparer) if best else None
 
 
 def score_prepared(

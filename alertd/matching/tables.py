@@ -7,6 +7,7 @@ calls ``load_name_tables()`` (or the caller passes tables it loaded itself).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,15 +18,40 @@ TRANSLIT_FILE = "translit.tsv"
 NICKNAMES_FILE = "nicknames.tsv"
 
 
-@dataclass(frozen=True)
+# Persian/Urdu letter forms and hamza-carrying alefs written for the same Arabic letter.
+_ARABIC_FOLD = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "ۀ": "ه", "ة": "ه", "أ": "ا",
+                              "إ": "ا", "آ": "ا", "ٱ": "ا", "ـ": None})  # fmt: skip
+
+
+def fold_native(token: str) -> str:
+    """The key native tokens are filed and looked up by: NFKC, case-fold, one letter form
+    per Arabic letter, no vowel marks (harakat)."""
+    folded = unicodedata.normalize("NFKC", token).casefold().translate(_ARABIC_FOLD)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True, repr=False)
 class NameTables:
     # native token (Arabic, Cyrillic, Han, Hangul; folded) -> Latin spellings, commonest first
     translit: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     # given name -> names it is a nickname or formal form of (symmetric)
     nicknames: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
 
+    # Latin spelling -> ids of the native tokens it spells (built from ``translit``)
+    spelling_groups: Mapping[str, frozenset[int]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def __repr__(self) -> str:  # the tables are large: never print them whole
+        return f"NameTables({len(self.translit)} native tokens, {len(self.nicknames)} names)"
+
     def are_nicknames(self, a: str, b: str) -> bool:
         return b in self.nicknames.get(a, frozenset())
+
+    def are_transliterations(self, a: str, b: str) -> bool:
+        """Both spell one native-script name word (Mehmet ~ Muhammad for محمد)."""
+        groups = self.spelling_groups.get(a)
+        return groups is not None and not groups.isdisjoint(self.spelling_groups.get(b, ()))
 
 
 def load_name_tables(directory: Path | None = None) -> NameTables:
@@ -37,10 +63,22 @@ def load_name_tables(directory: Path | None = None) -> NameTables:
     else:
         translit_text = (directory / TRANSLIT_FILE).read_text(encoding="utf-8")
         nickname_text = (directory / NICKNAMES_FILE).read_text(encoding="utf-8")
+    translit = parse_translit(translit_text)
     return NameTables(
-        translit=MappingProxyType(parse_translit(translit_text)),
+        translit=MappingProxyType(translit),
         nicknames=MappingProxyType(parse_nicknames(nickname_text)),
+        spelling_groups=MappingProxyType(spelling_groups(translit)),
     )
+
+
+def spelling_groups(translit: Mapping[str, tuple[str, ...]]) -> dict[str, frozenset[int]]:
+    """Latin spelling -> the native tokens (numbered) it is a spelling of."""
+    groups: dict[str, set[int]] = {}
+    for number, spellings in enumerate(translit.values()):
+        if len(spellings) > 1:
+            for spelling in spellings:
+                groups.setdefault(spelling, set()).add(number)
+    return {spelling: frozenset(ids) for spelling, ids in groups.items()}
 
 
 def parse_translit(text: str) -> dict[str, tuple[str, ...]]:

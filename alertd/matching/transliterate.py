@@ -24,7 +24,7 @@ from anyascii import anyascii
 
 from alertd.matching.hangul import is_hangul_syllable, romanise_korean_name
 from alertd.matching.khmer import romanise_khmer_word
-from alertd.matching.tables import NameTables
+from alertd.matching.tables import NameTables, fold_native
 
 Slot = tuple[str, ...]
 
@@ -49,6 +49,9 @@ _ARABIC = {
     "ي": "y", "ى": "a", "ئ": "", "ؤ": "", "ء": "", "پ": "p", "چ": "ch", "ژ": "zh",
     "گ": "g", "ک": "k", "ی": "y", "ۀ": "a", "ے": "e", "ٹ": "t", "ڈ": "d", "ڑ": "r",
 }  # fmt: skip
+
+_ARABIC_LONG_VOWELS = frozenset("اويىۍېےءئؤع")
+_ARABIC.update({"ټ": "t", "ډ": "d", "ړ": "r", "ښ": "sh", "ږ": "zh", "ځ": "dz", "څ": "ts", "ڼ": "n"})
 
 # Family names read differently from the character's everyday reading.
 _HAN_FAMILY_READINGS = {
@@ -185,23 +188,31 @@ def _romanise_cyrillic(text: str, tables: NameTables) -> list[Slot]:
 
 
 def _romanise_arabic(text: str, tables: NameTables) -> list[Slot]:
-    text = "".join(ch for ch in text if not _is_mark(ch) and ch != "\u0640")  # harakat, tatweel
     slots: list[Slot] = []
-    for word in _words(text):
+    for word in _words(fold_native(text)):
         known = tables.translit.get(word)
         if known:
             slots.append(known)
-        elif word.startswith("ال") and len(word) > 3:
-            slots.append(("al",))
-            stem = word[2:]
-            slots.append(tables.translit.get(stem) or (_arabic_by_rules(stem),))
+        elif word.startswith("عبدال") and len(word) > 5:  # Abdulrahman written as one word
+            slots.append(tables.translit.get("عبد") or ("abd",))
+            slots.extend(_arabic_word(word[3:], tables))
         else:
-            slots.append((_arabic_by_rules(word),))
+            slots.extend(_arabic_word(word, tables))
     return slots
 
 
+def _arabic_word(word: str, tables: NameTables) -> list[Slot]:
+    if word.startswith("ال") and len(word) > 3 and word not in tables.translit:
+        stem = word[2:]
+        return [("al",), tables.translit.get(stem) or (_arabic_by_rules(stem),)]
+    return [tables.translit.get(word) or (_arabic_by_rules(word),)]
+
+
 def _arabic_by_rules(word: str) -> str:
-    return "".join(_ARABIC.get(ch, "") for ch in word) or anyascii(word).lower()
+    """Consonants only (long vowels dropped past the first letter): matched downstream by
+    consonant skeleton, since the short vowels are not written in Arabic script."""
+    letters = [word[0]] + [ch for ch in word[1:] if ch not in _ARABIC_LONG_VOWELS]
+    return "".join(_ARABIC.get(ch, "") for ch in letters) or anyascii(word).lower()
 
 
 def _romanise_other(text: str, _tables: NameTables) -> list[Slot]:

@@ -9,6 +9,8 @@ SymSpell). Entries are then reached through each token's postings.
 
 from __future__ import annotations
 
+from alertd.matching.names import TokenKeys
+from alertd.matching.names import token_keys as comparison_keys
 from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
 
 # Keys shorter than this get no deletion neighbourhood: one edit on a 3-letter key
@@ -22,6 +24,7 @@ class Vocabulary:
         self.tokens: list[str] = []
         self._by_key: dict[str, list[int]] = {}  # phonetic, vowel and skeleton keys
         self._by_deletion: dict[str, list[int]] = {}  # one deletion of a phonetic key
+        self.keys: dict[str, TokenKeys] = {}  # comparison keys of every listed token
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -34,6 +37,7 @@ class Vocabulary:
         tid = len(self.tokens)
         self.ids[token] = tid
         self.tokens.append(token)
+        self.keys[token] = comparison_keys(token)
         for key in token_keys(token):
             self._by_key.setdefault(key, []).append(tid)
         for deletion in _deletions(phonetic_key(token)):

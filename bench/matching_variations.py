@@ -1,0 +1,331 @@
+"""Query generator for the matching evaluation: variations of listed people (positives)
+and hard negatives. Deterministic for a given random.Random.
+
+Variations are what happens between a watchlist and a checkpoint: typing and OCR slips,
+family name first, a middle name left out, another romanisation, a nickname, a date of
+birth written differently, an OCR-misread document number, the name in its own script.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from matching_watchlists import ListedPerson
+
+from alertd.matching import DocumentInput, NameInput, Traveller
+from alertd.matching.tables import NameTables
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str
+    traveller: Traveller
+    target: str | None  # entry_id that should be found; None for negatives
+
+
+@dataclass(frozen=True)
+class Pools:
+    given: tuple[str, ...]
+    family: tuple[str, ...]
+    spellings: dict[str, tuple[str, ...]]  # latin token -> other latin spellings
+    nicknames: dict[str, tuple[str, ...]]
+
+
+def build_pools(people: Sequence[ListedPerson], tables: NameTables) -> Pools:
+    given, family = set(), set()
+    for person in people:
+        for name in person.entry.names:
+            if name.given:
+                given.update(name.given.lower().split())
+            if name.family:
+                family.update(name.family.lower().split())
+    spellings: dict[str, set[str]] = {}
+    for variants in tables.translit.values():
+        if len(variants) > 1:
+            for v in variants:
+                spellings.setdefault(v, set()).update(w for w in variants if w != v)
+    return Pools(
+        tuple(sorted(g for g in given if len(g) > 2 and g.isalpha())),
+        tuple(sorted(f for f in family if len(f) > 2 and f.isalpha())),
+        {k: tuple(sorted(v)) for k, v in spellings.items()},
+        {k: tuple(sorted(v)) for k, v in tables.nicknames.items()},
+    )
+
+
+# --- name variations: str -> str | None (None when not applicable) ---------------------
+
+OCR = {"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2", "g": "6", "m": "rn", "d": "cl"}
+SPELLING_RULES = (
+    ("ou", "u"), ("u", "ou"), ("y", "i"), ("i", "y"), ("ee", "i"), ("kh", "k"), ("k", "kh"),
+    ("ph", "f"), ("f", "ph"), ("j", "dj"), ("c", "k"), ("mm", "m"), ("m", "mm"), ("ss", "s"),
+    ("s", "ss"), ("ch", "sh"), ("e", "a"), ("a", "e"), ("o", "u"), ("sh", "ch"), ("q", "k"),
+    ("dh", "d"), ("th", "t"), ("w", "v"), ("v", "w"), ("ie", "y"), ("tt", "t"),
+)  # fmt: skip
+
+
+def _tokens(name: str) -> list[str]:
+    return name.split()
+
+
+def _pick_long(tokens: list[str], rng: random.Random, min_len: int = 4) -> int | None:
+    choices = [i for i, t in enumerate(tokens) if len(t) >= min_len]
+    return rng.choice(choices) if choices else None
+
+
+def typo(name: str, rng: random.Random, _p: Pools) -> str | None:
+    tokens = _tokens(name)
+    i = _pick_long(tokens, rng)
+    if i is None:
+        return None
+    t = tokens[i]
+    pos = rng.randrange(1, len(t))
+    op = rng.choice(("sub", "del", "ins", "swap"))
+    letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
+    if op == "sub":
+        t = t[:pos] + letter + t[pos + 1 :]
+    elif op == "del":
+        t = t[:pos] + t[pos + 1 :]
+    elif op == "ins":
+        t = t[:pos] + letter + t[pos:]
+    elif pos < len(t) - 1:
+        t = t[:pos] + t[pos + 1] + t[pos] + t[pos + 2 :]
+    tokens[i] = t
+    return " ".join(tokens)
+
+
+def ocr(name: str, rng: random.Random, _p: Pools) -> str | None:
+    tokens = _tokens(name)
+    spots = [(i, j) for i, t in enumerate(tokens) for j, c in enumerate(t) if c.lower() in OCR]
+    if not spots:
+        return None
+    i, j = rng.choice(spots)
+    t = tokens[i]
+    tokens[i] = t[:j] + OCR[t[j].lower()] + t[j + 1 :]
+    return " ".join(tokens)
+
+
+def order_swap(name: str, rng: random.Random, _p: Pools) -> str | None:
+    tokens = _tokens(name)
+    if len(tokens) < 2:
+        return None
+    return " ".join(tokens[-1:] + tokens[:-1])  # family name first (MRZ, Khmer, Chinese)
+
+
+def drop_middle(name: str, rng: random.Random, _p: Pools) -> str | None:
+    tokens = _tokens(name)
+    if len(tokens) < 3:
+        return None
+    del tokens[rng.randrange(1, len(tokens) - 1)]
+    return " ".join(tokens)
+
+
+def spelling(name: str, rng: random.Random, _p: Pools) -> str | None:
+    """A romanisation-style respelling by a generic rule (not from our tables)."""
+    tokens = _tokens(name)
+    order = list(range(len(tokens)))
+    rng.shuffle(order)
+    rules = list(SPELLING_RULES)
+    rng.shuffle(rules)
+    for i in order:
+        low = tokens[i].lower()
+        for src, dst in rules:
+            if src in low and len(low) >= 4:
+                at = low.index(src)
+                tokens[i] = low[:at] + dst + low[at + len(src) :]
+                return " ".join(tokens)
+    return None
+
+
+def translit_pair(name: str, rng: random.Random, pools: Pools) -> str | None:
+    """Another Latin spelling of the same native name word (Wikidata pairs)."""
+    tokens = _tokens(name)
+    spots = [i for i, t in enumerate(tokens) if t.lower() in pools.spellings]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    tokens[i] = rng.choice(pools.spellings[tokens[i].lower()])
+    return " ".join(tokens)
+
+
+def nickname(name: str, rng: random.Random, pools: Pools) -> str | None:
+    tokens = _tokens(name)
+    spots = [i for i, t in enumerate(tokens) if t.lower() in pools.nicknames]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    tokens[i] = rng.choice(pools.nicknames[tokens[i].lower()])
+    return " ".join(tokens)
+
+
+def mrz_form(name: str, rng: random.Random, _p: Pools) -> str | None:
+    """Upper-case ASCII, family name first, diacritics folded as a passport does."""
+    folded = unicodedata.normalize("NFKD", name.replace("ß", "ss"))
+    plain = "".join(c for c in folded if not unicodedata.combining(c)).upper()
+    tokens = plain.replace("-", " ").split()
+    if len(tokens) < 2:
+        return None
+    return " ".join(tokens[-1:] + tokens[:-1])
+
+
+def initial(name: str, rng: random.Random, _p: Pools) -> str | None:
+    tokens = _tokens(name)
+    if len(tokens) < 3:
+        return None
+    i = rng.randrange(0, len(tokens) - 1)
+    tokens[i] = tokens[i][0]
+    return " ".join(tokens)
+
+
+def joined(name: str, rng: random.Random, _p: Pools) -> str | None:
+    tokens = _tokens(name)
+    if len(tokens) < 3:
+        return None
+    i = rng.randrange(0, len(tokens) - 1)
+    return " ".join([*tokens[:i], tokens[i] + tokens[i + 1].lower(), *tokens[i + 2 :]])
+
+
+NAME_VARIATIONS: dict[str, Callable[[str, random.Random, Pools], str | None]] = {
+    "typo": typo,
+    "ocr_name": ocr,
+    "order_swap": order_swap,
+    "drop_middle": drop_middle,
+    "spelling_variant": spelling,
+    "translit_pair": translit_pair,
+    "nickname": nickname,
+    "mrz_form": mrz_form,
+    "initial": initial,
+    "joined": joined,
+}
+
+
+# --- the other features -------------------------------------------------------------------
+
+
+def vary_date(dob: str, rng: random.Random) -> str | None:
+    parts = dob.split("-")
+    year = int(parts[0])
+    choice = rng.choice(("year_off", "swap", "year_only", "jan1"))
+    if choice == "year_off":
+        return "-".join([str(year + rng.choice((-1, 1))), *parts[1:]])
+    if choice == "swap" and len(parts) == 3 and int(parts[2]) <= 12 and parts[1] != parts[2]:
+        return f"{parts[0]}-{parts[2]}-{parts[1]}"
+    if choice == "year_only" and len(parts) > 1:
+        return parts[0]
+    if len(parts) == 1:
+        return f"{year}-01-01"
+    return "-".join([str(year + 1), *parts[1:]])
+
+
+def vary_document(number: str, rng: random.Random) -> str:
+    swaps = {"0": "O", "O": "0", "1": "I", "I": "1", "5": "S", "S": "5", "8": "B", "B": "8"}
+    spots = [i for i, c in enumerate(number) if c in swaps]
+    if spots and rng.random() < 0.7:
+        i = rng.choice(spots)
+        return number[:i] + swaps[number[i]] + number[i + 1 :]
+    i = rng.randrange(len(number))
+    return number[:i] + rng.choice("0123456789") + number[i + 1 :]
+
+
+def base_traveller(person: ListedPerson, rng: random.Random) -> tuple[Traveller, str]:
+    """What the counter would have for this person, before any variation."""
+    entry = person.entry
+    name = rng.choice(entry.names).full
+    return (
+        Traveller(
+            names=(NameInput(name),),
+            date_of_birth=entry.dates_of_birth[0] if entry.dates_of_birth else None,
+            nationality=entry.nationalities[0] if entry.nationalities else None,
+            sex=entry.sex,
+        ),
+        name,
+    )
+
+
+def positive(
+    person: ListedPerson, kinds: Sequence[str], rng: random.Random, pools: Pools
+) -> Query | None:
+    traveller, name = base_traveller(person, rng)
+    for kind in kinds:
+        if kind in NAME_VARIATIONS:
+            varied = NAME_VARIATIONS[kind](name, rng, pools)
+            if varied is None or varied == name:
+                return None
+            name = varied
+        elif kind == "date":
+            if not traveller.date_of_birth:
+                return None
+            traveller = replace(traveller, date_of_birth=vary_date(traveller.date_of_birth, rng))
+        elif kind == "document_ocr":
+            if not person.entry.documents:
+                return None
+            doc = person.entry.documents[0]
+            varied_doc = DocumentInput(doc.type, vary_document(doc.number, rng), doc.country)
+            traveller = replace(traveller, documents=(varied_doc,))
+        elif kind == "native_script":
+            if not person.native_names:
+                return None
+            name = person.native_names[0]
+    traveller = replace(traveller, names=(NameInput(name),))
+    return Query("+".join(kinds), traveller, person.entry.entry_id)
+
+
+# --- hard negatives -----------------------------------------------------------------------
+
+
+def _far_date(dates: Sequence[str], rng: random.Random) -> str:
+    years = [int(d[:4]) for d in dates]
+    while True:
+        year = rng.randrange(1940, 2005)
+        if all(abs(year - y) >= 5 for y in years):
+            return f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+
+
+def negative(person: ListedPerson, kind: str, rng: random.Random, pools: Pools) -> Query | None:
+    entry = person.entry
+    traveller, name = base_traveller(person, rng)
+    if kind == "same_name_distant_dob":
+        if not entry.dates_of_birth:
+            return None
+        traveller = replace(traveller, date_of_birth=_far_date(entry.dates_of_birth, rng))
+    elif kind == "same_dob_different_name":
+        if not entry.dates_of_birth:
+            return None
+        other = f"{rng.choice(pools.given).title()} {rng.choice(pools.family).upper()}"
+        traveller = replace(traveller, names=(NameInput(other),))
+    elif kind == "near_name":
+        tokens = name.split()
+        if len(tokens) < 2:
+            return None
+        i = rng.randrange(len(tokens))
+        pool = pools.family if i == len(tokens) - 1 else pools.given
+        tokens[i] = rng.choice(pool).title()
+        traveller = replace(
+            traveller,
+            names=(NameInput(" ".join(tokens)),),
+            date_of_birth=_far_date(entry.dates_of_birth, rng) if entry.dates_of_birth else None,
+        )
+    elif kind == "common_name":
+        common = rng.choice(COMMON_NAMES)
+        traveller = Traveller(
+            names=(NameInput(common),),
+            date_of_birth=f"{rng.randrange(1950, 2005)}-{rng.randrange(1, 13):02d}-"
+            f"{rng.randrange(1, 29):02d}",
+            nationality=rng.choice(("KHM", "THA", "VNM", "LAO", "CHN", "MMR", "IDN")),
+            sex=rng.choice(("M", "F")),
+        )
+    return Query(kind, traveller, None)
+
+
+# Frequent names in the region the product serves and in the lists (invented people).
+COMMON_NAMES = (
+    "Sok Chan", "Chan Dara", "Sophea Kim", "Nguyen Van Anh", "Tran Thi Mai", "Le Van Hung",
+    "Somchai Saetang", "Malee Srisuk", "Mohammed Ali", "Ahmed Hassan", "Ali Khan",
+    "Maria Garcia", "John Smith", "Wang Wei", "Li Na", "Zhang Wei", "Kim Min-jun",
+    "Somsak Phommachanh", "Aung Kyaw", "Siti Nurhaliza", "Muhammad Abdullah", "Omar Ahmed",
+    "Seng Heng", "Chea Sophal", "Heng Sreymom", "Ly Vanna", "Pham Minh Tuan", "Hoang Thu Ha",
+)  # fmt: skip
+
+NEGATIVE_KINDS = ("same_name_distant_dob", "same_dob_different_name", "near_name", "common_name")

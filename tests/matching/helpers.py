@@ -1,0 +1,59 @@
+"""Builders shared by the matching-core tests (plain functions, no mocks)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from alertd.matching import DocumentInput, EntryInput, MatchIndex, NameInput, Traveller
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def entry(
+    *names: str,
+    entry_id: str = "E1",
+    category: str = "wanted_person",
+    dob: tuple[str, ...] = (),
+    nationalities: tuple[str, ...] = (),
+    sex: str | None = None,
+    documents: tuple[DocumentInput, ...] = (),
+    expires_at: datetime | None = None,
+) -> EntryInput:
+    return EntryInput(
+        entry_id=entry_id,
+        version=1,
+        category=category,
+        names=tuple(NameInput(n) for n in names),
+        dates_of_birth=dob,
+        nationalities=nationalities,
+        sex=sex,
+        documents=documents,
+        expires_at=expires_at,
+    )
+
+
+def traveller(
+    *names: str,
+    dob: str | None = None,
+    nationality: str | None = None,
+    sex: str | None = None,
+    documents: tuple[DocumentInput, ...] = (),
+    mrz_warnings: tuple[str, ...] = (),
+) -> Traveller:
+    return Traveller(
+        names=tuple(NameInput(n) for n in names),
+        date_of_birth=dob,
+        nationality=nationality,
+        sex=sex,
+        documents=documents,
+        mrz_warnings=mrz_warnings,
+    )
+
+
+def band(index: MatchIndex, query: Traveller, listed: EntryInput) -> str | None:
+    """The band of ``listed`` for ``query`` through the index (None: not returned)."""
+    index.add(listed)
+    for match in index.search(query, now=NOW):
+        if match.entry_id == listed.entry_id:
+            return match.band
+    return None

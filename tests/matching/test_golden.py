@@ -1,0 +1,185 @@
+"""Golden cases: one traveller against one listed entry, with the band an officer should see.
+
+Each row is a rule of issue 4 in a script or convention the border meets. The entry is
+added to a real index and searched, so the candidate index and the scorer are both used.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from alertd.matching import DocumentInput, MatchIndex
+from tests.matching.helpers import band, entry, traveller
+
+_ids = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def index() -> MatchIndex:
+    return MatchIndex()
+
+
+def _case(query: str, listed: str, expected: str | None, **features: str) -> tuple[object, ...]:
+    return pytest.param(query, listed, expected, features, id=f"{query}~{listed}")
+
+
+NAMES = [
+    # Chinese: pypinyin with the family name split off.
+    _case("习近平", "XI Jinping", "hit"),
+    _case("习近平", "Jinping Xi", "hit"),
+    _case("欧阳娜娜", "OUYANG Nana", "hit"),
+    # German passport conventions: both folds compared.
+    _case("Jürgen Müller", "Juergen Mueller", "hit"),
+    _case("Jürgen Müller", "Jurgen Muller", "hit"),
+    _case("Juergen Mueller", "Jurgen Muller", "hit"),
+    _case("Søren Ørsted", "Soeren Oersted", "hit"),
+    _case("Straße", "Strasse", "hit"),
+    # Khmer: table and rules, family name first, titles dropped.
+    _case("ហ៊ុន សែន", "Hun Sen", "hit"),
+    _case("សម រង្ស៊ី", "Sam Rainsy", "hit"),
+    _case("សុខ ចាន់", "Chan Sok", "hit"),
+    _case("ឧកញ៉ា សុខ ចាន់", "SOK Chan", "hit"),
+    _case("Oknha Sok Chan", "Sok Chan", "hit"),
+    _case("Lok Chumteav Chea Sophea", "Chea Sophea", "hit"),
+    _case("Samdech Hun Sen", "HUN Sen", "hit"),
+    # Romanisation variants.
+    _case("Sokh Chan", "Sok Chan", "hit"),
+    _case("Chhai Heng", "Chhay Heng", "hit"),
+    _case("Muhammad Yusuf", "Mohammed Yusuf", "hit"),
+    _case("Mohamad Yusuf", "Mohammed Yusuf", "hit"),
+    _case("Muammar Gaddafi", "Muammar QADHAFI", "possible"),
+    # Arabic script: the table gives the spellings lists use ("mhmd" is fixed).
+    _case("محمد يوسف", "Mohammed Yusuf", "hit"),
+    _case("معمر القذافي", "Muammar Gaddafi", "possible"),
+    _case("Sheikh Abdulrahman Khalid", "Abdul Rahman KHALID", "hit"),
+    _case("Abd al-Rahman Khalid", "Abdul Rahman KHALID", "hit"),
+    # Cyrillic.
+    _case("Сергей Иванов", "Sergei Ivanov", "hit"),
+    _case("Сергей Иванов", "Sergey IVANOV", "hit"),
+    _case("Sergej Ivanov", "Sergey Ivanov", "hit"),
+    # Korean: family-name table, North variant.
+    _case("김정은", "KIM Jong Un", "hit"),
+    _case("박근혜", "PARK Geun-hye", "hit"),
+    # Thai (anyascii) and Vietnamese with diacritics.
+    _case("ทักษิณ ชินวัตร", "Thaksin Chinawat", "possible"),
+    _case("Nguyễn Tấn Dũng", "NGUYEN Tan Dung", "hit"),
+    _case("Trần Thị Mai", "Mai Thi TRAN", "hit"),
+    # Order, middle names, initials, nicknames, OCR digits in names.
+    _case("SMITH John", "John Smith", "hit"),
+    _case("John Smith", "John Michael Smith", "possible"),
+    _case("J Smith", "John Smith", "possible"),
+    _case("Bill Clinton", "William Jefferson Clinton", "possible"),
+    _case("J0HN SM1TH", "John Smith", "hit"),
+    _case("Kim Jongun", "Kim Jong Un", "hit"),
+    # Different people.
+    _case("John Smith", "John Brown", None),
+    _case("Sok Chan", "Sok Dara", None),
+    _case("Ali", "Ali Hassan Mahmoud", None),
+    _case("Mohammed Ali", "Mahmoud Ali", None),
+]
+
+
+@pytest.mark.parametrize(("query", "listed", "expected", "features"), NAMES)
+def test_names(
+    index: MatchIndex, query: str, listed: str, expected: str | None, features: dict[str, str]
+) -> None:
+    listed_entry = entry(listed, entry_id=f"N{next(_ids)}")
+    assert band(index, traveller(query), listed_entry) == expected
+
+
+DATES = [
+    ("1985-03-02", ("1985-03-02",), "hit"),
+    ("1986-03-02", ("1985-03-02",), "hit"),  # a year off: graded, still strong
+    ("1985-02-03", ("1985-03-02",), "hit"),  # day and month swapped
+    ("1985", ("1985-03-02",), "hit"),
+    ("1985-01-01", ("1985",), "hit"),  # 1 January placeholder
+    (None, ("1985-03-02",), "hit"),  # unknown: neutral
+    ("1960-07-19", ("1985-03-02",), None),  # a namesake born 25 years apart
+    ("1960-07-19", ("1959", "1985-03-02"), "hit"),  # several dates on the entry
+]
+
+
+@pytest.mark.parametrize(("query_dob", "listed_dobs", "expected"), DATES)
+def test_dates_are_graded(
+    index: MatchIndex, query_dob: str | None, listed_dobs: tuple[str, ...], expected: str | None
+) -> None:
+    listed = entry("Sok Chan", entry_id=f"D{next(_ids)}", dob=listed_dobs)
+    assert band(index, traveller("Sok Chan", dob=query_dob), listed) == expected
+
+
+def test_date_one_year_off_costs_less_than_a_different_date(index: MatchIndex) -> None:
+    listed = entry("Sok Dara", entry_id=f"D{next(_ids)}", dob=("1985-03-02",))
+    index.add(listed)
+    off = index.score(traveller("Sok Dara", dob="1986-03-02"), listed)
+    exact = index.score(traveller("Sok Dara", dob="1985-03-02"), listed)
+    assert off is not None and exact is not None
+    assert index.score(traveller("Sok Dara", dob="1990-08-20"), listed) is None
+    assert 0.9 <= off.score <= exact.score
+
+
+PASSPORT = DocumentInput("passport", "N01234567", "KHM")
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("N01234567", "hit"),
+        ("NO1234567", "hit"),  # O read for 0
+        ("N0I234567", "hit"),  # I read for 1
+        ("N01234568", "hit"),  # one edit (name and the rest agree)
+    ],
+)
+def test_document_variants(index: MatchIndex, number: str, expected: str) -> None:
+    listed = entry("Sok Chan", entry_id=f"P{next(_ids)}", documents=(PASSPORT,))
+    query = traveller("Chan Sokh", documents=(DocumentInput("passport", number, "KHM"),))
+    assert band(index, query, listed) == expected
+
+
+def test_lost_stolen_document_is_a_hit_whatever_the_name(index: MatchIndex) -> None:
+    listed = entry(
+        "Maria Lopez", entry_id=f"L{next(_ids)}", category="lost_stolen_document",
+        documents=(DocumentInput("passport", "X1234567", "ESP"),),
+    )  # fmt: skip
+    query = traveller("Somebody Else", documents=(DocumentInput("passport", "XI234S67", "ESP"),))
+    assert band(index, query, listed) == "hit"
+
+
+def test_lost_stolen_entry_without_the_document_is_not_a_hit(index: MatchIndex) -> None:
+    listed = entry(
+        "Maria Lopez", entry_id=f"L{next(_ids)}", category="lost_stolen_document",
+        documents=(DocumentInput("passport", "X1234567", "ESP"),),
+    )  # fmt: skip
+    other_document = (DocumentInput("passport", "Y7654321", "ESP"),)
+    assert band(index, traveller("Maria Lopez", documents=other_document), listed) is None
+    assert band(index, traveller("Maria Lopez"), listed) == "possible"
+
+
+def test_a_differing_passport_is_weaker_evidence_not_stronger(index: MatchIndex) -> None:
+    listed = entry(
+        "Sok Chan", entry_id=f"W{next(_ids)}", dob=("1985-03-02",), documents=(PASSPORT,)
+    )
+    index.add(listed)
+    same_name = traveller("Sok Chan", dob="1985-03-02")
+    other_passport = traveller(
+        "Sok Chan", dob="1985-03-02", documents=(DocumentInput("passport", "N99887766", "KHM"),)
+    )
+    without = index.score(same_name, listed)
+    differing = index.score(other_passport, listed)
+    assert without is not None and differing is not None
+    assert differing.score < without.score
+    assert differing.band == "possible"
+    assert differing.explanation.document is not None
+    assert differing.explanation.document.kind == "different"
+
+
+def test_nationality_and_sex_move_the_score(index: MatchIndex) -> None:
+    listed = entry(
+        "Sokh Chan", entry_id=f"S{next(_ids)}", nationalities=("KHM",), sex="M", dob=("1985",)
+    )
+    index.add(listed)
+    agree = index.score(traveller("Sok Chan", nationality="KHM", sex="M"), listed)
+    differ = index.score(traveller("Sok Chan", nationality="THA", sex="F"), listed)
+    assert agree is not None
+    assert differ is None or differ.score < agree.score
