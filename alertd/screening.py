@@ -95,9 +95,13 @@ class ScreenedMatch:
 
 
 @dataclass(frozen=True)
-class Answer:
-    body: dict[str, Any]
-    notices: tuple[AlertNotice, ...] = ()
+class Recorded:
+    """A recorded crossing: its id, each match with the alert it raised, the notices to
+    push once the transaction has committed."""
+
+    crossing_id: int
+    matches: tuple[tuple[ScreenedMatch, int | None], ...]
+    notices: tuple[AlertNotice, ...]
 
 
 @dataclass(frozen=True)
@@ -147,9 +151,17 @@ def build_subject(body: TravellerBody, today: date) -> Subject:
         nationality=body.nationality or (mrz.nationality_iso if mrz else None),
         sex=body.sex or (mrz.sex if mrz and mrz.sex in ("M", "F") else None),
         documents=tuple(documents),
-        mrz_warnings=mrz.warnings() if mrz else (),
+        mrz_warnings=_mrz_warnings(mrz, today) if mrz else (),
     )
     return Subject(traveller, _record(traveller, mrz))
+
+
+def _mrz_warnings(mrz: MrzData, today: date) -> tuple[str, ...]:
+    """The MRZ's own warnings (check digits, impossible dates), and an expired document:
+    the officer should know, and it is still screened."""
+    expired = mrz.expiry_date is not None and mrz.expiry_date < today.isoformat()
+    notice = (f"the document expired on {mrz.expiry_date}",) if expired else ()
+    return (*mrz.warnings(), *notice)
 
 
 def _parse_mrz(text: str, today: date) -> MrzData:
@@ -173,7 +185,7 @@ def _record(traveller: Traveller, mrz: MrzData | None) -> dict[str, Any]:
         ],
     }
     if mrz:
-        record["mrz"] = {"valid": mrz.valid, "warnings": list(mrz.warnings())}
+        record["mrz"] = {"valid": mrz.valid, "warnings": list(traveller.mrz_warnings)}
     return record
 
 
@@ -254,7 +266,7 @@ def officer_view(
         view |= {
             "external_ref": meta.external_ref,
             "category": match.category,
-            "explanation": match.explanation.to_dict(),
+            "explanation": match.explanation.to_dict() | {"summary": match.explanation.summary()},
         }
     else:
         view |= {"external_ref": None, "category": RESTRICTED, "explanation": None}
@@ -277,7 +289,7 @@ async def record_crossing(
     body: CrossingBody,
     subject: Subject,
     screened: Sequence[ScreenedMatch],
-) -> tuple[int, list[tuple[ScreenedMatch, int | None]], list[AlertNotice]]:
+) -> Recorded:
     """The crossing, its matches, its alerts and their audit events: one transaction."""
     checkpoint = await checkpoint_by_code(conn, body.checkpoint)
     result = await conn.execute(
@@ -319,7 +331,21 @@ async def record_crossing(
         AuditEvent("crossing.screen", f"crossing:{crossing_id}", "success", details),
         now,
     )
-    return crossing_id, with_alerts, notices
+    return Recorded(crossing_id, tuple(with_alerts), tuple(notices))
+
+
+def crossing_answer(
+    who: Principal, routing: RoutingPolicy, subject: Subject, recorded: Recorded
+) -> dict[str, Any]:
+    """The officer's answer to a recorded crossing (also what an idempotent retry gets)."""
+    return {
+        "crossing_id": recorded.crossing_id,
+        "outcome": outcome_of([item for item, _ in recorded.matches]),
+        "matches": [
+            officer_view(who, item, routing, alert_id) for item, alert_id in recorded.matches
+        ],
+        "warnings": list(subject.traveller.mrz_warnings),
+    }
 
 
 async def _matches_and_alerts(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from aiohttp import web
@@ -13,7 +14,7 @@ from alertd.api.bodies import WireModel, read_body
 from alertd.api.context import actor, principal
 from alertd.api.openapi import operation
 from alertd.audit import AuditEvent
-from alertd.errors import FieldError, ValidationFailed
+from alertd.errors import FieldError, NotFound, ValidationFailed
 from alertd.policy import Permission
 from alertd.roles import Role
 from alertd.state import CLOCK, ENGINE, NOTIFIER, ROUTING
@@ -21,6 +22,9 @@ from alertd.state import CLOCK, ENGINE, NOTIFIER, ROUTING
 routes = web.RouteTableDef()
 DESK = (Role.DESK_OFFICER,)
 STATUSES = ("new", "acknowledged", "resolved")
+MAX_ID = 2**63 - 1  # the largest BIGINT either database stores
+MAX_DIGITS = 19
+ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 class ResolveBody(WireModel):
@@ -64,17 +68,34 @@ def _query(request: web.Request) -> tuple[str | None, int, int]:
     if status is not None and status not in STATUSES:
         errors.append(FieldError("status", f"must be one of {', '.join(STATUSES)}"))
     numbers = {}
-    for name, default, high in (("after_seq", 0, 2**62), ("limit", 50, alerts.MAX_PAGE)):
+    for name, default, low, high in (
+        ("after_seq", 0, 0, MAX_ID),
+        ("limit", 50, 1, alerts.MAX_PAGE),
+    ):
         raw = request.query.get(name, "")
-        if raw and (not raw.isdigit() or int(raw) > high or (name == "limit" and int(raw) < 1)):
-            errors.append(FieldError(name, f"must be a whole number up to {high}"))
-        numbers[name] = int(raw) if raw.isdigit() else default
+        number = _whole_number(raw) if raw else default
+        if number is None or not low <= number <= high:
+            errors.append(FieldError(name, f"must be a whole number from {low} to {high}"))
+        numbers[name] = number or default
     if errors:
         raise ValidationFailed(errors)
     return status, numbers["after_seq"], numbers["limit"]
 
 
-@routes.post(r"/api/v1/alerts/{alert_id:\d+}/ack")
+def _whole_number(raw: str) -> int | None:
+    """ASCII digits only: ``str.isdigit`` would take "١٢" (and int() would read it)."""
+    return int(raw) if ASCII_DIGITS.fullmatch(raw) and len(raw) <= MAX_DIGITS else None
+
+
+def _alert_id(request: web.Request) -> int:
+    """The path's alert id; one no database could hold is simply not found."""
+    number = _whole_number(request.match_info["alert_id"])
+    if number is None or number > MAX_ID:
+        raise NotFound(f"alert {request.match_info['alert_id'][:30]} does not exist")
+    return number
+
+
+@routes.post(r"/api/v1/alerts/{alert_id:[0-9]+}/ack")
 @operation("Acknowledge for your agency (idempotent)", tag="alerts", roles=DESK)
 async def acknowledge(request: web.Request) -> web.Response:
     reader = await _reader(request)
@@ -84,13 +105,13 @@ async def acknowledge(request: web.Request) -> web.Response:
             reader,
             actor(request, reader.who),
             request.app[CLOCK].now(),
-            int(request.match_info["alert_id"]),
+            _alert_id(request),
         )
     request.app[NOTIFIER].alerts_changed([notice] if notice else [])
     return web.json_response(alert)
 
 
-@routes.post(r"/api/v1/alerts/{alert_id:\d+}/resolve")
+@routes.post(r"/api/v1/alerts/{alert_id:[0-9]+}/resolve")
 @operation(
     "Resolve for your agency: confirmed, false_positive, referred or no_action",
     tag="alerts",
@@ -106,7 +127,7 @@ async def resolve(request: web.Request) -> web.Response:
             reader,
             actor(request, reader.who),
             request.app[CLOCK].now(),
-            int(request.match_info["alert_id"]),
+            _alert_id(request),
             body.resolution,
             body.note,
         )

@@ -8,19 +8,22 @@ from typing import Any
 from aiohttp import web
 
 from alertd import audit, idempotency, policy, screening
-from alertd.api.bodies import read_raw
+from alertd.api.bodies import read_raw, refuse_nul_characters
 from alertd.api.context import actor, principal
 from alertd.api.openapi import operation
 from alertd.audit import AuditEvent
 from alertd.errors import Conflict
 from alertd.policy import Permission
+from alertd.principal import Principal
 from alertd.roles import Role
 from alertd.screening import CrossingBody, ScreeningBody
-from alertd.state import CLOCK, ENGINE, NOTIFIER, SCREENER
-from alertd.wire import parse_json
+from alertd.state import CLOCK, ENGINE, NOTIFIER, READ_ENGINE, SCREENER
+from alertd.wire import ModelT, parse_json
 
 routes = web.RouteTableDef()
 OFFICER = (Role.CHECKPOINT_OFFICER,)
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 @routes.post("/api/v1/crossings")
@@ -33,44 +36,52 @@ OFFICER = (Role.CHECKPOINT_OFFICER,)
 )
 async def create_crossing(request: web.Request) -> web.Response:
     started = time.perf_counter()
-    who = await principal(request)
-    raw = await read_raw(request)
-    body = parse_json(CrossingBody, raw)
+    who = await principal(request, Permission.SCREEN)
+    raw, body = await _body(request, CrossingBody)
     policy.require_checkpoint(who, body.checkpoint)
-    key = request.headers.get("Idempotency-Key")
+    key = request.headers.get(IDEMPOTENCY_HEADER)
     digest = screening.request_hash(raw)
-    engine, clock, screener = request.app[ENGINE], request.app[CLOCK], request.app[SCREENER]
     if key is not None:
         idempotency.check_key(key)
-        async with engine.connect() as conn:
+        async with request.app[READ_ENGINE].connect() as conn:
             earlier = await idempotency.stored_answer(conn, who.user_id, key, digest)
         if earlier is not None:
-            return web.json_response(earlier, status=201)
+            return _crossing_response(earlier, started, replayed=True)
+    answer = await _record(request, who, body, key, digest)
+    if answer is None:  # a concurrent submission with the same key won the claim
+        async with request.app[READ_ENGINE].connect() as conn:
+            earlier = await idempotency.stored_answer(conn, who.user_id, key or "", digest)
+        if earlier is None:
+            raise Conflict("a submission with this Idempotency-Key is still in progress")
+        return _crossing_response(earlier, started, replayed=True)
+    return _crossing_response(answer, started, replayed=False)
+
+
+async def _record(
+    request: web.Request, who: Principal, body: CrossingBody, key: str | None, digest: str
+) -> dict[str, Any] | None:
+    """Screen and record in one transaction; None if another submission holds the key."""
+    engine, clock, screener = request.app[ENGINE], request.app[CLOCK], request.app[SCREENER]
     now = clock.now()
     subject = screener.subject(body.traveller, now.date())
     async with engine.begin() as conn:
         if key is not None and not await idempotency.claim(conn, who.user_id, key, digest, now):
-            earlier = await idempotency.stored_answer(conn, who.user_id, key, digest)
-            if earlier is None:
-                raise Conflict("a submission with this Idempotency-Key is still in progress")
-            return web.json_response(earlier, status=201)
+            return None
         screened = await screener.screen(conn, subject, now)
-        crossing_id, with_alerts, notices = await screening.record_crossing(
+        recorded = await screening.record_crossing(
             conn, screener, who, actor(request, who), now, body, subject, screened
         )
-        answer: dict[str, Any] = {
-            "crossing_id": crossing_id,
-            "outcome": screening.outcome_of(screened),
-            "matches": [
-                screening.officer_view(who, item, screener.routing, alert_id)
-                for item, alert_id in with_alerts
-            ],
-        }
+        answer = screening.crossing_answer(who, screener.routing, subject, recorded)
         if key is not None:
             await idempotency.remember(conn, who.user_id, key, answer)
-    request.app[NOTIFIER].alerts_changed(notices)
-    answer["screened_in_ms"] = round((time.perf_counter() - started) * 1000, 2)
-    return web.json_response(answer, status=201)
+    request.app[NOTIFIER].alerts_changed(recorded.notices)
+    return answer
+
+
+def _crossing_response(answer: dict[str, Any], started: float, *, replayed: bool) -> web.Response:
+    timed = answer | {"screened_in_ms": _elapsed_ms(started)}
+    headers = {REPLAYED_HEADER: "true"} if replayed else None
+    return web.json_response(timed, status=201, headers=headers)
 
 
 @routes.post("/api/v1/screenings")
@@ -84,7 +95,7 @@ async def create_crossing(request: web.Request) -> web.Response:
 async def create_screening(request: web.Request) -> web.Response:
     started = time.perf_counter()
     who = await principal(request, Permission.SCREEN)
-    body = parse_json(ScreeningBody, await read_raw(request))
+    _, body = await _body(request, ScreeningBody)
     screener = request.app[SCREENER]
     now = request.app[CLOCK].now()
     subject = screener.subject(body.traveller, now.date())
@@ -102,6 +113,17 @@ async def create_screening(request: web.Request) -> web.Response:
     answer = {
         "outcome": outcome,
         "matches": [screening.officer_view(who, item, screener.routing, None) for item in screened],
-        "screened_in_ms": round((time.perf_counter() - started) * 1000, 2),
+        "warnings": list(subject.traveller.mrz_warnings),
+        "screened_in_ms": _elapsed_ms(started),
     }
     return web.json_response(answer)
+
+
+async def _body(request: web.Request, model: type[ModelT]) -> tuple[bytes, ModelT]:
+    raw = await read_raw(request)
+    refuse_nul_characters(raw)
+    return raw, parse_json(model, raw)
+
+
+def _elapsed_ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
