@@ -6,11 +6,17 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import ClientWebSocketResponse, WSMsgType
+from aiohttp import ClientWebSocketResponse, WSMsgType, web
+from sqlalchemy import select
 
-from tests.conftest import Client
+from alertd.alerts import AlertNotice, NewAlert, raise_alert
+from alertd.state import CLOCK, ENGINE, NOTIFIER, SCREENER
+from alertd.tables import alerts
+from tests.conftest import SETUP, Client
+from tests.screening.conftest import Desks, crossing
 
 SOK = {
     "names": [{"full": "Chan Sok"}],
@@ -25,14 +31,14 @@ def token(headers: dict[str, str]) -> str:
     return headers["Authorization"].removeprefix("Bearer ")
 
 
-async def next_of(ws: ClientWebSocketResponse, kind: str, within: float = 5) -> dict[str, Any]:
-    """The next message of ``kind`` (others are skipped)."""
+async def next_of(ws: ClientWebSocketResponse, *kinds: str, within: float = 5) -> dict[str, Any]:
+    """The next message of one of ``kinds`` (others are skipped)."""
     async with asyncio.timeout(within):
         while True:
             message = await ws.receive()
-            assert message.type == WSMsgType.TEXT, f"wanted {kind}, got {message}"
+            assert message.type == WSMsgType.TEXT, f"wanted {kinds}, got {message}"
             data: dict[str, Any] = json.loads(message.data)
-            if data["type"] == kind:
+            if data["type"] in kinds:
                 return data
 
 
@@ -118,3 +124,76 @@ async def listed(client: Client, headers: dict[str, str]) -> list[dict[str, Any]
         if len(page) < 200:
             return found
         after = page[-1]["seq"]
+
+
+@dataclass(frozen=True)
+class Specimen:
+    """A real crossing, match and entry that synthetic alerts hang from (foreign keys)."""
+
+    crossing_id: int
+    match_id: int
+    entry_id: int
+    entry_version: int
+    owner_agency_id: int
+    checkpoint_id: int
+    payload: dict[str, Any]
+
+
+async def specimen(client: Client, desks: Desks) -> Specimen:
+    """Screen SOK at Poipet (the ``wanted`` entry must be published) for a real alert."""
+    response = await client.post("/api/v1/crossings", json=crossing(**SOK), headers=desks.officer)
+    assert response.status == 201, await response.text()
+    alert_id = (await response.json())["matches"][0]["alert_id"]
+    async with client.server.app[ENGINE].connect() as conn:
+        row = (await conn.execute(select(alerts.c).where(alerts.c.id == alert_id))).one()
+    return Specimen(
+        row.crossing_id,
+        row.match_id,
+        row.entry_id,
+        row.entry_version,
+        row.owner_agency_id,
+        row.checkpoint_id,
+        json.loads(row.payload),
+    )
+
+
+@dataclass(frozen=True)
+class AlertSpec:
+    category: str
+    owner: str
+    release_to: tuple[str, ...]
+    checkpoint_id: int
+
+
+async def raise_alerts(app: web.Application, base: Specimen, specs: list[AlertSpec]) -> list[int]:
+    """Raise alerts as screening does (one transaction, then tell the notifier); their seqs.
+
+    Routing follows each spec's category, owner and release_to through the real policy:
+    only the foreign keys are borrowed from ``base``.
+    """
+    screener = app[SCREENER]
+    notices = []
+    async with app[ENGINE].begin() as conn:
+        for spec in specs:
+            new = NewAlert(
+                crossing_id=base.crossing_id,
+                match_id=base.match_id,
+                entry_id=base.entry_id,
+                entry_version=base.entry_version,
+                owner_agency_id=base.owner_agency_id,
+                owner=spec.owner,
+                release_to=spec.release_to,
+                category=spec.category,
+                band="hit",
+                score=0.97,
+                checkpoint_id=spec.checkpoint_id,
+                retro=False,
+                payload=base.payload,
+            )
+            raised = await raise_alert(
+                conn, SETUP, app[CLOCK].now(), new, screener.routing, screener.deadlines
+            )
+            if raised:
+                notices.append(AlertNotice("alert", *raised))
+    app[NOTIFIER].alerts_changed(notices)
+    return [notice.seq for notice in notices]
