@@ -39,9 +39,15 @@ from alertd.matching.tables import NameTables, load_name_tables
 from alertd.matching.thresholds import CATEGORY_THRESHOLDS, DEFAULT_THRESHOLDS
 from alertd.matching.vocabulary import Vocabulary
 
-# At most this many candidates are scored per query, the ones met through most words
-# first. Bench: at 1,000,000 entries the common case scores a few dozen.
-MAX_SCORED = 400
+# At most this many candidates are scored per query, the best ranked first (see _rank).
+# Bench: most queries have a handful; common names at 1,000,000 entries reach the cap.
+MAX_SCORED = 120
+# A word met with at least this similarity counts double when ranking candidates.
+CLOSE_WORD = 0.85
+# Entries met through a document key are always scored.
+DOCUMENT_RANK = 1000
+# A joined word is split into listed words of at least this many letters.
+MIN_SPLIT_PART = 2
 # Compact postings when this share of the entry slots are tombstones.
 COMPACT_AT_DEAD_SHARE = 0.3
 
@@ -158,71 +164,104 @@ class MatchIndex:
         return (p.entry for p in self._entries if p is not None)
 
     def candidates(self, query: PreparedQuery, comparer: TokenComparer) -> list[int]:
-        """Entry slots worth scoring, those met through most query words first."""
-        counts: dict[int, int] = {}
+        """Entry slots worth scoring: those met through the most (and closest) words first."""
+        ranks: dict[int, int] = {}
         for name in query.names:
-            for slot, hits in self._name_candidates(name, comparer).items():
-                if hits > counts.get(slot, 0):
-                    counts[slot] = hits
+            for slot, rank in self._name_candidates(name, comparer).items():
+                if rank > ranks.get(slot, 0):
+                    ranks[slot] = rank
         for document in query.traveller.documents:
             for key in document_keys(document.number):
                 for slot in self._documents.get(key, ()):
-                    counts[slot] = counts.get(slot, 0) + 100  # always scored
-        if len(counts) <= MAX_SCORED:
-            return list(counts)
-        return sorted(counts, key=counts.__getitem__, reverse=True)[:MAX_SCORED]
+                    ranks[slot] = ranks.get(slot, 0) + DOCUMENT_RANK  # always scored
+        if len(ranks) <= MAX_SCORED:
+            return list(ranks)
+        return sorted(ranks, key=ranks.__getitem__, reverse=True)[:MAX_SCORED]
 
     def _name_candidates(self, name: PreparedName, comparer: TokenComparer) -> dict[int, int]:
-        weights = name.weights
-        word_sets = [
+        words = [
             self._slots_near(slot, comparer)
-            for slot, weight in zip(name.slots, weights, strict=True)
+            for slot, weight in zip(name.slots, name.weights, strict=True)
             if weight == 1.0  # particles (al, bin, van) do not make a candidate
         ]
-        word_sets.extend(self._joined_sets(name, comparer))
+        words.extend(self._joined_sets(name, comparer))
+        met = [near for near, _close in words]
         if name.word_count == 1:
-            return dict.fromkeys(set().union(*word_sets), 1)
-        counts: dict[int, int] = {}
-        for i, first in enumerate(word_sets):
-            for second in word_sets[i + 1 :]:
-                for slot in first & second if len(first) <= len(second) else second & first:
-                    counts[slot] = counts.get(slot, 1) + 1
-            for slot in first & self._one_word:
-                counts.setdefault(slot, 1)
-        return counts
+            found = set().union(*met)
+        else:
+            found = set()
+            for i, first in enumerate(met):
+                for second in met[i + 1 :]:
+                    found |= first & second if len(first) <= len(second) else second & first
+                found |= first & self._one_word
+        if len(found) <= MAX_SCORED:
+            return dict.fromkeys(found, 1)
+        return {slot: _rank(slot, words) for slot in found}
 
-    def _slots_near(self, spellings: tuple[str, ...], comparer: TokenComparer) -> set[int]:
-        """Entry slots holding a token that aligns with one of these spellings."""
+    def _slots_near(
+        self, spellings: tuple[str, ...], comparer: TokenComparer
+    ) -> tuple[set[int], set[int]]:
+        """Entry slots holding a token that aligns with one of these spellings, and the
+        subset holding a close one (similarity >= CLOSE_WORD)."""
         tokens = self._vocabulary.tokens
-        tids: set[int] = set()
+        similar: dict[int, float] = {}
         for spelling in spellings:
             for tid in self._vocabulary.near(spelling):
-                if tid not in tids and comparer.compare(spelling, tokens[tid])[0] >= ALIGN_MIN:
-                    tids.add(tid)
+                score = comparer.compare(spelling, tokens[tid])[0]
+                if score >= ALIGN_MIN and score > similar.get(tid, 0.0):
+                    similar[tid] = score
             for nickname in self._tables.nicknames.get(spelling, ()):
                 found = self._vocabulary.ids.get(nickname)
                 if found is not None:
-                    tids.add(found)
+                    similar[found] = 1.0
         postings = self._postings
-        return set().union(*(postings[tid] for tid in tids)) if tids else set()
+        met: set[int] = set().union(*(postings[tid] for tid in similar))
+        close_ids = [tid for tid, score in similar.items() if score >= CLOSE_WORD]
+        close = (
+            met
+            if len(close_ids) == len(similar)
+            else set().union(*(postings[tid] for tid in close_ids))
+        )
+        return met, close
 
-    def _joined_sets(self, name: PreparedName, comparer: TokenComparer) -> list[set[int]]:
-        """Two adjacent query words written together may be one listed word."""
-        joined: list[set[int]] = []
+    def _joined_sets(self, name: PreparedName, comparer: TokenComparer) -> list[_Near]:
+        """Two adjacent query words may be one listed word ("Abdul Rahman" ~ "Abdulrahman"),
+        and one query word may be two listed words: both count as two words met."""
+        joined: list[_Near] = []
         for first, second in zip(name.slots, name.slots[1:], strict=False):
-            spellings = tuple(a + b for a in first for b in second)
-            found = self._slots_near(spellings, comparer)
+            spellings = tuple(a + b for a in first[:2] for b in second[:2])
+            met, close = self._slots_near(spellings, comparer)
+            if met:
+                joined.extend(((met, close), (met, close)))
+        for slot in name.slots:
+            found = set().union(*(self._split_word(spelling) for spelling in slot[:2]))
             if found:
-                joined.extend((found, found))  # it stands for two words
+                joined.extend(((found, found), (found, found)))
         return joined
+
+    def _split_word(self, word: str) -> set[int]:
+        """Entries holding both halves of ``word`` as listed words, at any split point."""
+        ids, postings = self._vocabulary.ids, self._postings
+        found: set[int] = set()
+        for cut in range(MIN_SPLIT_PART, len(word) - MIN_SPLIT_PART + 1):
+            head, tail = ids.get(word[:cut]), ids.get(word[cut:])
+            if head is not None and tail is not None:
+                found.update(set(postings[head]).intersection(postings[tail]))
+        return found
 
 
 def _index_tokens(name: PreparedName) -> Iterable[str]:
-    """Every spelling of every word, and adjacent words joined ("abdul"+"rahman")."""
+    """Every spelling of every word (joined words are found from the query side)."""
     for spellings in name.slots:
         yield from spellings
-    for first, second in zip(name.slots, name.slots[1:], strict=False):
-        yield first[0] + second[0]
+
+
+_Near = tuple[set[int], set[int]]  # entry slots met through a word, and met closely
+
+
+def _rank(slot: int, words: list[_Near]) -> int:
+    """Two points per query word met closely, one per word met loosely."""
+    return sum(2 if slot in close else 1 for met, close in words if slot in met)
 
 
 def _is_one_word(name: PreparedName) -> bool:

@@ -69,7 +69,7 @@ TRANSLITERATION = 0.9
 # How much a particle (al, bin, van, de...) weighs against a full name word.
 PARTICLE_WEIGHT = 0.2
 # The better-covered name counts most: a missing middle name costs little...
-BETTER_COVERAGE_WEIGHT = 0.75
+BETTER_COVERAGE_WEIGHT = 0.65
 # ...unless one side is a single word and the other is not ("Ali" vs "Ali Hassan").
 SINGLE_WORD_FACTOR = 0.85
 

@@ -34,11 +34,14 @@ from alertd.matching.tables import NameTables
 
 LOST_STOLEN = "lost_stolen_document"
 
-# --- Date of birth: effect = DOB_AGREEMENT * similarity - DOB_DISAGREEMENT * (1 - similarity)
-# Exact +0.10; year only +0.06; year off by one +0.02; different -0.30 (enough to take an
-# exact name below "possible": a namesake born decades apart is not the listed person).
+# --- Date of birth: effect = DOB_AGREEMENT * s - DOB_DISAGREEMENT * min(1, (1 - s) / DOB_FULL_DOUBT)
+# for a date similarity s (dates.py). Exact +0.10; year only +0.04; year off by one -0.02;
+# a few days apart -0.14; a partial date one digit off (1971 vs 1991: decades) or a
+# different date -0.30, enough to take an exact name below "possible": a namesake born
+# decades apart is not the listed person.
 DOB_AGREEMENT = 0.10
 DOB_DISAGREEMENT = 0.30
+DOB_FULL_DOUBT = 0.6
 
 # --- Documents
 # A matching document number is strong evidence of identity (scaled by its similarity:
@@ -111,10 +114,10 @@ def parse_dates(values: Sequence[str]) -> tuple[PartialDate, ...]:
     return tuple(dates)
 
 
-def best_name(
+def best_name_pair(
     query: PreparedQuery, entry: PreparedEntry, comparer: TokenComparer
-) -> NameComparison | None:
-    """The best-scoring pair of names, explained (only that pair is explained)."""
+) -> tuple[float, PreparedName, PreparedName] | None:
+    """The best-scoring pair of names (score only: explaining it is done for matches)."""
     best: tuple[float, PreparedName, PreparedName] | None = None
     for q in query.names:
         for e in entry.names:
@@ -122,21 +125,32 @@ def best_name(
             if best is None or score > best[0]:
                 best = (score, q, e)
                 if score >= 1.0:
-                    return compare_names(q, e, comparer)
-    return compare_names(best[1], best[2], comparer) if best else None
+                    return best
+    return best
+
+
+def best_name(
+    query: PreparedQuery, entry: PreparedEntry, comparer: TokenComparer
+) -> NameComparison | None:
+    pair = best_name_pair(query, entry, comparer)
+    return compare_names(pair[1], pair[2], comparer) if pair else None
 
 
 def score_prepared(
     query: PreparedQuery, entry: PreparedEntry, thresholds: BandThresholds, comparer: TokenComparer
 ) -> Match | None:
     """Score one entry for one traveller; None below the category's "possible"."""
-    name = best_name(query, entry, comparer)
+    pair = best_name_pair(query, entry, comparer)
+    name_evidence = pair[0] if pair else 0.0
+    has_documents = bool(query.traveller.documents and entry.entry.documents)
+    if name_evidence + _most_support(has_documents) < thresholds.possible and not has_documents:
+        return None  # nothing else could lift it to "possible": skip the rest (same result)
     dob = compare_dates(query.date_of_birth, entry.dates_of_birth)
     document = best_document_comparison(query.traveller.documents, entry.entry.documents)
     nationality = _nationality(query.traveller.nationality, entry.entry.nationalities)
     sex = _sex(query.traveller.sex, entry.entry.sex)
     contributions = [
-        Contribution("name", name.score if name else 0.0, "best pair of names"),
+        Contribution("name", name_evidence, "best pair of names"),
         _dob_contribution(dob),
         _document_contribution(document),
         Contribution("nationality", _NATIONALITY_EFFECT[nationality.verdict], nationality.verdict),
@@ -152,7 +166,7 @@ def score_prepared(
     if band is None:
         return None
     explanation = Explanation(
-        name=name,
+        name=compare_names(pair[1], pair[2], comparer) if pair else None,
         date_of_birth=dob,
         document=document,
         nationality=nationality,
@@ -164,6 +178,12 @@ def score_prepared(
     )
     e = entry.entry
     return Match(e.entry_id, e.version, e.category, round(score, 4), band, explanation)
+
+
+def _most_support(has_documents: bool) -> float:
+    """The most date, nationality, sex (and document) agreement can add to a name."""
+    most = DOB_AGREEMENT + NATIONALITY_AGREES + SEX_AGREES
+    return most + DOCUMENT_MATCH_BONUS if has_documents else most
 
 
 def combine(contributions: Sequence[Contribution]) -> float:
@@ -180,7 +200,8 @@ def combine(contributions: Sequence[Contribution]) -> float:
 def _dob_contribution(dob: DateComparison) -> Contribution:
     if dob.kind == "unknown":
         return Contribution("date_of_birth", 0.0, "unknown on one side: neutral")
-    effect = DOB_AGREEMENT * dob.similarity - DOB_DISAGREEMENT * (1.0 - dob.similarity)
+    doubt = min(1.0, (1.0 - dob.similarity) / DOB_FULL_DOUBT)
+    effect = DOB_AGREEMENT * dob.similarity - DOB_DISAGREEMENT * doubt
     return Contribution("date_of_birth", effect, dob.kind)
 
 
