@@ -22,7 +22,7 @@ from alertd.app import SchemaNotCurrent, create_app
 from alertd.audit import Actor
 from alertd.clock import SystemClock
 from alertd.config import ConfigError, Settings, load_settings
-from alertd.db import alembic_config, create_engine, schema_state
+from alertd.db import alembic_config, create_engine, create_read_engine, schema_state
 from alertd.errors import AlertdError
 from alertd.logs import configure_logging
 from alertd.passwords import Passwords, password_problem
@@ -48,15 +48,26 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         raise click.ClickException(exc.detail) from None
 
 
-async def _in_transaction(settings: Settings, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+async def _in_transaction(
+    settings: Settings, work: Callable[[AsyncConnection], Awaitable[T]], *, read_only: bool = False
+) -> T:
+    """Run ``work`` in one transaction on a migrated database.
+
+    ``read_only`` work runs on the read engine: on SQLite a deferred transaction (a WAL
+    snapshot), so a long read such as ``audit verify`` never holds the write lock that a
+    running server needs for every sign-in and screening.
+    """
     engine = create_engine(settings.database_url_value)
+    reader = create_read_engine(settings.database_url_value, engine) if read_only else engine
     try:
         state = await schema_state(engine)
         if not state.up_to_date:
             raise click.ClickException("the database is not migrated: run `alertd db upgrade`")
-        async with engine.begin() as conn:
+        async with reader.begin() as conn:
             return await work(conn)
     finally:
+        if reader is not engine:
+            await reader.dispose()
         await engine.dispose()
 
 
@@ -322,7 +333,7 @@ def audit_verify(ctx: click.Context) -> None:
     async def check(conn: AsyncConnection) -> audit.VerifyReport:
         return await audit.verify(conn)
 
-    report = _run(_in_transaction(_settings(ctx), check))
+    report = _run(_in_transaction(_settings(ctx), check, read_only=True))
     if report.ok:
         click.echo(f"audit chain intact: {report.events} events, head {report.head}")
         return

@@ -1,0 +1,64 @@
+"""The database layer: SQLite readers that never hold the write lock."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from alertd import audit
+from alertd.audit import Actor, AuditEvent
+from alertd.clock import FrozenClock
+from alertd.config import Settings
+from alertd.db import create_engine, create_read_engine
+from alertd.tables import audit_events
+from tests.databases import configured_backend
+
+sqlite_only = pytest.mark.skipif(
+    configured_backend() != "sqlite", reason="the read engine is SQLite's (PostgreSQL: the same)"
+)
+WRITE_DEADLINE_SECONDS = 3.0
+
+
+@sqlite_only
+async def test_a_long_read_does_not_block_writers(
+    engine: AsyncEngine, settings: Settings, clock: FrozenClock
+) -> None:
+    """What `alertd audit verify` relies on while a server keeps signing people in."""
+    reader = create_read_engine(settings.database_url_value, engine)
+    try:
+        async with reader.begin() as reading:
+            before = await reading.execute(select(func.count()).select_from(audit_events))
+            assert before.scalar_one() == 0
+
+            async def write() -> None:
+                async with engine.begin() as conn:
+                    await audit.record(conn, Actor("writer"), AuditEvent("test.event"), clock.now())
+
+            await asyncio.wait_for(write(), WRITE_DEADLINE_SECONDS)
+            again = await reading.execute(select(func.count()).select_from(audit_events))
+            assert again.scalar_one() == 0, "the reader keeps its snapshot"
+    finally:
+        await reader.dispose()
+
+
+@sqlite_only
+async def test_the_read_engine_refuses_writes(
+    engine: AsyncEngine, settings: Settings, clock: FrozenClock
+) -> None:
+    reader = create_read_engine(settings.database_url_value, engine)
+    try:
+        with pytest.raises(OperationalError, match="readonly"):
+            async with reader.begin() as conn:
+                await audit.record(conn, Actor("writer"), AuditEvent("test.event"), clock.now())
+    finally:
+        await reader.dispose()
+
+
+def test_postgresql_reads_on_the_write_engine() -> None:
+    url = "postgresql+asyncpg://u@127.0.0.1:1/none"
+    writer = create_engine(url)
+    assert create_read_engine(url, writer) is writer
