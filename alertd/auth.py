@@ -116,10 +116,27 @@ class Authenticator:
         totp_step = None
         if not self._totp_roles.isdisjoint(account.roles):
             totp_step = await self._verified_totp_step(account, creds, actor, now)
+        stronger_hash = await self._rehashed(account, creds.password)
         async with self._engine.begin() as conn:
             if totp_step is not None and not await _consume_totp_step(conn, account.id, totp_step):
                 raise NotAuthenticated(BAD_CREDENTIALS)
+            if stronger_hash is not None:
+                await conn.execute(
+                    update(users)
+                    .where(users.c.id == account.id)
+                    .values(password_hash=stronger_hash)
+                )
             return await self._open_session(conn, account.id, creds, actor, now)
+
+    async def _rehashed(self, account: _Account, password: str) -> str | None:
+        """A new hash if the stored one was made with other argon2 parameters.
+
+        Raising the parameters in the settings then upgrades each account at its next
+        sign-in, the only moment the password is known.
+        """
+        if not self._passwords.needs_rehash(account.password_hash):
+            return None
+        return await asyncio.to_thread(self._passwords.hash, password)
 
     async def _account_unless_throttled(
         self, creds: Credentials, actor: Actor, now: datetime

@@ -9,11 +9,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from alertd import identity
 from alertd.clock import FrozenClock
+from alertd.config import load_settings
 from alertd.logs import JsonFormatter
+from alertd.passwords import Passwords
 from alertd.roles import Role
-from alertd.tables import audit_events, refresh_tokens
-from tests.conftest import Client, MakeUser, TestUser, bearer, login, run_alertd
+from alertd.tables import audit_events, refresh_tokens, users
+from tests.conftest import SETUP, Client, MakeUser, TestUser, bearer, login, run_alertd
 
 LOGIN = "/api/v1/auth/login"
 REFRESH = "/api/v1/auth/refresh"
@@ -77,9 +80,6 @@ async def test_unknown_user_gets_the_same_answer_as_a_wrong_password(
 async def test_a_disabled_user_cannot_sign_in_and_learns_nothing(
     client: Client, make_user: MakeUser, engine: AsyncEngine, clock: FrozenClock
 ) -> None:
-    from alertd import identity
-    from tests.conftest import SETUP
-
     user = await officer(make_user)
     async with engine.begin() as conn:
         await identity.disable_user(conn, SETUP, clock.now(), user.username)
@@ -245,3 +245,23 @@ async def test_logs_never_contain_passwords_or_tokens(
     secrets += [renewed["access_token"], renewed["refresh_token"]]
     for secret in secrets:
         assert secret not in logged
+
+
+@pytest.mark.parametrize("settings_overrides", [{"argon2_time_cost": "3"}])
+async def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(
+    client: Client, engine: AsyncEngine, clock: FrozenClock, world: None
+) -> None:
+    """Raising argon2 costs in the settings reaches existing accounts at their next login."""
+    old_hash = Passwords(load_settings({})).hash("an old enough password")
+    assert "t=2" in old_hash
+    new = identity.NewUser("veteran", "GDI", (Role.DESK_OFFICER,), old_hash)
+    async with engine.begin() as conn:
+        await identity.add_user(conn, SETUP, clock.now(), new, with_totp=False)
+    body = {"username": "veteran", "password": "an old enough password"}
+    assert (await client.post(LOGIN, json=body)).status == 200
+    async with engine.connect() as conn:
+        stored = (
+            await conn.execute(select(users.c.password_hash).where(users.c.username == "veteran"))
+        ).scalar_one()
+    assert "t=3" in stored
+    assert (await client.post(LOGIN, json=body)).status == 200, "the new hash verifies"
