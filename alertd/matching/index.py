@@ -179,11 +179,9 @@ class MatchIndex:
         return sorted(ranks, key=ranks.__getitem__, reverse=True)[:MAX_SCORED]
 
     def _name_candidates(self, name: PreparedName, comparer: TokenComparer) -> dict[int, int]:
-        words = [
-            self._slots_near(slot, comparer)
-            for slot, weight in zip(name.slots, name.weights, strict=True)
-            if weight == 1.0  # particles (al, bin, van) do not make a candidate
-        ]
+        # Particles (al, bin, van) do not make a candidate, unless the name is only those.
+        full_words = [s for s, w in zip(name.slots, name.weights, strict=True) if w == 1.0]
+        words = [self._slots_near(slot, comparer) for slot in full_words or name.slots]
         words.extend(self._joined_sets(name, comparer))
         met = [near for near, _close in words]
         if name.word_count == 1:

@@ -34,7 +34,7 @@ from alertd.matching.tables import NameTables
 
 LOST_STOLEN = "lost_stolen_document"
 
-# --- Date of birth: effect = DOB_AGREEMENT * s - DOB_DISAGREEMENT * min(1, (1 - s) / DOB_FULL_DOUBT)
+# --- Date of birth: effect = AGREEMENT * s - DISAGREEMENT * min(1, (1 - s) / FULL_DOUBT)
 # for a date similarity s (dates.py). Exact +0.10; year only +0.04; year off by one -0.02;
 # a few days apart -0.14; a partial date one digit off (1971 vs 1991: decades) or a
 # different date -0.30, enough to take an exact name below "possible": a namesake born
