@@ -248,6 +248,7 @@ async def create_import(request: web.Request) -> web.Response:
     lines = parser.finish()
     async with request.app[ENGINE].begin() as conn:
         outcome = await imports.create_batch(conn, who, actor(request, who), now, lines)
+    await imports.refresh_statistics(request.app[ENGINE], outcome.count)
     return web.json_response(outcome.to_dict(), status=201)
 
 
@@ -295,6 +296,7 @@ async def approve_import(request: web.Request) -> web.Response:
     # large batch neither sits in memory whole nor stalls the event loop in one go.
     async for changes in imports.published_changes(request.app[ENGINE], outcome.id):
         request.app[WATCHLIST_FEED].apply(changes)
+    await imports.refresh_statistics(request.app[ENGINE], outcome.count)
     return web.json_response(outcome.to_dict())
 
 
