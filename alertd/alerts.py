@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd import audit, policy
@@ -38,6 +40,7 @@ from alertd.tables import (
 ALERT_SEQ_LOCK_ID = 0x616C657274640002
 Resolution = Literal["confirmed", "false_positive", "referred", "no_action"]
 MAX_PAGE = 200
+ESCALATION_BATCH = 500  # routes per sweep; the next sweep takes the rest
 
 
 @dataclass(frozen=True)
@@ -338,7 +341,6 @@ async def acknowledge(
             .where(
                 alert_routes.c.alert_id == alert_id,
                 alert_routes.c.agency_id == reader.who.agency_id,
-                alert_routes.c.status == "new",
             )
             .values(status="acknowledged", acknowledged_by=reader.who.username, acknowledged_at=now)
         )
@@ -386,12 +388,20 @@ async def resolve(
 
 
 async def _own_route(conn: AsyncConnection, reader: AlertReader, alert_id: int) -> Any:
+    """The caller's agency's route of the alert, locked for this transaction.
+
+    The row lock (PostgreSQL; SQLite's write lock already serialises) makes a
+    concurrent acknowledgement or resolution by the same agency wait and then see this
+    one's outcome: one audit event, and a second, different resolution is a 409.
+    It is taken before the audit chain's lock, as every writer of routes does.
+    """
     policy.require(reader.who, Permission.HANDLE_ALERTS)
     row = (
         await conn.execute(
             select(alerts, alert_routes)
             .join(alert_routes, alert_routes.c.alert_id == alerts.c.id)
             .where(alerts.c.id == alert_id, alert_routes.c.agency_id == reader.who.agency_id)
+            .with_for_update(of=alert_routes)
         )
     ).first()
     if row is None or not reader.sees(row.category, row):
@@ -408,7 +418,11 @@ async def _remember_false_positive(
     conn: AsyncConnection, who: Principal, now: datetime, row: Any
 ) -> None:
     """Later crossings of this traveller (same document) against this entry version come
-    back as "possible" with a note, instead of raising the same hit again."""
+    back as "possible" with a note, instead of raising the same hit again.
+
+    Two agencies may clear the same traveller at once: the first clearance is kept and
+    the other is a no-op (ON CONFLICT DO NOTHING), never a unique-key error.
+    """
     traveller = json.loads(
         (
             await conn.execute(
@@ -416,28 +430,28 @@ async def _remember_false_positive(
             )
         ).scalar_one()
     )
-    for key in document_memory_keys(traveller.get("documents", [])):
-        exists = (
-            await conn.execute(
-                select(false_positive_clearances.c.entry_id).where(
-                    false_positive_clearances.c.entry_id == row.entry_id,
-                    false_positive_clearances.c.entry_version == row.entry_version,
-                    false_positive_clearances.c.document_key == key,
-                )
-            )
-        ).first()
-        if exists is None:
-            await conn.execute(
-                insert(false_positive_clearances).values(
-                    entry_id=row.entry_id,
-                    entry_version=row.entry_version,
-                    document_key=key,
-                    cleared_by=who.username,
-                    cleared_agency=who.agency,
-                    cleared_at=now,
-                    alert_id=row.id,
-                )
-            )
+    keys = document_memory_keys(traveller.get("documents", []))
+    if not keys:
+        return
+    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    await conn.execute(
+        dialect_insert(false_positive_clearances)
+        .values(
+            [
+                {
+                    "entry_id": row.entry_id,
+                    "entry_version": row.entry_version,
+                    "document_key": key,
+                    "cleared_by": who.username,
+                    "cleared_agency": who.agency,
+                    "cleared_at": now,
+                    "alert_id": row.id,
+                }
+                for key in dict.fromkeys(keys)
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
 
 
 def document_memory_keys(documents: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -454,44 +468,70 @@ async def escalate_due(
 ) -> list[AlertNotice]:
     """Escalate, once, every agency's route that is still new past its deadline.
 
-    The conditional update makes it once: with several nodes running the same sweep,
-    only the transaction that flips ``escalated_at`` from NULL records it.
+    One conditional UPDATE flips ``escalated_at`` from NULL for all the due routes: with
+    several nodes running the same sweep, a route is flipped by exactly one of them (the
+    other waits for the row, re-checks the condition and skips it), and only the
+    flipper records it. Flipping them all before the first audit event keeps the lock
+    order of every other writer (route rows, then the audit chain): no deadlock with an
+    acknowledgement arriving at the same moment.
     """
     due = (
         await conn.execute(
-            select(
-                alert_routes.c.alert_id, alert_routes.c.agency_id, alerts.c.seq, alerts.c.category
-            )
-            .join(alerts, alerts.c.id == alert_routes.c.alert_id)
+            select(alert_routes.c.alert_id, alert_routes.c.agency_id)
             .where(
                 alert_routes.c.status == "new",
                 alert_routes.c.escalated_at.is_(None),
                 alert_routes.c.deadline_at <= now,
             )
-            .limit(500)
+            .order_by(alert_routes.c.alert_id, alert_routes.c.agency_id)
+            .limit(ESCALATION_BATCH)
         )
     ).all()
-    notices = []
-    for row in due:
-        work = routing.rule(row.category).desks
-        hq = policy.headquarters_desk(await agency_desks(conn, row.agency_id), work)
-        flipped = await conn.execute(
+    if not due:
+        return []
+    flipped = (
+        await conn.execute(
             update(alert_routes)
             .where(
-                alert_routes.c.alert_id == row.alert_id,
-                alert_routes.c.agency_id == row.agency_id,
+                tuple_(alert_routes.c.alert_id, alert_routes.c.agency_id).in_(
+                    [(r.alert_id, r.agency_id) for r in due]
+                ),
                 alert_routes.c.escalated_at.is_(None),
                 alert_routes.c.status == "new",
             )
-            .values(escalated_at=now, escalated_desk_id=hq.id if hq else None)
+            .values(escalated_at=now)
+            .returning(alert_routes.c.alert_id, alert_routes.c.agency_id)
         )
-        if flipped.rowcount == 1:
-            details = {"agency_id": row.agency_id, "desk": hq.id if hq else None}
-            await audit.record(
-                conn,
-                audit.SYSTEM,
-                AuditEvent("alert.escalate", f"alert:{row.alert_id}", "success", details),
-                now,
-            )
-            notices.append(AlertNotice("alert_update", row.alert_id, row.seq))
+    ).all()
+    notices = []
+    for route in sorted(flipped):
+        notices.append(await _escalate_to_headquarters(conn, now, routing, route))
     return notices
+
+
+async def _escalate_to_headquarters(
+    conn: AsyncConnection, now: datetime, routing: RoutingPolicy, route: Any
+) -> AlertNotice:
+    alert = (
+        await conn.execute(
+            select(alerts.c.seq, alerts.c.category).where(alerts.c.id == route.alert_id)
+        )
+    ).one()
+    work = routing.rule(alert.category).desks
+    hq = policy.headquarters_desk(await agency_desks(conn, route.agency_id), work)
+    await conn.execute(
+        update(alert_routes)
+        .where(
+            alert_routes.c.alert_id == route.alert_id,
+            alert_routes.c.agency_id == route.agency_id,
+        )
+        .values(escalated_desk_id=hq.id if hq else None)
+    )
+    details = {"agency_id": route.agency_id, "desk": hq.id if hq else None}
+    await audit.record(
+        conn,
+        audit.SYSTEM,
+        AuditEvent("alert.escalate", f"alert:{route.alert_id}", "success", details),
+        now,
+    )
+    return AlertNotice("alert_update", route.alert_id, int(alert.seq))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -99,3 +100,23 @@ async def test_alert_shows_the_traveller_and_explanation_to_the_desk(
     assert alert["traveller"]["documents"] == SOK["documents"]
     assert alert["entry"]["id"] == wanted and alert["entry"]["primary_name"] == "SOK Chan"
     assert alert["explanation"]["document"]
+
+
+async def test_concurrent_actions_by_one_agency_settle_cleanly(
+    client: Client, desks: Desks, engine: AsyncEngine, wanted: int
+) -> None:
+    """Two officers of one agency at once: one acknowledgement recorded; of two
+    different resolutions one wins and the other is told so (409), never both."""
+    alert_id = await _alert(client, desks)
+    acks = await asyncio.gather(
+        *(client.post(f"/api/v1/alerts/{alert_id}/ack", headers=desks.police) for _ in range(4))
+    )
+    assert [r.status for r in acks] == [200] * 4
+    assert len(await audit_actions(engine, "alert.ack")) == 1
+    path = f"/api/v1/alerts/{alert_id}/resolve"
+    resolutions = await asyncio.gather(
+        client.post(path, json={"resolution": "confirmed"}, headers=desks.police),
+        client.post(path, json={"resolution": "no_action"}, headers=desks.police),
+    )
+    assert sorted(r.status for r in resolutions) == [200, 409]
+    assert len(await audit_actions(engine, "alert.resolve")) == 1
