@@ -53,9 +53,10 @@ class Connection:
         self.session_id = session_id
         self.expires_at = expires_at  # on the application clock, like the token's exp
         self.queue: asyncio.Queue[Push] = asyncio.Queue(maxsize=queue_size)
-        # Heartbeats are measured on the monotonic clock: a wall-clock step (NTP, a test's
+        # When the oldest ping the client has not answered yet was sent (None: every
+        # ping was answered). On the monotonic clock: a wall-clock step (NTP, a test's
         # frozen clock) must neither kill every connection at once nor keep dead ones.
-        self.last_heard = time.monotonic()
+        self.unanswered_ping_since: float | None = None
         self.start_seq = 0  # the hub's high-water mark when this connection joined
         self.close_code: int | None = None
         self.close_reason = ""
@@ -69,8 +70,13 @@ class Connection:
         except asyncio.QueueFull:
             self.request_close(protocol.CLOSE_TOO_SLOW, "send queue full: reconnect and resume")
 
+    def pinged(self) -> None:
+        if self.unanswered_ping_since is None:
+            self.unanswered_ping_since = time.monotonic()
+
     def heard(self) -> None:
-        self.last_heard = time.monotonic()
+        """Any message from the client answers the pings sent so far."""
+        self.unanswered_ping_since = None
 
     def request_close(self, code: int, reason: str) -> None:
         if not self.closing.is_set():
@@ -189,13 +195,15 @@ class Hub:
                 log.exception("connection check failed; retrying")
 
     async def check_connections(self) -> None:
-        """Close (4401) expired tokens and revoked sessions, (4408) silent clients."""
+        """Close (4401) expired tokens and revoked sessions, (4408) clients that left a
+        ping unanswered for a whole ping interval."""
         now = self._clock.now()
-        silent_since = time.monotonic() - 2 * self._ping_interval
+        deadline = time.monotonic() - self._ping_interval
         for connection in tuple(self.connections):
+            pinged = connection.unanswered_ping_since
             if connection.expires_at <= now:
                 connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "access token expired")
-            elif connection.last_heard < silent_since:
+            elif pinged is not None and pinged < deadline:
                 connection.request_close(protocol.CLOSE_HEARTBEAT, "no pong")
         sessions = {c.session_id for c in self.connections if not c.closing.is_set()}
         if not sessions:

@@ -34,7 +34,7 @@ CLOSE_UNAUTHENTICATED: Final = 4401
 CLOSE_FORBIDDEN: Final = 4403
 # Not a protocol message (not JSON, unknown type, wrong fields) where one was required.
 CLOSE_PROTOCOL: Final = 4400
-# No pong (or any message) for two ping intervals.
+# A ping went unanswered (no pong, nor any other message) for a whole ping interval.
 CLOSE_HEARTBEAT: Final = 4408
 # The client read too slowly and its send queue filled: reconnect and resume from the
 # last seq it received; nothing is lost, the database has it.

@@ -205,6 +205,7 @@ async def _send(
     next_ping = time.monotonic() + ping_every
     while True:
         if time.monotonic() >= next_ping:
+            connection.pinged()
             await ws.send_json({"type": "ping"})
             next_ping = time.monotonic() + ping_every
         try:

@@ -163,6 +163,7 @@ class AlertSpec:
     owner: str
     release_to: tuple[str, ...]
     checkpoint_id: int
+    padding: int = 0  # extra characters in the payload: big alerts fill buffers sooner
 
 
 async def raise_alerts(app: web.Application, base: Specimen, specs: list[AlertSpec]) -> list[int]:
@@ -188,7 +189,7 @@ async def raise_alerts(app: web.Application, base: Specimen, specs: list[AlertSp
                 score=0.97,
                 checkpoint_id=spec.checkpoint_id,
                 retro=False,
-                payload=base.payload,
+                payload=base.payload | ({"padding": "." * spec.padding} if spec.padding else {}),
             )
             raised = await raise_alert(
                 conn, SETUP, app[CLOCK].now(), new, screener.routing, screener.deadlines
