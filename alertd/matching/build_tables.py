@@ -16,11 +16,17 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
+from alertd.matching.phonetic import phonetic_key, skeleton
 from alertd.matching.tables import fold_native
+from alertd.matching.transliterate import rule_romanisation
 
 MIN_COUNT = 2  # rows seen once are mostly alignment noise (README of the data)
 MIN_SHARE = 0.08  # keep variants that are at least 8% as common as the usual spelling
 MAX_SPELLINGS = 4
+# Consonant skeletons of the table spelling and of a rule romanisation must be this alike.
+MIN_SKELETON_SIMILARITY = 0.5
 SOURCES = ("wd_arabic_80.tsv", "wd_russian_80.tsv", "wd_chinese_80.tsv", "wd_korean_80.tsv")
 
 
@@ -44,10 +50,33 @@ def build_translit(source_dir: Path) -> dict[str, list[str]]:
     for native, spellings in counts.items():
         ranked = sorted(spellings.items(), key=lambda item: (-item[1], item[0]))
         top = ranked[0][1]
-        kept = [s for s, c in ranked if c >= MIN_COUNT and c >= MIN_SHARE * top]
+        kept = [
+            s for s, c in ranked
+            if c >= MIN_COUNT and c >= MIN_SHARE * top and plausible(native, s)
+        ]  # fmt: skip
         if kept:
             table[native] = kept[:MAX_SPELLINGS]
     return table
+
+
+def plausible(native: str, latin: str) -> bool:
+    """Drop misaligned pairs (الله -> "granada"): for Arabic and Cyrillic tokens the Latin
+    spelling must sound roughly like a rule romanisation of the native token."""
+    rule = rule_romanisation(native)
+    if rule is None:
+        return True  # Han, Hangul: no rule to check against
+    theirs = skeleton(phonetic_key(_ascii(latin)))
+    rules = (rule, rule[2:]) if rule.startswith("al") and len(rule) > 4 else (rule,)
+    return any(
+        Levenshtein.normalized_similarity(skeleton(phonetic_key(r)), theirs)
+        >= MIN_SKELETON_SIMILARITY
+        for r in rules
+    )
+
+
+def _ascii(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in plain if ch.isascii() and ch.isalpha()).lower()
 
 
 def build_nicknames(source: Path) -> list[tuple[str, str]]:

@@ -48,6 +48,7 @@ PHONETIC = 0.93
 # collide more (Sok/Sak), so they get less.
 VOWEL_VARIANT_LONG = 0.9
 VOWEL_VARIANT_SHORT = 0.8
+VOWEL_VARIANT_LONG_FROM = 5  # letters of the vowel-folded key (Omar/Amar stay short)
 # A spelled-out name against its initial ("J" ~ "John"): compatible, far from proof.
 INITIAL = 0.8
 # One side written without vowels (abjad romanisation: "mhmd") and the same consonant
@@ -57,7 +58,7 @@ SKELETON_SHORT = 0.8
 # Spelling distance on phonetic keys is discounted a little against the raw spelling.
 PHONETIC_DISTANCE_FACTOR = 0.97
 # Pairs below this similarity are not aligned at all: they are different words.
-ALIGN_MIN = 0.6
+ALIGN_MIN = 0.65
 # Two words written together are tried against one only if their lengths are this close.
 JOINED_MAX_LENGTH_GAP = 3
 # ...and only when some word of the shorter name aligns worse than this.
@@ -263,7 +264,8 @@ def _similarity(
     if tables.are_transliterations(a, b):
         return TRANSLITERATION, "transliteration"
     if keys_a[1] == keys_b[1]:
-        return (VOWEL_VARIANT_LONG if len(keys_a[1]) >= 4 else VOWEL_VARIANT_SHORT), "vowels"
+        long = len(keys_a[1]) >= VOWEL_VARIANT_LONG_FROM
+        return (VOWEL_VARIANT_LONG if long else VOWEL_VARIANT_SHORT), "vowels"
     best, reason = 0.0, "different"
     if (keys_a[3] or keys_b[3]) and keys_a[2] == keys_b[2]:
         best, reason = (SKELETON_LONG if len(keys_a[2]) >= 4 else SKELETON_SHORT), "skeleton"

@@ -73,5 +73,5 @@ def collapse_doubles(text: str) -> str:
 
 
 def is_abjad(token: str) -> bool:
-    """No vowel letters at all: a consonantal romanisation (Arabic, Hebrew, Persian)."""
-    return len(token) >= 2 and not any(ch in "aeiou" for ch in token)
+    """No vowel letter after the first: a consonantal romanisation (Arabic, Persian)."""
+    return len(token) >= 2 and not any(ch in "aeiou" for ch in token[1:])

@@ -53,6 +53,27 @@ _ARABIC = {
 _ARABIC_LONG_VOWELS = frozenset("اويىۍېےءئؤع")
 _ARABIC.update({"ټ": "t", "ډ": "d", "ړ": "r", "ښ": "sh", "ږ": "zh", "ځ": "dz", "څ": "ts", "ڼ": "n"})
 
+# The commonest Arabic name words with the spellings lists use (the Wikidata pairs are
+# sparse and noisy for exactly these). Keys are folded as tables.fold_native does.
+_ARABIC_NAMES: dict[str, tuple[str, ...]] = {
+    "الله": ("allah", "ullah"), "عبد": ("abd", "abdul", "abdel"), "احمد": ("ahmad", "ahmed"),
+    "محمد": ("mohammed", "muhammad", "mohamed", "mohammad"), "محمود": ("mahmoud", "mahmud"),
+    "علي": ("ali",), "حسن": ("hassan", "hasan"), "حسين": ("hussein", "husain", "hussain"),
+    "عمر": ("omar", "umar"), "عثمان": ("othman", "osman", "usman"), "يوسف": ("yusuf", "youssef"),
+    "ابراهيم": ("ibrahim",), "اسماعيل": ("ismail",), "خالد": ("khaled", "khalid"),
+    "سالم": ("salem", "salim"), "سعيد": ("said", "saeed"), "صالح": ("saleh", "salih"),
+    "عبدالله": ("abdullah", "abdallah"), "عبدالرحمن": ("abdulrahman", "abdelrahman"),
+    "مصطفى": ("mustafa", "moustafa"), "مصطفي": ("mustafa", "moustafa"), "جمال": ("jamal", "gamal"),
+    "كريم": ("karim", "kareem"), "رحمت": ("rahmat",), "نور": ("nur", "noor"),
+    "فاطمه": ("fatima", "fatma"), "عايشه": ("aisha", "aicha"), "مريم": ("maryam", "mariam"),
+    "زينب": ("zainab", "zeinab"), "حمدان": ("hamdan",), "حامد": ("hamid", "hamed"),
+    "رشيد": ("rashid", "rachid"), "سليمان": ("sulaiman", "suleiman"), "عيسى": ("isa", "issa"),
+    "عيسي": ("isa", "issa"), "موسى": ("musa", "moussa"), "موسي": ("musa", "moussa"),
+    "طارق": ("tariq", "tarek"), "ناصر": ("nasser", "nasir"), "منصور": ("mansour", "mansur"),
+    "شاه": ("shah",), "خان": ("khan",), "بن": ("bin", "ben"), "ابو": ("abu", "abou"),
+    "ابن": ("ibn",), "بنت": ("bint",), "ولد": ("ould", "walad"),
+}  # fmt: skip
+
 # Family names read differently from the character's everyday reading.
 _HAN_FAMILY_READINGS = {
     "单": "shan", "單": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "區": "ou",
@@ -187,12 +208,26 @@ def _romanise_cyrillic(text: str, tables: NameTables) -> list[Slot]:
     return slots
 
 
+def rule_romanisation(word: str) -> str | None:
+    """A table-free romanisation of one Arabic or Cyrillic word (None for other scripts)."""
+    script = dominant_script(word)
+    if script == "arabic":
+        return _arabic_by_rules(fold_native(word))[0]
+    if script == "cyrillic":
+        return "".join(_CYRILLIC_ICAO.get(ch, ch) for ch in fold_native(word))
+    return None
+
+
 def _romanise_arabic(text: str, tables: NameTables) -> list[Slot]:
     slots: list[Slot] = []
     for word in _words(fold_native(text)):
-        known = tables.translit.get(word)
-        if known:
-            slots.append(known)
+        if word in _ARABIC_NAMES:
+            slots.append(_ARABIC_NAMES[word])
+        elif word.endswith("الله") and len(word) > 4:
+            slots.extend(_arabic_word(word[:-4], tables))  # Rahmatullah, Hamdullah
+            slots.append(_ARABIC_NAMES["الله"])
+        elif word in tables.translit:  # the rule forms too: the table can be wrong
+            slots.append((*tables.translit[word], *_arabic_by_rules(word)))
         elif word.startswith("عبدال") and len(word) > 5:  # Abdulrahman written as one word
             slots.append(tables.translit.get("عبد") or ("abd",))
             slots.extend(_arabic_word(word[3:], tables))
@@ -202,17 +237,25 @@ def _romanise_arabic(text: str, tables: NameTables) -> list[Slot]:
 
 
 def _arabic_word(word: str, tables: NameTables) -> list[Slot]:
-    if word.startswith("ال") and len(word) > 3 and word not in tables.translit:
-        stem = word[2:]
-        return [("al",), tables.translit.get(stem) or (_arabic_by_rules(stem),)]
-    return [tables.translit.get(word) or (_arabic_by_rules(word),)]
+    if word in _ARABIC_NAMES:
+        return [_ARABIC_NAMES[word]]
+    known = tables.translit.get(word, ())
+    if word.startswith("ال") and len(word) > 3 and not known:
+        return [("al",), *_arabic_word(word[2:], tables)]
+    return [(*known, *_arabic_by_rules(word))]
 
 
-def _arabic_by_rules(word: str) -> str:
-    """Consonants only (long vowels dropped past the first letter): matched downstream by
-    consonant skeleton, since the short vowels are not written in Arabic script."""
-    letters = [word[0]] + [ch for ch in word[1:] if ch not in _ARABIC_LONG_VOWELS]
-    return "".join(_ARABIC.get(ch, "") for ch in letters) or anyascii(word).lower()
+def _arabic_by_rules(word: str) -> tuple[str, ...]:
+    """Consonantal spellings, matched downstream by consonant skeleton since short vowels
+    are not written: one with و/ي read as vowels (dropped), one with them as w/y."""
+    if not word:
+        return ()
+    first = "a" if word[0] in "اع" else _ARABIC.get(word[0], "")
+    rest = word[1:]
+    as_vowels = "".join(_ARABIC.get(ch, "") for ch in rest if ch not in _ARABIC_LONG_VOWELS)
+    as_consonants = "".join(_ARABIC.get(ch, "") for ch in rest if ch not in "اىءئؤع")
+    spellings = tuple(dict.fromkeys(s for s in (first + as_vowels, first + as_consonants) if s))
+    return spellings or (anyascii(word).lower(),)
 
 
 def _romanise_other(text: str, _tables: NameTables) -> list[Slot]:

@@ -1,0 +1,154 @@
+"""Which romaniser for which script? Measured on name pairs.
+
+    .venv/bin/python bench/matching_translit.py [--sample 1500]
+
+Pairs: the Wikidata transliteration pairs (Arabic, Russian, Chinese, Korean; rows seen at
+least twice) and small hand-written lists of well-known people for Chinese, Korean, Thai,
+Lao and Khmer names with the spelling their passports and the press use. For each
+romaniser: the share of pairs whose romanisation equals the listed spelling (after
+folding), and the share our token comparison aligns at >= 0.85 (what matters for
+matching). "ours" without the Wikidata table is a fair test on the Wikidata pairs; with
+the table it is in-sample (the table is built from those pairs) and shown only as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from alertd.matching import NameInput
+from alertd.matching.names import prepare_name, token_similarity
+from alertd.matching.tables import NameTables, load_name_tables
+
+DATA = Path("/work/shared/data/translit")
+
+HAND_PAIRS = {
+    "chinese (people)": [
+        ("习近平", "xi jinping"), ("李克强", "li keqiang"), ("毛泽东", "mao zedong"),
+        ("邓小平", "deng xiaoping"), ("胡锦涛", "hu jintao"), ("温家宝", "wen jiabao"),
+        ("王毅", "wang yi"), ("马云", "ma yun"), ("周恩来", "zhou enlai"),
+        ("刘晓波", "liu xiaobo"), ("欧阳修", "ouyang xiu"), ("司马迁", "sima qian"),
+        ("单田芳", "shan tianfang"), ("曾国藩", "zeng guofan"), ("张艺谋", "zhang yimou"),
+    ],
+    "korean (people)": [
+        ("김정은", "kim jong un"), ("박근혜", "park geun hye"), ("문재인", "moon jae in"),
+        ("이명박", "lee myung bak"), ("김대중", "kim dae jung"), ("노무현", "roh moo hyun"),
+        ("반기문", "ban ki moon"), ("김일성", "kim il sung"), ("윤석열", "yoon suk yeol"),
+        ("이재명", "lee jae myung"), ("손흥민", "son heung min"), ("김연아", "kim yuna"),
+    ],
+    "thai (people)": [
+        ("ทักษิณ ชินวัตร", "thaksin shinawatra"), ("ยิ่งลักษณ์ ชินวัตร", "yingluck shinawatra"),
+        ("ประยุทธ์ จันทร์โอชา", "prayut chan o cha"), ("อภิสิทธิ์ เวชชาชีวะ", "abhisit vejjajiva"),
+        ("สมชาย วงศ์สวัสดิ์", "somchai wongsawat"), ("ประวิตร วงษ์สุวรรณ", "prawit wongsuwan"),
+        ("เศรษฐา ทวีสิน", "srettha thavisin"), ("อนุทิน ชาญวีรกูล", "anutin charnvirakul"),
+        ("ชวน หลีกภัย", "chuan leekpai"), ("สมศักดิ์ เทพสุทิน", "somsak thepsutin"),
+    ],
+    "lao (people)": [
+        ("ທອງລຸນ ສີສຸລິດ", "thongloun sisoulith"), ("ສອນໄຊ ສີພັນດອນ", "sonexay siphandone"),
+        ("ບຸນຍັງ ວໍລະຈິດ", "bounnhang vorachit"), ("ສົມສັກ", "somsak"), ("ພັນຄຳ ວິພາວັນ", "phankham viphavanh"),
+    ],
+    "khmer (people)": [
+        ("ហ៊ុន សែន", "hun sen"), ("ហ៊ុន ម៉ាណែត", "hun manet"), ("សម រង្ស៊ី", "sam rainsy"),
+        ("កឹម សុខា", "kem sokha"), ("ជា ស៊ីម", "chea sim"), ("ហេង សំរិន", "heng samrin"),
+        ("នរោត្តម សីហមុនី", "norodom sihamoni"), ("ខៀវ សំផន", "khieu samphan"),
+        ("នួន ជា", "nuon chea"), ("អៀង សារី", "ieng sary"), ("ប៉ុល ពត", "pol pot"),
+        ("សុខ ចាន់", "sok chan"), ("ស សុខា", "sar kheng"), ("ទៀ បាញ់", "tea banh"),
+    ],
+}  # fmt: skip
+
+
+def romanisers(tables: NameTables) -> dict[str, Callable[[str], list[str]]]:
+    """Each returns the candidate Latin forms (tokens joined by spaces) of a native text."""
+    empty = NameTables()
+
+    def ours(with_tables: NameTables) -> Callable[[str], list[str]]:
+        def run(text: str) -> list[str]:
+            prepared = prepare_name(NameInput(text), with_tables)
+            return [" ".join(s[0] for s in prepared.slots)] if prepared else [""]
+
+        return run
+
+    found: dict[str, Callable[[str], list[str]]] = {
+        "ours (rules, no table)": ours(empty),
+        "ours + Wikidata table": ours(tables),
+    }
+    try:
+        from anyascii import anyascii
+
+        found["anyascii"] = lambda t: [anyascii(t).lower()]
+    except ImportError:
+        pass
+    try:
+        from unidecode import unidecode
+
+        found["unidecode"] = lambda t: [unidecode(t).lower()]
+    except ImportError:
+        pass
+    try:
+        import icu
+
+        any_latin = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+        found["ICU Any-Latin"] = lambda t: [any_latin.transliterate(t).lower()]
+    except ImportError:
+        pass
+    return found
+
+
+def wikidata_pairs(name: str, sample: int, rng: random.Random) -> list[tuple[str, str]]:
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        latin, native, count = line.split("\t")
+        if int(count) >= 2 and latin.isascii() and latin.isalpha():
+            rows.append((native.replace(" ", ""), latin.lower()))
+    return rng.sample(rows, min(sample, len(rows)))
+
+
+def aligned(candidate: str, expected: str, tables: NameTables) -> bool:
+    """Every expected word aligns with some romanised word at >= 0.85 (joined allowed)."""
+    got = candidate.split()
+    joined = "".join(got)
+    for word in expected.split():
+        best = max([token_similarity(word, g, tables)[0] for g in got] + [0.0])
+        if best < 0.85 and word not in joined:
+            return False
+    return True
+
+
+def measure(
+    pairs: list[tuple[str, str]], run: Callable[[str], list[str]], tables: NameTables
+) -> tuple[str, str]:
+    exact = close = 0
+    for native, latin in pairs:
+        forms = run(native)
+        exact += any(f.replace("-", " ").replace("'", "") == latin for f in forms)
+        close += any(aligned(f, latin, tables) for f in forms)
+    return f"{100 * exact / len(pairs):.0f}%", f"{100 * close / len(pairs):.0f}%"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sample", type=int, default=1500)
+    args = parser.parse_args()
+    tables = load_name_tables()
+    rng = random.Random(3)
+    sets = {
+        f"{script} (Wikidata, n={args.sample})": wikidata_pairs(
+            f"wd_{script}_80.tsv", args.sample, rng
+        )
+        for script in ("arabic", "russian", "chinese", "korean")
+    }
+    sets.update({f"{k} (n={len(v)})": v for k, v in HAND_PAIRS.items()})
+    tools = romanisers(tables)
+    print("| pairs | " + " | ".join(tools) + " |")
+    print("|---|" + "---|" * len(tools))
+    for label, pairs in sets.items():
+        cells = [measure(pairs, run, tables) for run in tools.values()]
+        print(f"| {label} | " + " | ".join(f"{e} exact / {c} aligned" for e, c in cells) + " |")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
