@@ -14,6 +14,7 @@ code, only the contract in DESIGN.md ("The HTTP contract"). Modules, one concept
     watchlist.py  the `watchlist` command group
     importing.py  turning a list file into the JSON Lines body of an import
     screen.py     `screen`: a traveller screened, as a crossing or pre-arrival
+    listen.py     `listen`: live alerts over the WebSocket, resumed, renewed, reconnected
 
 Exit codes (scripts can rely on them; see errors.py):
 

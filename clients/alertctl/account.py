@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from clients.alertctl.context import Globals, fail, pass_globals, run
 from clients.alertctl.errors import NotSignedIn, Unavailable
-from clients.alertctl.http import ApiClient
 from clients.alertctl.session import StoredSession
 from clients.alertctl.wire import TokenPair, as_object
+
+if TYPE_CHECKING:
+    from clients.alertctl.http import ApiClient
 
 TOTP_REQUIRED = "totp-required"
 

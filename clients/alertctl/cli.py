@@ -18,22 +18,52 @@ JSON object on stderr: {"error", "exit_code", "problem"?, "lines"?}.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
 
 import click
 from yarl import URL
 
-from clients.alertctl import account, screen
-from clients.alertctl.context import Globals
+from clients.alertctl.context import Globals, Timeouts
 from clients.alertctl.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK
-from clients.alertctl.http import Timeouts
 from clients.alertctl.output import Output
 from clients.alertctl.session import TokenStore, config_directory
-from clients.alertctl.watchlist import watchlist
 
 DEFAULT_URL = "http://127.0.0.1:8080"
+# Each command's module is imported when that command runs: `listen` alone needs the
+# websockets library, `watchlist import` alone the list converters.
+COMMANDS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "login": "clients.alertctl.account:login",
+        "logout": "clients.alertctl.account:logout",
+        "whoami": "clients.alertctl.account:whoami",
+        "refresh": "clients.alertctl.account:refresh",
+        "watchlist": "clients.alertctl.watchlist:watchlist",
+        "screen": "clients.alertctl.screen:screen",
+        "listen": "clients.alertctl.listen:listen",
+    }
+)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are named up front and imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command: Any = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
 
 def _server_url(ctx: click.Context, param: click.Parameter, value: str) -> URL:
@@ -43,7 +73,7 @@ def _server_url(ctx: click.Context, param: click.Parameter, value: str) -> URL:
     return url
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--url",
     envvar="ALERTD_URL",
@@ -69,14 +99,6 @@ def alertctl(ctx: click.Context, url: URL, json_mode: bool, timeout: float) -> N
         store=TokenStore(config_directory(os.environ), url),
         timeouts=Timeouts(read=timeout),
     )
-
-
-alertctl.add_command(account.login)
-alertctl.add_command(account.logout)
-alertctl.add_command(account.whoami)
-alertctl.add_command(account.refresh)
-alertctl.add_command(watchlist)
-alertctl.add_command(screen.screen)
 
 
 def main() -> None:

@@ -1,22 +1,34 @@
-"""What every command gets from the root command, and how it runs its async work."""
+"""What every command gets from the root command, and how it runs its async work.
+
+aiohttp (whose import alone costs a third of a second, most of it building TLS
+contexts) is imported when a command first talks to the server, so `--help` and usage
+errors answer at once.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
-import aiohttp
 import click
 from yarl import URL
 
 from clients.alertctl.errors import AlertctlError
-from clients.alertctl.http import ApiClient, Timeouts
 from clients.alertctl.output import Output
 from clients.alertctl.session import TokenStore
 
+if TYPE_CHECKING:
+    from clients.alertctl.http import ApiClient
+
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 10.0
+    read: float = 60.0  # between two reads; an import may take a while to validate
 
 
 @dataclass(frozen=True)
@@ -46,5 +58,12 @@ def fail(g: Globals, error: AlertctlError) -> NoReturn:
 
 
 async def _with_client(g: Globals, work: Callable[[ApiClient], Awaitable[T]]) -> T:
-    async with aiohttp.ClientSession(timeout=g.timeouts.for_aiohttp()) as http:
+    import aiohttp
+
+    from clients.alertctl.http import ApiClient
+
+    timeout = aiohttp.ClientTimeout(
+        total=None, sock_connect=g.timeouts.connect, sock_read=g.timeouts.read
+    )
+    async with aiohttp.ClientSession(timeout=timeout) as http:
         return await work(ApiClient(g.url, g.store, http))

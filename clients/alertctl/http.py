@@ -29,15 +29,6 @@ Params = Mapping[str, str]
 
 
 @dataclass(frozen=True)
-class Timeouts:
-    connect: float = 10.0
-    read: float = 60.0  # between two reads; an import may take a while to validate
-
-    def for_aiohttp(self) -> aiohttp.ClientTimeout:
-        return aiohttp.ClientTimeout(total=None, sock_connect=self.connect, sock_read=self.read)
-
-
-@dataclass(frozen=True)
 class _Request:
     method: str
     path: str

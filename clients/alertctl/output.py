@@ -180,6 +180,24 @@ def explanation_lines(explanation: Any) -> list[str]:
     return lines
 
 
+def alert_lines(alert: Mapping[str, Any]) -> list[str]:
+    """Who crossed, whom they matched, and where each routed agency stands."""
+    lines = []
+    traveller, entry = alert.get("traveller"), alert.get("entry")
+    names = traveller.get("names") if isinstance(traveller, Mapping) else None
+    if names and isinstance(names[0], Mapping):
+        lines.append(f"Traveller: {names[0].get('full')}")
+    if isinstance(entry, Mapping):
+        ref = f" ({entry['external_ref']})" if entry.get("external_ref") else ""
+        lines.append(f"Listed: {entry.get('primary_name')}{ref}, entry {entry.get('id')}")
+    routes = [r for r in alert.get("agencies") or () if isinstance(r, Mapping)]
+    if routes:
+        lines.append(
+            "Agencies: " + ", ".join(f"{r.get('agency')} {r.get('status')}" for r in routes)
+        )
+    return lines
+
+
 @dataclass(frozen=True)
 class Output:
     json_mode: bool
@@ -255,6 +273,31 @@ class Output:
             self.echo(f"    {self.paint('Note:', 'muted')} {match['note']}")
         if match.get("instructions"):
             self.echo(f"    {self.paint('Instructions:', 'warn')} {match['instructions']}")
+
+    # alerts (`alertctl listen`): a stream, one JSON object a line with --json
+
+    def stream(self, value: Any, human: Callable[[], None]) -> None:
+        if self.json_mode:
+            click.echo(json.dumps(value, ensure_ascii=False))
+        else:
+            human()
+
+    def alert(self, kind: str, alert: Mapping[str, Any]) -> None:
+        severity, status = str(alert.get("severity", "?")), str(alert.get("status") or "-")
+        retro = "  retro (already crossed)" if alert.get("retro") else ""
+        update = "update " if kind == "alert_update" else ""
+        self.echo(
+            f"{update}#{alert.get('seq')}  {self.toned(severity, severity.upper())}  "
+            f"{alert.get('category')}  {alert.get('band')} {cell_text(alert.get('score'))}  "
+            f"at {alert.get('checkpoint')}  {instant_text(alert.get('created_at'))}  "
+            f"alert {alert.get('id')}  [{self.toned(status)}]{retro}"
+        )
+        for line in alert_lines(alert):
+            self.echo(f"    {line}")
+        if alert.get("protection"):
+            self.echo(f"    {self.paint('Protect: a potential victim, not a suspect.', 'warn')}")
+        if alert.get("instructions") and not update:
+            self.echo(f"    {self.paint('Instructions:', 'warn')} {alert['instructions']}")
 
     # notes, progress and errors (stderr)
 

@@ -9,14 +9,16 @@ never record the traveller twice.
 from __future__ import annotations
 
 import uuid
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from clients.alertctl.context import Globals, fail, pass_globals, run
 from clients.alertctl.errors import InvalidInput
-from clients.alertctl.http import ApiClient
 from clients.alertctl.wire import as_object
+
+if TYPE_CHECKING:
+    from clients.alertctl.http import ApiClient
 
 CROSSINGS = "/api/v1/crossings"
 SCREENINGS = "/api/v1/screenings"

@@ -63,9 +63,14 @@ class StoredSession:
             user=pair.user,
         )
 
-    def needs_refresh(self, now: float) -> bool:
+    @property
+    def refresh_at(self) -> float:
+        """When the access token is near enough its expiry to be renewed."""
         margin = min(MAX_REFRESH_MARGIN_SECONDS, self.expires_in * REFRESH_MARGIN_FRACTION)
-        return now >= self.access_expires_at - margin
+        return self.access_expires_at - margin
+
+    def needs_refresh(self, now: float) -> bool:
+        return now >= self.refresh_at
 
     @classmethod
     def from_json(cls, data: Any) -> StoredSession:
@@ -123,20 +128,7 @@ class TokenStore:
             ) from None
 
     def save(self, session: StoredSession) -> None:
-        self._ensure_directory()
-        temporary = self.directory / f".{self.path.name}.{os.getpid()}.tmp"
-        payload = json.dumps(asdict(session), indent=2).encode()
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(payload)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, FILE_MODE)  # in case an old temporary had another mode
-            os.replace(temporary, self.path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        write_private_file(self.path, json.dumps(asdict(session), indent=2).encode())
 
     def delete(self) -> bool:
         try:
@@ -157,8 +149,29 @@ class TokenStore:
             os.close(fd)  # closing releases the lock
 
     def _ensure_directory(self) -> None:
-        self.directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
-        os.chmod(self.directory, DIRECTORY_MODE)
+        ensure_private_directory(self.directory)
+
+
+def ensure_private_directory(directory: Path) -> None:
+    directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    os.chmod(directory, DIRECTORY_MODE)
+
+
+def write_private_file(path: Path, payload: bytes) -> None:
+    """Write atomically (a temporary file renamed over `path`), mode 0600, in a 0700 folder."""
+    ensure_private_directory(path.parent)
+    temporary = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, FILE_MODE)  # in case an old temporary had another mode
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class Exchange(Protocol):

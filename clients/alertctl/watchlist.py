@@ -8,13 +8,12 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 import click
 
 from clients.alertctl.context import Globals, fail, pass_globals, run
 from clients.alertctl.errors import InvalidInput, Refused
-from clients.alertctl.http import ApiClient
 from clients.alertctl.importing import (
     CATEGORIES,
     DEFAULT_EXPIRY_DAYS,
@@ -27,6 +26,9 @@ from clients.alertctl.importing import (
 )
 from clients.alertctl.output import Column, Output
 from clients.alertctl.wire import Created, as_object, rows
+
+if TYPE_CHECKING:
+    from clients.alertctl.http import ApiClient
 
 ENTRIES: Final = "/api/v1/watchlist/entries"
 IMPORTS: Final = "/api/v1/watchlist/imports"

@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ ACCESS_TOKEN_TTL_SECONDS = 30  # the minimum Settings allows
 STARTUP_TIMEOUT_SECONDS = 30
 COMMAND_TIMEOUT_SECONDS = 60
 # "  approver   NCCT    watchlist_approver   BASE32SECRET (now 123456)"
+LISTED_REF = "T-SCREEN-1"
+LISTED_REASON = "court warrant 2026/117 (owner only)"
 DEMO_TOTP_LINE = re.compile(r"^\s+(\w+)\s+\S+\s+\S+\s+([A-Z2-7]{16,})\s+\(now \d+\)$", re.M)
 
 
@@ -189,9 +192,8 @@ class Alertctl:
 
     @property
     def token_file(self) -> Path:
-        files = list((self.home / "alertctl").glob("*.json"))
-        assert len(files) == 1, files
-        return files[0]
+        host_port = self.server.url.removeprefix("http://").replace(":", "-")
+        return self.home / "alertctl" / f"{host_port}.json"
 
     def stored(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.token_file.read_text())
@@ -232,3 +234,35 @@ def approver(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Alertc
 def early(server: Server) -> Alertctl:
     """Signed in as `social` when the server started, for the test that waits for expiry."""
     return Alertctl(server, server.early_home)
+
+
+@pytest.fixture(scope="package")
+def listed(editor: Alertctl, approver: Alertctl, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """KEO Dara, wanted, published and released to immigration (GDI) and police.
+
+    (Not a demo watchlist person: the demo seed publishes its own entries too.)
+    """
+    entry = {
+        "external_ref": LISTED_REF,
+        "category": "wanted_person",
+        "names": [{"full": "KEO Dara", "family": "KEO", "given": "Dara"}],
+        "dates_of_birth": ["1979-11-20"],
+        "nationalities": ["KHM"],
+        "sex": "M",
+        "documents": [{"type": "passport", "number": "N07654321", "country": "KHM"}],
+        "reason": LISTED_REASON,
+        "release_to": ["GDI", "GCNP"],
+        "expires_at": (datetime.now(UTC) + timedelta(days=30)).date().isoformat(),
+    }
+    path = tmp_path_factory.mktemp("screen") / "entry.jsonl"
+    path.write_text(json.dumps(entry) + "\n")
+    imported = editor("--json", "watchlist", "import", str(path))
+    assert imported.exit_code == 0, imported.stderr
+    approved = approver("watchlist", "approve-import", str(imported.json()["id"]))
+    assert approved.exit_code == 0, approved.stderr
+
+
+@pytest.fixture(scope="package")
+def officer(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Alertctl:
+    """The demo checkpoint officer: GDI, posted at Poipet (POI)."""
+    return signed_in(server, tmp_path_factory.mktemp("officer"), "officer")

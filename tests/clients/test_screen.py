@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.clients.conftest import Alertctl, Server, signed_in
+from tests.clients.conftest import LISTED_REASON as REASON
+from tests.clients.conftest import LISTED_REF as REF
+from tests.clients.conftest import Alertctl
 
-REF = "T-SCREEN-1"
-REASON = "court warrant 2026/117 (owner only)"
+# Starts real processes (alertd, alertctl): `pytest -m 'not smoke'` leaves them out.
+pytestmark = pytest.mark.smoke
 
 
 def check_digit(field: str) -> str:
@@ -33,38 +33,6 @@ def td3(surname: str, given: str, number: str, nationality: str, born: str, sex:
     )
     assert len(line1) == len(line2) == 44
     return f"{line1}\n{line2}\n"
-
-
-@pytest.fixture(scope="module")
-def listed(editor: Alertctl, approver: Alertctl, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """KEO Dara, wanted, published and released to immigration (GDI) and police.
-
-    (Not a demo watchlist person: the demo seed publishes its own entries too.)
-    """
-    entry = {
-        "external_ref": REF,
-        "category": "wanted_person",
-        "names": [{"full": "KEO Dara", "family": "KEO", "given": "Dara"}],
-        "dates_of_birth": ["1979-11-20"],
-        "nationalities": ["KHM"],
-        "sex": "M",
-        "documents": [{"type": "passport", "number": "N07654321", "country": "KHM"}],
-        "reason": REASON,
-        "release_to": ["GDI", "GCNP"],
-        "expires_at": (datetime.now(UTC) + timedelta(days=30)).date().isoformat(),
-    }
-    path = tmp_path_factory.mktemp("screen") / "entry.jsonl"
-    path.write_text(json.dumps(entry) + "\n")
-    imported = editor("--json", "watchlist", "import", str(path))
-    assert imported.exit_code == 0, imported.stderr
-    approved = approver("watchlist", "approve-import", str(imported.json()["id"]))
-    assert approved.exit_code == 0, approved.stderr
-
-
-@pytest.fixture(scope="module")
-def officer(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Alertctl:
-    """The demo checkpoint officer: GDI, posted at Poipet (POI)."""
-    return signed_in(server, tmp_path_factory.mktemp("officer"), "officer")
 
 
 def test_a_listed_traveller_is_a_hit_with_explanation_and_instructions(

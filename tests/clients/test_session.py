@@ -7,6 +7,8 @@ import stat
 import time
 from pathlib import Path
 
+import pytest
+
 from alertd.tokens import LEEWAY_SECONDS
 from tests.clients.conftest import (
     ACCESS_TOKEN_TTL_SECONDS,
@@ -15,6 +17,9 @@ from tests.clients.conftest import (
     free_port,
     signed_in,
 )
+
+# Starts real processes (alertd, alertctl): `pytest -m 'not smoke'` leaves them out.
+pytestmark = pytest.mark.smoke
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_NOT_SIGNED_IN, EXIT_UNAVAILABLE = 1, 2, 3, 4
 
@@ -28,7 +33,7 @@ def test_login_keeps_tokens_private_and_whoami_answers(alertctl: Alertctl) -> No
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700
     host, port = alertctl.server.url.removeprefix("http://").split(":")
-    assert token_file.name == f"{host}-{port}.json"
+    assert [p.name for p in token_file.parent.glob("*.json")] == [f"{host}-{port}.json"]
     stored = alertctl.stored()
     assert stored["access_token"] not in result.stdout + result.stderr
 

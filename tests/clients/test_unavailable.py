@@ -16,6 +16,9 @@ import pytest
 
 from tests.clients.conftest import Alertctl, Server
 
+# Starts real processes (alertd, alertctl): `pytest -m 'not smoke'` leaves them out.
+pytestmark = pytest.mark.smoke
+
 EXIT_UNAVAILABLE = 4
 # path → (status, content type, body)
 ANSWERS = {

@@ -7,7 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.clients.conftest import Alertctl
+
+# Starts real processes (alertd, alertctl): `pytest -m 'not smoke'` leaves them out.
+pytestmark = pytest.mark.smoke
 
 OFAC_TINY = Path("/work/shared/data/watchlists/ofac_sdn_tiny_2025")
 # The four individuals of the tiny extract (sdn.csv: 17 records, 13 not people).

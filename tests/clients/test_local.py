@@ -1,8 +1,9 @@
-"""Turning list files into the JSON Lines body of an import (no server needed)."""
+"""Local logic, no server: import bodies, token and seq files, reconnect delays."""
 
 from __future__ import annotations
 
 import json
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from clients.alertctl.importing import (
     ImportBody,
     convert_file,
 )
+from clients.alertctl.listen import MAX_DELAY_SECONDS, Backoff, SeqStore, ws_url
 from clients.alertctl.session import StoredSession, config_directory, server_key
 
 OFAC_TINY = Path("/work/shared/data/watchlists/ofac_sdn_tiny_2025")
@@ -121,3 +123,29 @@ def test_refresh_margin_is_a_fifth_of_a_short_lifetime() -> None:
     long_lived = StoredSession("u", "n", "a", "r", 1600.0, expires_in=600, user={})
     assert not long_lived.needs_refresh(1569.0)
     assert long_lived.needs_refresh(1570.0)
+
+
+def test_the_listen_position_is_kept_per_user(tmp_path: Path) -> None:
+    seqs = SeqStore(tmp_path / "alertctl", URL("http://127.0.0.1:8080"))
+    assert seqs.load("police") is None
+    seqs.save("police", 41)
+    assert seqs.load("police") == 41
+    assert seqs.load("social") is None  # another user starts from the live edge
+    assert seqs.path.name == "127.0.0.1-8080.seq.json"
+    assert stat.S_IMODE(seqs.path.stat().st_mode) == 0o600
+
+
+def test_reconnect_delays_grow_to_a_bound_with_jitter() -> None:
+    backoff = Backoff()
+    delays = [backoff.delay() for _ in range(10)]
+    assert 0.8 <= delays[0] <= 1.2
+    assert 1.6 <= delays[1] <= 2.4
+    assert all(d <= MAX_DELAY_SECONDS * 1.2 for d in delays)
+    assert delays[-1] >= MAX_DELAY_SECONDS * 0.8
+    backoff.reset()
+    assert backoff.delay() <= 1.2
+
+
+def test_the_websocket_url_follows_the_server_url() -> None:
+    assert ws_url(URL("http://127.0.0.1:8080")) == "ws://127.0.0.1:8080/api/v1/ws"
+    assert ws_url(URL("https://alertd.example/base/")) == "wss://alertd.example/base/api/v1/ws"
