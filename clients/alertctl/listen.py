@@ -25,7 +25,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from yarl import URL
 
 from clients.alertctl.context import Globals, pass_globals, run
-from clients.alertctl.errors import Refused, Unavailable
+from clients.alertctl.errors import AlertctlError, Refused, Unavailable
 from clients.alertctl.output import Output
 from clients.alertctl.session import server_key, write_private_file
 
@@ -154,6 +154,9 @@ class Listener:
                     await self._message(ws, _decode(raw))
             finally:
                 renewal.cancel()
+            failure = renewal.exception() if renewal.done() and not renewal.cancelled() else None
+            if failure is not None:
+                raise failure  # the session ended while renewing: exit 3
             # A normal close (1000, 1001: the server is stopping) ends the loop quietly.
             self.output.note(
                 f"the server closed the connection ({ws.close_code}: {ws.close_reason})"
@@ -176,7 +179,11 @@ class Listener:
         while True:
             wait = self.api.session.current().refresh_at - RENEW_EARLY_SECONDS - time.time()
             await asyncio.sleep(max(wait, 1.0))
-            token = await self.api.session.access_token()
+            try:
+                token = await self.api.session.access_token()
+            except AlertctlError:
+                await ws.close()  # ends the message loop, which raises this
+                raise
             await ws.send(json.dumps({"type": "auth", "token": token}))
 
     async def _message(self, ws: ClientConnection, message: dict[str, Any]) -> None:
@@ -187,6 +194,8 @@ class Listener:
             await self._alert(ws, str(kind), message)
         elif kind == "ack_result":
             self.output.note(f"alert {message.get('alert_id')}: {message.get('status')}")
+        elif kind == "authenticated":
+            self.output.note("token renewed on the channel")
         elif kind == "replayed":
             self.output.note(f"caught up (seq {message.get('last_seq')}); live from here")
         elif kind == "error":

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +152,24 @@ def _alert(server: Server, desk: Alertctl, alert_id: int) -> dict[str, Any]:
     found: list[dict[str, Any]] = [a for a in page["alerts"] if a["id"] == alert_id]
     assert len(found) == 1
     return found[0]
+
+
+def test_the_token_is_renewed_on_the_open_channel(
+    listed: None, officer: Alertctl, police: Alertctl, background: list[Running]
+) -> None:
+    # As if the token were about to lapse: the listener renews it in a second or two
+    # instead of after 23 s (30 s tokens), and the server confirms the new one.
+    police.store(police.stored() | {"access_expires_at": time.time() + 8})
+    before = police.stored()["refresh_token"]
+    running = start(police, background, "--json", "listen", "--count", "1")
+    running.wait_for_line("Listening for alerts")
+    running.wait_for_line("token renewed on the channel")
+    assert police.stored()["refresh_token"] != before
+    cross(officer)
+
+    code, out = running.finish()
+    assert code == 0
+    assert messages(out)[0]["alert"]["entry"]["external_ref"] == LISTED_REF
 
 
 def test_only_desk_officers_may_listen(editor: Alertctl, alertctl: Alertctl) -> None:
