@@ -25,7 +25,6 @@ import os
 import random
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,10 +51,11 @@ from alertd.roles import Role
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 ALERTD = Path(sys.executable).with_name("alertd")
-PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"  # noqa: S105 (a throwaway bench account)
 AGENCIES = ("GDI", "GCNP", "GDCE", "MOSVY", "NCCT", "IOM")
 SETUP = Actor(username="bench-setup")
 READY_TIMEOUT_SECONDS = 600
+SHUTDOWN_TIMEOUT_SECONDS = 60
 TARGET_SECONDS = 60.0
 TARGET_RSS_MB = 1024.0
 TARGET_PAGE_MS = 50.0
@@ -63,15 +63,97 @@ TARGET_PAGE_MS = 50.0
 # --- synthetic entries ------------------------------------------------------------------
 
 FAMILY = (
-    "SOK CHAN KIM LIM HENG CHEA HUN SAR MEAS PICH KEO NGUON OUK PHAN SEN TEP VANN YIM "
-    "NGUYEN TRAN LE PHAM HOANG VU DANG BUI DO HO WANG LI ZHANG LIU CHEN YANG HUANG ZHAO "
-    "SRISUK WONGSAWAT CHAIYAPORN SUKSAWAT RAHMAN HASSAN KHAN ALI IVANOV PETROV SMIRNOV"
-).split()
+    "SOK",
+    "CHAN",
+    "KIM",
+    "LIM",
+    "HENG",
+    "CHEA",
+    "HUN",
+    "SAR",
+    "MEAS",
+    "PICH",
+    "KEO",
+    "NGUON",
+    "OUK",
+    "PHAN",
+    "SEN",
+    "TEP",
+    "VANN",
+    "YIM",
+    "NGUYEN",
+    "TRAN",
+    "LE",
+    "PHAM",
+    "HOANG",
+    "VU",
+    "DANG",
+    "BUI",
+    "DO",
+    "HO",
+    "WANG",
+    "LI",
+    "ZHANG",
+    "LIU",
+    "CHEN",
+    "YANG",
+    "HUANG",
+    "ZHAO",
+    "SRISUK",
+    "WONGSAWAT",
+    "CHAIYAPORN",
+    "SUKSAWAT",
+    "RAHMAN",
+    "HASSAN",
+    "KHAN",
+    "ALI",
+    "IVANOV",
+    "PETROV",
+    "SMIRNOV",
+)
 GIVEN = (
-    "Dara Sophea Vuthy Sokha Chanthou Rithy Bopha Veasna Sreymom Vanna Pisey Kosal Malis "
-    "Minh Thanh Hung Lan Mai Tuan Anh Wei Jun Hao Ming Xiu Fang Somchai Niran Malee "
-    "Mohammed Abdul Fatima Aisha Omar Dmitri Olga Sergei Anna Maria John Peter"
-).split()
+    "Dara",
+    "Sophea",
+    "Vuthy",
+    "Sokha",
+    "Chanthou",
+    "Rithy",
+    "Bopha",
+    "Veasna",
+    "Sreymom",
+    "Vanna",
+    "Pisey",
+    "Kosal",
+    "Malis",
+    "Minh",
+    "Thanh",
+    "Hung",
+    "Lan",
+    "Mai",
+    "Tuan",
+    "Anh",
+    "Wei",
+    "Jun",
+    "Hao",
+    "Ming",
+    "Xiu",
+    "Fang",
+    "Somchai",
+    "Niran",
+    "Malee",
+    "Mohammed",
+    "Abdul",
+    "Fatima",
+    "Aisha",
+    "Omar",
+    "Dmitri",
+    "Olga",
+    "Sergei",
+    "Anna",
+    "Maria",
+    "John",
+    "Peter",
+)
 KHMER = ("សុខ", "ចាន់", "គឹម", "លឹម", "ហេង", "ដារា", "សុភា", "វុទ្ធី", "សុខា", "រិទ្ធី")
 COUNTRIES = ("KHM", "THA", "VNM", "LAO", "CHN", "MMR", "MYS", "IDN", "PHL", "RUS", "PAK")
 CATEGORIES = (
@@ -217,7 +299,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    process: subprocess.Popen[bytes]
+    process: asyncio.subprocess.Process
     base: str
 
     def peak_rss_mb(self) -> float:
@@ -239,21 +321,26 @@ async def running_server(url: str, data_dir: Path) -> AsyncIterator[tuple[Server
         "ALERTD_LOG_LEVEL": "WARNING",
     }
     started = time.perf_counter()
-    process = subprocess.Popen([str(ALERTD), "serve"], env=env)  # noqa: S603
+    process = await asyncio.create_subprocess_exec(str(ALERTD), "serve", env=env)
     server = Server(process, f"http://127.0.0.1:{port}")
     try:
         await _wait_ready(server)
         yield server, time.perf_counter() - started
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            await asyncio.wait_for(process.wait(), SHUTDOWN_TIMEOUT_SECONDS)
+        except TimeoutError:
+            print("alertd serve did not stop in time; killed", file=sys.stderr)
+            process.kill()
+            await process.wait()
 
 
 async def _wait_ready(server: Server) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
-            if server.process.poll() is not None:
+            if server.process.returncode is not None:
                 raise RuntimeError("alertd serve exited during start-up")
             try:
                 async with session.get(server.base + "/readyz") as response:
@@ -277,7 +364,7 @@ async def sign_in(session: aiohttp.ClientSession, base: str, person: Person) -> 
 
 # --- the measurements ---------------------------------------------------------------------
 
-LIST_QUERIES = (
+LIST_QUERIES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("owner, no filter", "editor", {}),
     ("owner, status=published", "editor", {"status": "published"}),
     ("owner, category=entry_ban", "editor", {"category": "entry_ban"}),
@@ -315,9 +402,11 @@ async def measure(backend: str, count: int, requests: int, postgres_url: str) ->
             async with running_server(database.url, data_dir) as (server, _):
                 import_s, approve_s = await import_and_approve(server.base, people, body)
                 rss = server.peak_rss_mb()
+                _progress(f"import {import_s:.1f} s, approve {approve_s:.1f} s, RSS {rss:.0f} MB")
                 pages = await list_latencies(server.base, people, requests)
+                _progress(f"first pages (p50, p95 ms): {pages}")
             async with running_server(database.url, data_dir) as (_, restart_s):
-                pass
+                _progress(f"restart with the index rebuilt: {restart_s:.1f} s")
     return Result(backend, count, import_s, approve_s, rss, restart_s, pages)
 
 
@@ -374,6 +463,10 @@ def _p95(values: list[float]) -> float:
 # --- the table ----------------------------------------------------------------------------
 
 
+def _progress(text: str) -> None:
+    print(f"   {text}", file=sys.stderr, flush=True)
+
+
 def report(results: list[Result]) -> Iterator[str]:
     yield "| backend | entries | import s | approve s | peak RSS MB | restart (rebuild) s |"
     yield "|---|---:|---:|---:|---:|---:|"
@@ -411,7 +504,9 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=50, help="list requests per query")
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--postgres-url", default=os.environ.get("ALERTD_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("ALERTD_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
+    )
     args = parser.parse_args()
     results = []
     for backend in args.backends.split(","):

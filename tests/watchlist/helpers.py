@@ -159,7 +159,8 @@ def search(client: Client, clock: FrozenClock, full: str, **traveller: Any) -> l
     """What the node's live matching index answers for a traveller, now."""
     documents = tuple(DocumentInput(*d) for d in traveller.pop("documents", ()))
     query = Traveller(names=(NameInput(full),), documents=documents, **traveller)
-    return client.app[LIVE_INDEX].index.search(query, now=clock.now())
+    found: list[Match] = client.app[LIVE_INDEX].index.search(query, now=clock.now())
+    return found
 
 
 def matched_ids(client: Client, clock: FrozenClock, full: str, **traveller: Any) -> set[int]:

@@ -136,7 +136,7 @@ async def test_admins_and_checkpoint_officers_get_403_everywhere(
 ) -> None:
     headers = await headers_for(client, make_user, clock, role, agency)
     published, import_body = entries["published"], ndjson([entry_body(clock)])
-    calls = [
+    calls: list[tuple[str, str, dict[str, Any]]] = [
         ("GET", ENTRIES, {}),
         ("GET", f"{ENTRIES}/{published}", {}),
         ("GET", f"{ENTRIES}/{published}/history", {}),
