@@ -222,16 +222,14 @@ def speed(sizes: Sequence[int], seed: int, tables: NameTables, recall_samples: i
         f"\nname pools: {len(given)} given-name words, "
         f"{len(family)} family-name words (Zipf-skewed)"
     )
-    rows = []
-    for size in sizes:
-        rows.append(_speed_one(size, seed, tables, given, family, recall_samples))
+    header = [
+        *("entries", "build s", "index RSS MB", "query p50 ms", "query p99 ms"),
+        *("candidates p50/p99", "cand. recall (n)", "add p50/max ms", "remove p50/max ms"),
+    ]
+    for size in sizes:  # one table per size, printed as soon as it is measured
+        row = _speed_one(size, seed, tables, given, family, recall_samples)
+        table(f"(b) speed on one core, {size:,} entries", header, [row])
         gc.collect()
-    table(
-        "(b) speed on one core",
-        ["entries", "build s", "index RSS MB", "query p50 ms", "query p99 ms", "candidates p50/p99",
-         "cand. recall (n)", "add p50/max ms", "remove p50/max ms"],
-        rows,
-    )  # fmt: skip
 
 
 def _speed_one(

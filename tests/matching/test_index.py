@@ -1,0 +1,136 @@
+"""The index: add/remove/replace, expiry, limits, thresholds, explanations."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from alertd.matching import (
+    BandThresholds,
+    DocumentInput,
+    MatchIndex,
+    load_name_tables,
+    load_thresholds,
+)
+from alertd.matching.tables import NameTables
+from tests.matching.helpers import NOW, entry, traveller
+
+
+@pytest.fixture(scope="module")
+def tables() -> NameTables:
+    return load_name_tables()
+
+
+@pytest.fixture
+def index(tables: NameTables) -> MatchIndex:
+    return MatchIndex(tables=tables)
+
+
+def test_add_search_remove(index: MatchIndex) -> None:
+    index.add(entry("Sok Chan", entry_id="A"))
+    index.add(entry("Chea Sophal", entry_id="B"))
+    assert len(index) == 2
+    assert [m.entry_id for m in index.search(traveller("Chan Sok"), now=NOW)] == ["A"]
+    index.remove("A")
+    index.remove("A")  # absent: no error
+    assert len(index) == 1
+    assert index.search(traveller("Chan Sok"), now=NOW) == []
+
+
+def test_add_replaces_the_same_entry_id(index: MatchIndex) -> None:
+    index.add(entry("Sok Chan", entry_id="A"))
+    index.add(entry("Heng Dara", entry_id="A"))
+    assert len(index) == 1
+    assert index.search(traveller("Sok Chan"), now=NOW) == []
+    assert [m.entry_id for m in index.search(traveller("Heng Dara"), now=NOW)] == ["A"]
+
+
+def test_an_entry_stops_matching_at_its_expiry(index: MatchIndex) -> None:
+    index.add(entry("Sok Chan", entry_id="A", expires_at=NOW + timedelta(seconds=1)))
+    assert index.search(traveller("Sok Chan"), now=NOW)
+    assert index.search(traveller("Sok Chan"), now=NOW + timedelta(seconds=1)) == []
+    assert index.search(traveller("Sok Chan"), now=NOW + timedelta(days=1)) == []
+
+
+def test_results_are_sorted_and_limited(index: MatchIndex) -> None:
+    for i in range(30):
+        index.add(entry("Sok Chan", entry_id=f"E{i:02d}", dob=(f"{1960 + i}",)))
+    index.add(entry("Sok Chan", entry_id="no-date"))
+    matches = index.search(traveller("Sok Chan", dob="1975-05-05"), now=NOW, limit=3)
+    assert [m.entry_id for m in matches] == ["E15", "no-date", "E14"]
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_many_removals_compact_the_postings(index: MatchIndex) -> None:
+    def name(i: int) -> str:  # distinct made-up words: "Bcdfa Kalo"
+        return "".join("bcdfghjklm"[int(d)] + "aeiou"[int(d) % 5] for d in f"{i:04d}")
+
+    for i in range(3000):
+        index.add(entry(f"{name(i)} {name(i * 7 + 1)}", entry_id=f"E{i}"))
+    for i in range(2000):
+        index.remove(f"E{i}")
+    assert len(index) == 1000
+    found = index.search(traveller(f"{name(2500)} {name(2500 * 7 + 1)}"), now=NOW)
+    assert found[0].entry_id == "E2500"
+    assert all(int(m.entry_id[1:]) >= 2000 for m in found)
+
+
+def test_thresholds_per_category(tables: NameTables) -> None:
+    strict = {"wanted_person": BandThresholds(possible=0.99, hit=1.0)}
+    index = MatchIndex(strict, tables=tables)
+    index.add(entry("John Smith", entry_id="A"))
+    index.add(entry("John Smith", entry_id="B", category="missing_person"))
+    found = {m.entry_id: m.band for m in index.search(traveller("Jon Smith"), now=NOW)}
+    assert found == {"B": "hit"} or found == {"B": "possible"}
+
+
+def test_load_thresholds_validates() -> None:
+    loaded = load_thresholds({"potential_victim": {"possible": 0.7}})
+    assert loaded["potential_victim"] == BandThresholds(possible=0.7, hit=0.92)
+    with pytest.raises(ValueError, match="unknown keys"):
+        load_thresholds({"wanted_person": {"posible": 0.7}})
+    with pytest.raises(ValueError, match="possible <= hit"):
+        load_thresholds({"wanted_person": {"possible": 0.95, "hit": 0.9}})
+
+
+def test_explanation_is_json_ready_and_readable(index: MatchIndex) -> None:
+    index.add(
+        entry(
+            "SOK Chan", "សុខ ចាន់", entry_id="A", dob=("1985-03-02",), nationalities=("KHM",),
+            sex="M", documents=(DocumentInput("passport", "N01234567", "KHM"),),
+        )
+    )  # fmt: skip
+    query = traveller(
+        "ចាន់ សុខ", dob="1986-03-02", nationality="KHM", sex="M",
+        documents=(DocumentInput("passport", "NO1234567", "KHM"),),
+        mrz_warnings=("MRZ check digit for date of birth failed",),
+    )  # fmt: skip
+    [match] = index.search(query, now=NOW)
+    data = match.explanation.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["name"]["aligned"]
+    assert data["date_of_birth"]["kind"] == "year_off_by_one"
+    assert data["document"]["kind"] == "confusable"
+    assert data["nationality"]["verdict"] == "agrees"
+    assert data["mrz_warnings"] == ["MRZ check digit for date of birth failed"]
+    summary = match.explanation.summary()
+    assert "khmer" in summary
+    assert "MRZ warning" in summary
+    assert match.band == "hit"
+
+
+def test_unreadable_traveller_date_is_reported_not_fatal(index: MatchIndex) -> None:
+    index.add(entry("Sok Chan", entry_id="A", dob=("1985",)))
+    [match] = index.search(traveller("Sok Chan", dob="1985-13-40"), now=NOW)
+    assert match.explanation.date_of_birth.kind == "unknown"
+    assert any("unreadable" in w for w in match.explanation.mrz_warnings)
+
+
+def test_score_is_the_scorer_search_uses(index: MatchIndex) -> None:
+    listed = entry("Mohammed Yusuf ALI", entry_id="A", dob=("1970",))
+    index.add(listed)
+    query = traveller("Muhammad Ali", dob="1970")
+    [found] = index.search(query, now=NOW)
+    assert index.score(query, listed) == found
