@@ -253,9 +253,20 @@ async def test_promoting_to_a_second_factor_role_provisions_totp(
     assert tokens["user"]["roles"] == ["auditor"]
 
 
-async def test_the_admin_role_alone_grants_no_audit_reading(
+async def test_an_admin_reads_no_watchlist_alerts_or_audit(
     client: Client, admin: dict[str, Any]
 ) -> None:
-    """Auditors watch admins: an admin cannot read the audit log."""
-    response = await client.get("/api/v1/audit", headers=bearer(admin))
-    assert response.status in (403, 404)
+    """An admin manages accounts; watchlist content, alerts and the audit log (auditors
+    watch admins too) are not theirs to read."""
+    paths = [
+        "/api/v1/watchlist/entries",
+        "/api/v1/watchlist/entries/1",
+        "/api/v1/watchlist/entries/1/history",
+        "/api/v1/watchlist/export",
+        "/api/v1/alerts",
+        "/api/v1/audit",
+        "/api/v1/audit/export",
+        "/api/v1/audit/verify",
+    ]
+    answers = {path: (await client.get(path, headers=bearer(admin))).status for path in paths}
+    assert answers == dict.fromkeys(paths, 403)
