@@ -21,7 +21,7 @@ from alertd.errors import FieldError, NotFound, ValidationFailed
 from alertd.passwords import password_problem
 from alertd.policy import Permission
 from alertd.roles import Role
-from alertd.state import CLOCK, ENGINE, PASSWORDS, SETTINGS
+from alertd.state import CLOCK, ENGINE, PASSWORDS, READ_ENGINE, SETTINGS
 
 routes = web.RouteTableDef()
 
@@ -80,7 +80,7 @@ class RolesBody(WireModel):
 @operation("List agencies", tag="admin", roles=ADMIN)
 async def list_agencies(request: web.Request) -> web.Response:
     await principal(request, Permission.MANAGE_IDENTITY)
-    async with request.app[ENGINE].connect() as conn:
+    async with request.app[READ_ENGINE].connect() as conn:
         found = await identity.list_agencies(conn)
     return web.json_response({"agencies": [a.to_dict() for a in found]})
 
@@ -101,7 +101,7 @@ async def add_agency(request: web.Request) -> web.Response:
 @operation("List checkpoints", tag="admin", roles=ADMIN)
 async def list_checkpoints(request: web.Request) -> web.Response:
     await principal(request, Permission.MANAGE_IDENTITY)
-    async with request.app[ENGINE].connect() as conn:
+    async with request.app[READ_ENGINE].connect() as conn:
         found = await identity.list_checkpoints(conn)
     return web.json_response({"checkpoints": [c.to_dict() for c in found]})
 
@@ -124,7 +124,7 @@ async def add_checkpoint(request: web.Request) -> web.Response:
 @operation("List desks", tag="admin", roles=ADMIN)
 async def list_desks(request: web.Request) -> web.Response:
     await principal(request, Permission.MANAGE_IDENTITY)
-    async with request.app[ENGINE].connect() as conn:
+    async with request.app[READ_ENGINE].connect() as conn:
         found = await identity.list_desks(conn)
     return web.json_response({"desks": [d.to_dict() for d in found]})
 
@@ -152,7 +152,7 @@ async def add_desk(request: web.Request) -> web.Response:
 @operation("List user accounts", tag="admin", roles=ADMIN)
 async def list_users(request: web.Request) -> web.Response:
     await principal(request, Permission.MANAGE_IDENTITY)
-    async with request.app[ENGINE].connect() as conn:
+    async with request.app[READ_ENGINE].connect() as conn:
         found = await identity.list_users(conn)
     return web.json_response({"users": [u.to_dict() for u in found]})
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from alertd.api.openapi import build_document, operation
 from alertd.db import schema_state
 from alertd.errors import NotReady
-from alertd.state import ENGINE, METRICS
+from alertd.state import METRICS, READ_ENGINE
 
 routes = web.RouteTableDef()
 
@@ -28,7 +28,8 @@ async def healthz(_request: web.Request) -> web.Response:
 )
 async def readyz(request: web.Request) -> web.Response:
     try:
-        state = await schema_state(request.app[ENGINE])
+        # The read engine: on SQLite a readiness probe must not queue for the write lock.
+        state = await schema_state(request.app[READ_ENGINE])
     except (SQLAlchemyError, OSError) as exc:
         raise NotReady(f"the database is unreachable: {type(exc).__name__}") from None
     if not state.up_to_date:
