@@ -1,7 +1,8 @@
 """Retro-screening: when an entry is published, the crossings of the last N days are
 screened against it, and matches raise alerts marked ``retro`` (the person already
 crossed). It runs after the publishing transaction, in the background of the node that
-published; each crossing is scored with the same pure scorer as live screening.
+published; each crossing is searched with the same matcher as live screening, on an
+index holding only the new entries, a batch of crossings at a time.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from alertd.alerts import AlertNotice, AlertNotifier
 from alertd.clock import Clock
 from alertd.live_index import entry_input
+from alertd.matching import Match, MatchIndex
 from alertd.screening import Screener, retro_alerts, traveller_from_record
 from alertd.tables import alerts, crossings
 from alertd.watchlist import EntryChange
@@ -68,33 +71,59 @@ class RetroScreening:
         self._notifier.alerts_changed(notices)
 
     async def screen(self, changes: Sequence[EntryChange], now: datetime) -> list[AlertNotice]:
-        entries = [entry_input(c.entry_id, c.version, c.content or {}) for c in changes]
+        """Screen the crossings recorded since ``now`` minus the window against the
+        published entries, a batch at a time (memory stays flat whatever the traffic,
+        and the event loop serves requests between batches)."""
+        probe = MatchIndex(self._screener.routing.thresholds())
+        for change in changes:
+            probe.add(entry_input(change.entry_id, change.version, change.content or {}))
         notices: list[AlertNotice] = []
-        since = now - self._window
-        query = select(crossings).where(crossings.c.recorded_at >= since).order_by(crossings.c.id)
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        for row in rows:
-            traveller = traveller_from_record(json.loads(row.traveller))
-            for entry in entries:
-                match = self._screener.index.score(traveller, entry)
-                if match is None or not self._screener.routing.rule(match.category).raises_alert(
-                    match.band
-                ):
-                    continue
-                async with self._engine.begin() as conn:
-                    already = (
-                        await conn.execute(
-                            select(
-                                exists().where(
-                                    alerts.c.crossing_id == row.id,
-                                    alerts.c.entry_id == int(entry.entry_id),
-                                    alerts.c.entry_version == entry.version,
-                                )
-                            )
-                        )
-                    ).scalar()
-                    if not already:
-                        notices += await retro_alerts(conn, self._screener, now, row, match)
-        log.info("retro-screening done", extra={"crossings": len(rows), "alerts": len(notices)})
+        since, after_id, scanned = now - self._window, 0, 0
+        while True:
+            batch = await self._crossings_after(since, after_id)
+            if not batch:
+                break
+            for row in batch:
+                notices += await self._screen_crossing(probe, row, now)
+            scanned, after_id = scanned + len(batch), batch[-1].id
+            await asyncio.sleep(0)
+        log.info("retro-screening done", extra={"crossings": scanned, "alerts": len(notices)})
         return notices
+
+    async def _crossings_after(self, since: datetime, after_id: int) -> Sequence[Any]:
+        query = (
+            select(crossings)
+            .where(crossings.c.recorded_at >= since, crossings.c.id > after_id)
+            .order_by(crossings.c.id)
+            .limit(BATCH_ROWS)
+        )
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query)).all()
+
+    async def _screen_crossing(
+        self, probe: MatchIndex, row: Any, now: datetime
+    ) -> list[AlertNotice]:
+        """The same search as live screening, on an index of only the new entries: a
+        crossing is matched in retrospect exactly when it would have been at the counter."""
+        notices: list[AlertNotice] = []
+        traveller = traveller_from_record(json.loads(row.traveller))
+        for match in probe.search(traveller, now=now):
+            if not self._screener.routing.rule(match.category).raises_alert(match.band):
+                continue
+            async with self._engine.begin() as conn:
+                if not await _already_alerted(conn, row.id, match):
+                    notices += await retro_alerts(conn, self._screener, now, row, match)
+        return notices
+
+
+async def _already_alerted(conn: AsyncConnection, crossing_id: int, match: Match) -> bool:
+    found = await conn.execute(
+        select(
+            exists().where(
+                alerts.c.crossing_id == crossing_id,
+                alerts.c.entry_id == int(match.entry_id),
+                alerts.c.entry_version == match.version,
+            )
+        )
+    )
+    return bool(found.scalar())

@@ -22,13 +22,13 @@ from alertd.audit import Actor, AuditEvent
 from alertd.clock import isoformat
 from alertd.entries import Country, DocumentBody, NameBody, PartialDate
 from alertd.errors import FieldError, NotFound, ValidationFailed
-from alertd.identity import checkpoint_by_code
 from alertd.matching import DocumentInput, Match, MatchIndex, NameInput, Traveller
 from alertd.matching.mrz import MrzData, MrzError, parse_mrz
 from alertd.principal import Principal
 from alertd.routing import RoutingPolicy
 from alertd.tables import (
     agencies,
+    checkpoints,
     crossing_matches,
     crossings,
     false_positive_clearances,
@@ -115,10 +115,18 @@ class Screener:
     def subject(self, body: TravellerBody, today: date) -> Subject:
         return build_subject(body, today)
 
-    async def screen(
-        self, conn: AsyncConnection, subject: Subject, now: datetime
+    def search(self, subject: Subject, now: datetime) -> list[Match]:
+        """The matching itself: pure CPU, so callers run it before taking a database
+        connection (and, on SQLite, long before the write lock)."""
+        return self.index.search(subject.traveller, now=now)
+
+    async def assess(
+        self, conn: AsyncConnection, subject: Subject, found: Sequence[Match]
     ) -> list[ScreenedMatch]:
-        found = self.index.search(subject.traveller, now=now)
+        """What the matches mean: the entries' owners and instructions, earlier
+        false-positive clearances, and whether each raises an alert. Reads only."""
+        if not found:
+            return []
         metas = await entry_metas(conn, found)
         cleared = await clearances(conn, found, subject.record.get("documents", []))
         screened = []
@@ -130,6 +138,11 @@ class Screener:
             alerting = note is None and rule.raises_alert(match.band)
             screened.append(ScreenedMatch(match, metas[int(match.entry_id)], note, alerting))
         return screened
+
+    async def screen(
+        self, conn: AsyncConnection, subject: Subject, now: datetime
+    ) -> list[ScreenedMatch]:
+        return await self.assess(conn, subject, self.search(subject, now))
 
 
 def build_subject(body: TravellerBody, today: date) -> Subject:
@@ -291,10 +304,13 @@ async def record_crossing(
     screened: Sequence[ScreenedMatch],
 ) -> Recorded:
     """The crossing, its matches, its alerts and their audit events: one transaction."""
-    checkpoint = await checkpoint_by_code(conn, body.checkpoint)
+    # The checkpoint's id comes back from the insert: one round trip fewer per crossing.
     result = await conn.execute(
-        insert(crossings).values(
-            checkpoint_id=checkpoint.id,
+        insert(crossings)
+        .values(
+            checkpoint_id=select(checkpoints.c.id)
+            .where(checkpoints.c.code == body.checkpoint)
+            .scalar_subquery(),
             direction=body.direction,
             occurred_at=body.occurred_at or now,
             recorded_at=now,
@@ -303,17 +319,16 @@ async def record_crossing(
             outcome=outcome_of(screened),
             has_alert=False,
         )
+        .returning(crossings.c.id, crossings.c.checkpoint_id)
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    crossing_id = int(key[0])
+    crossing_id, checkpoint_id = result.one()
     with_alerts, notices = await _matches_and_alerts(
         conn,
         screener,
         actor,
         now,
         crossing_id,
-        checkpoint.id,
+        checkpoint_id,
         subject,
         screened,
         retro=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -60,14 +61,20 @@ async def create_crossing(request: web.Request) -> web.Response:
 async def _record(
     request: web.Request, who: Principal, body: CrossingBody, key: str | None, digest: str
 ) -> dict[str, Any] | None:
-    """Screen and record in one transaction; None if another submission holds the key."""
+    """Screen, then record in one short transaction; None if another submission holds
+    the key.
+
+    The matching and the reads it needs happen first, outside the write transaction:
+    on SQLite the write lock, and on PostgreSQL the audit chain's lock, are then held
+    only for the few inserts and the commit, not while the traveller is scored.
+    """
     engine, clock, screener = request.app[ENGINE], request.app[CLOCK], request.app[SCREENER]
     now = clock.now()
     subject = screener.subject(body.traveller, now.date())
+    screened = await _assess(request, subject, now)
     async with engine.begin() as conn:
         if key is not None and not await idempotency.claim(conn, who.user_id, key, digest, now):
             return None
-        screened = await screener.screen(conn, subject, now)
         recorded = await screening.record_crossing(
             conn, screener, who, actor(request, who), now, body, subject, screened
         )
@@ -76,6 +83,17 @@ async def _record(
             await idempotency.remember(conn, who.user_id, key, answer)
     request.app[NOTIFIER].alerts_changed(recorded.notices)
     return answer
+
+
+async def _assess(
+    request: web.Request, subject: screening.Subject, now: datetime
+) -> list[screening.ScreenedMatch]:
+    screener = request.app[SCREENER]
+    found = screener.search(subject, now)
+    if not found:  # most travellers: no database read at all
+        return []
+    async with request.app[READ_ENGINE].connect() as conn:
+        return await screener.assess(conn, subject, found)
 
 
 def _crossing_response(answer: dict[str, Any], started: float, *, replayed: bool) -> web.Response:
@@ -99,9 +117,9 @@ async def create_screening(request: web.Request) -> web.Response:
     screener = request.app[SCREENER]
     now = request.app[CLOCK].now()
     subject = screener.subject(body.traveller, now.date())
+    screened = await _assess(request, subject, now)
+    outcome = screening.outcome_of(screened)
     async with request.app[ENGINE].begin() as conn:
-        screened = await screener.screen(conn, subject, now)
-        outcome = screening.outcome_of(screened)
         details = {
             "query": subject.record,
             "outcome": outcome,
