@@ -625,8 +625,7 @@ async def refresh_statistics(engine: AsyncEngine, count: int) -> None:
     """
     if count < STATISTICS_AFTER:
         return
-    async with engine.connect() as conn:
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+    async with engine.begin() as conn:  # ANALYZE may run in a transaction on both
         if conn.dialect.name == "sqlite":
             # A full ANALYZE takes a fifth of a second at 100,000 entries; sampled ones
             # (analysis_limit) misjudge the owner index and bring the slow plan back.

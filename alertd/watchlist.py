@@ -110,8 +110,11 @@ def fold_names(body_names: Sequence[dict[str, Any]]) -> str:
     """Names folded for the list filter: case- and accent-insensitive substring search."""
     folded = []
     for name in body_names:
-        decomposed = unicodedata.normalize("NFKD", name["full"].casefold())
-        folded.append("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+        text = name["full"].casefold()
+        if not text.isascii():  # ASCII has no marks to strip: the common case, kept cheap
+            decomposed = unicodedata.normalize("NFKD", text)
+            text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded.append(text)
     return " | ".join(folded)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from alertd import imports
 from alertd.clock import FrozenClock
 from alertd.tables import (
     audit_events,
@@ -207,3 +208,20 @@ async def test_bad_requests(api: WatchlistApi, clock: FrozenClock) -> None:
     long_line = ndjson([entry_body(clock, instructions="x" * 300_000)])
     await problem(await api.upload("editor", long_line), 413)
     await problem(await api.upload("approver", ndjson(people(clock, 1))), 403)
+
+
+async def test_large_batches_refresh_the_planner_statistics(
+    api: WatchlistApi, engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """Without them SQLite lists a page at 100,000 entries by sorting every visible row."""
+    await upload(api, people(clock))
+    await imports.refresh_statistics(engine, imports.STATISTICS_AFTER)
+    async with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            query = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'watchlist_entries'"
+        else:
+            query = (
+                "SELECT count(*) FROM pg_stat_user_tables "
+                "WHERE relname = 'watchlist_entries' AND last_analyze IS NOT NULL"
+            )
+        assert (await conn.exec_driver_sql(query)).scalar_one() >= 1
