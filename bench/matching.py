@@ -43,6 +43,7 @@ from alertd.matching.tables import NameTables, load_name_tables
 
 DATA = Path("/work/shared/data")
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
+QUERIES = 300
 SINGLE_KINDS = (*NAME_VARIATIONS, "date", "document_ocr", "native_script")
 PAIRABLE = (*NAME_VARIATIONS, "date")
 
@@ -251,7 +252,7 @@ def _speed_one(
     gc.collect()
     memory = rss_mb() - before
     rng = random.Random(seed + size)
-    queries = [_speed_query(rng.choice(entries), rng) for _ in range(500)]
+    queries = [_speed_query(rng.choice(entries), rng) for _ in range(QUERIES)]
     latencies, candidates = [], []
     for traveller in queries:
         t0 = time.perf_counter()
@@ -297,20 +298,17 @@ def _speed_query(entry: EntryInput, rng: random.Random) -> Traveller:
 
 def _candidate_recall(index: MatchIndex, queries: Sequence[Traveller], tables: NameTables) -> str:
     """Matches an exhaustive scan (same scorer, every live entry) finds that search also finds."""
-    from alertd.matching.score import prepare_entry
-
-    prepared_entries = [prepare_entry(e, tables) for e in index.live_entries()]
+    prepared_entries = index.prepared_entries()
     expected = found = 0
     for traveller in queries:
         query = prepare_query(traveller, tables)
-        comparer = TokenComparer(tables)
+        comparer = index.comparer()
         full = set()
         for prepared in prepared_entries:
             if prepared.entry.expires_at is not None and prepared.entry.expires_at <= NOW:
                 continue
-            if score_prepared(
-                query, prepared, index.thresholds_for(prepared.entry.category), comparer
-            ):
+            thresholds = index.thresholds_for(prepared.entry.category)
+            if score_prepared(query, prepared, thresholds, comparer):
                 full.add(prepared.entry.entry_id)
         got = {m.entry_id for m in index.search(traveller, now=NOW, limit=10**6)}
         expected += len(full)

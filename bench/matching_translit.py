@@ -133,6 +133,8 @@ def wikidata_pairs(name: str, sample: int, rng: random.Random) -> list[tuple[str
 
 def aligned(candidate: str, expected: str, tables: NameTables) -> bool:
     """Our name comparison scores the romanised name against the listed spelling >= 0.85."""
+    if not candidate.isascii():
+        return False  # the tool left the script as it was (not its script)
     got = prepare_name(NameInput(candidate), tables)
     want = prepare_name(NameInput(expected), tables)
     if got is None or want is None:

@@ -163,6 +163,10 @@ class MatchIndex:
     def live_entries(self) -> Iterable[EntryInput]:
         return (p.entry for p in self._entries if p is not None)
 
+    def prepared_entries(self) -> list[PreparedEntry]:
+        """The live entries as the scorer sees them (for exhaustive-scan measurements)."""
+        return [p for p in self._entries if p is not None]
+
     def candidates(self, query: PreparedQuery, comparer: TokenComparer) -> list[int]:
         """Entry slots worth scoring: those met through the most (and closest) words first."""
         ranks: dict[int, int] = {}
@@ -183,8 +187,10 @@ class MatchIndex:
         full_words = [s for s, w in zip(name.slots, name.weights, strict=True) if w == 1.0]
         words = [self._slots_near(slot, comparer) for slot in full_words or name.slots]
         words.extend(self._joined_sets(name, comparer))
-        met = [near for near, _close in words]
-        if name.word_count == 1:
+        met = [near for near, _close in words if near]
+        # A word that meets no listed word at all (badly garbled) does not count: the name
+        # is then judged on the words that do meet something.
+        if name.word_count == 1 or len(met) == 1:
             found = set().union(*met)
         else:
             found = set()

@@ -143,7 +143,22 @@ def _script_name(text: str) -> str:
 
 
 def _ascii_slots(text: str) -> tuple[Slot, ...]:
-    return tuple((t,) for t in drop_titles(tokenise(read_digits_as_letters(text.lower()))))
+    return tuple(_ocr_spellings(t) for t in drop_titles(tokenise(text.lower())))
+
+
+# OCR misreads inside names: the letters a scanner takes for these (1 is I or l).
+_OCR_LETTER_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"))
+
+
+def _ocr_spellings(token: str) -> Slot:
+    """The token with digits read as letters, plus the usual OCR alternatives."""
+    spellings = [read_digits_as_letters(token)]
+    if "1" in token:
+        spellings.append(read_digits_as_letters(token.replace("1", "l")))
+    for seen, meant in _OCR_LETTER_PAIRS:
+        if seen in spellings[0] and len(spellings[0]) > len(seen) + 1:
+            spellings.append(spellings[0].replace(seen, meant))
+    return tuple(dict.fromkeys(spellings))
 
 
 def _latin_slots(text: str) -> tuple[Slot, ...]:

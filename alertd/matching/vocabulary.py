@@ -40,7 +40,7 @@ class Vocabulary:
         self.keys[token] = comparison_keys(token)
         for key in token_keys(token):
             self._by_key.setdefault(key, []).append(tid)
-        for deletion in _deletions(phonetic_key(token)):
+        for deletion in _deletion_keys(token):
             self._by_deletion.setdefault(deletion, []).append(tid)
         return tid
 
@@ -56,8 +56,10 @@ class Vocabulary:
             found.update(self._by_key.get(key, ()))
         key = phonetic_key(token)
         found.update(self._by_deletion.get(key, ()))
-        for deletion in _deletions(key):
+        found.update(self._by_deletion.get("=" + token, ()))
+        for deletion in _deletion_keys(token):
             found.update(self._by_deletion.get(deletion, ()))
+        for deletion in _deletions(key):
             found.update(self._by_key.get("p" + deletion, ()))
         return found
 
@@ -77,6 +79,13 @@ def query_keys(token: str) -> tuple[str, ...]:
     key = phonetic_key(token)
     skel = skeleton(key)
     return ("p" + key, "v" + vowel_key(key), ("s" if is_abjad(token) else "a") + skel)
+
+
+def _deletion_keys(token: str) -> tuple[str, ...]:
+    """One-deletion forms of the phonetic key and (prefixed "=") of the spelling itself:
+    digraph folding can hide a transposition (mlaeki -> mlaki vs maleki)."""
+    spelled = tuple("=" + d for d in _deletions(token))
+    return (*_deletions(phonetic_key(token)), *spelled)
 
 
 def _deletions(key: str) -> tuple[str, ...]:
