@@ -30,6 +30,7 @@ from alertd.tables import alerts, auth_sessions, users
 log = logging.getLogger("alertd.channels")
 WATCHDOG_INTERVAL_SECONDS = 1.0
 CATCH_UP_INTERVAL_SECONDS = 2.0
+SESSIONS_PER_CHECK = 1000
 
 
 @dataclass(frozen=True)
@@ -205,25 +206,14 @@ class Hub:
                 connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "access token expired")
             elif pinged is not None and pinged < deadline:
                 connection.request_close(protocol.CLOSE_HEARTBEAT, "no pong")
-        sessions = {c.session_id for c in self.connections if not c.closing.is_set()}
+        sessions = sorted({c.session_id for c in self.connections if not c.closing.is_set()})
         if not sessions:
             return
+        ended: set[str] = set()
         async with self._engine.connect() as conn:
-            ended = set(
-                (
-                    await conn.execute(
-                        select(auth_sessions.c.id)
-                        .join(users, users.c.id == auth_sessions.c.user_id)
-                        .where(
-                            auth_sessions.c.id.in_(sessions),
-                            or_(
-                                auth_sessions.c.revoked_at.is_not(None),
-                                users.c.disabled_at.is_not(None),
-                            ),
-                        )
-                    )
-                ).scalars()
-            )
+            # In chunks: SQLite caps the bound parameters of one statement.
+            for start in range(0, len(sessions), SESSIONS_PER_CHECK):
+                ended |= await _ended_sessions(conn, sessions[start : start + SESSIONS_PER_CHECK])
         for connection in tuple(self.connections):
             if connection.session_id in ended:
                 connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "session ended")
@@ -237,3 +227,17 @@ class Hub:
 
     def __len__(self) -> int:
         return len(self.connections)
+
+
+async def _ended_sessions(conn: AsyncConnection, sessions: Sequence[str]) -> set[str]:
+    """Those of ``sessions`` revoked (logout, refresh reuse, role change) or whose user
+    was disabled."""
+    query = (
+        select(auth_sessions.c.id)
+        .join(users, users.c.id == auth_sessions.c.user_id)
+        .where(
+            auth_sessions.c.id.in_(sessions),
+            or_(auth_sessions.c.revoked_at.is_not(None), users.c.disabled_at.is_not(None)),
+        )
+    )
+    return set((await conn.execute(query)).scalars())

@@ -26,6 +26,7 @@ import asyncpg
 import pyotp
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from alertd import identity
 from alertd.audit import Actor
@@ -67,7 +68,7 @@ def node_database() -> Iterator[str]:
     server = postgres_server()
     try:
         name = create_postgres_database(server, prefix="alertd_nodes_")
-    except OSError as exc:
+    except (OSError, SQLAlchemyError) as exc:
         pytest.skip(f"no PostgreSQL server for the multi-node test: {exc}")
     yield make_url(server).set(database=name).render_as_string(hide_password=False)
     drop_postgres_database(server, name)
