@@ -391,7 +391,9 @@ class Result:
     pages: dict[str, tuple[float, float]]
 
 
-async def measure(backend: str, count: int, requests: int, postgres_url: str) -> Result:
+async def measure(
+    backend: str, count: int, requests: int, postgres_url: str, *, restart: bool = True
+) -> Result:
     body = synthetic_body(count)
     async with throwaway_database(backend, postgres_url) as database:
         with tempfile.TemporaryDirectory(prefix="alertd-bench-data-") as folder:
@@ -405,8 +407,10 @@ async def measure(backend: str, count: int, requests: int, postgres_url: str) ->
                 _progress(f"import {import_s:.1f} s, approve {approve_s:.1f} s, RSS {rss:.0f} MB")
                 pages = await list_latencies(server.base, people, requests)
                 _progress(f"first pages (p50, p95 ms): {pages}")
-            async with running_server(database.url, data_dir) as (_, restart_s):
-                _progress(f"restart with the index rebuilt: {restart_s:.1f} s")
+            restart_s = float("nan")
+            if restart:
+                async with running_server(database.url, data_dir) as (_, restart_s):
+                    _progress(f"restart with the index rebuilt: {restart_s:.1f} s")
     return Result(backend, count, import_s, approve_s, rss, restart_s, pages)
 
 
@@ -504,6 +508,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=50, help="list requests per query")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--no-restart", action="store_true", help="skip the restart timing")
     parser.add_argument(
         "--postgres-url", default=os.environ.get("ALERTD_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
     )
@@ -512,7 +517,15 @@ def main() -> None:
     for backend in args.backends.split(","):
         print(f"== {backend}: {args.entries:,} entries", file=sys.stderr, flush=True)
         results.append(
-            asyncio.run(measure(backend, args.entries, args.requests, args.postgres_url))
+            asyncio.run(
+                measure(
+                    backend,
+                    args.entries,
+                    args.requests,
+                    args.postgres_url,
+                    restart=not args.no_restart,
+                )
+            )
         )
     print("\n".join(report(results)))
 
