@@ -93,6 +93,7 @@ class ClientState:
     receipts: list[tuple[int, float, str]] = field(default_factory=list)
     connected: int = 0
     closed_codes: dict[int, int] = field(default_factory=dict)
+    failed_attempts: int = 0
 
 
 async def run_desk(
@@ -104,6 +105,7 @@ async def run_desk(
 ) -> None:
     delay = 0.2
     while True:
+        ws = None
         try:
             async with gate:
                 ws = await session.ws_connect(f"{url}/api/v1/ws", autoping=True, max_msg_size=0)
@@ -119,7 +121,13 @@ async def run_desk(
             code = ws.close_code or 0
             state.closed_codes[code] = state.closed_codes.get(code, 0) + 1
         except (TimeoutError, aiohttp.ClientError, OSError, TypeError, ValueError):
-            pass
+            state.failed_attempts += 1  # refused (1013, a timeout): back off and retry
+            if ws is not None:
+                await ws.close()
+            if desk.last_seq is None:  # never connected yet: keep trying
+                await asyncio.sleep(random.uniform(0, delay))
+                delay = min(delay * 2, 2.0)
+                continue
         if not desk.reconnect:
             return
         await asyncio.sleep(random.uniform(0, delay))  # jitter: no thundering herd
@@ -153,7 +161,7 @@ async def client_main(url: str, tokens: list[str]) -> None:
         tasks = [asyncio.create_task(run_desk(session, url, d, state, gate)) for d in desks]
         while state.connected < len(desks):  # noqa: ASYNC110 (the desk tasks count)
             await asyncio.sleep(0.05)
-        say({"connected": state.connected})
+        say({"connected": state.connected, "failed": state.failed_attempts})
         while True:
             line = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
             if not line or line == "quit":
@@ -501,11 +509,16 @@ async def run_phases(
             started = time.perf_counter()
             clients = Clients(url, tokens, args.client_processes)
             try:
-                connected = sum(a["connected"] for a in clients.ask(None))
+                answers = clients.ask(None)
+                connected = sum(a["connected"] for a in answers)
+                failed = sum(a["failed"] for a in answers)
                 connect_seconds = time.perf_counter() - started
                 await asyncio.sleep(3)  # idle
                 after = rss_kib(server.pid)
-                rows.append(("connections open", f"{connected:,}", f"in {connect_seconds:.1f} s"))
+                rows.append(
+                    ("connections open", f"{connected:,}",
+                     f"in {connect_seconds:.1f} s; {failed} attempts refused and retried"),
+                )  # fmt: skip
                 per = (after - before) * 1024 / connected / 1000
                 rows.append(
                     ("server RSS before / after", f"{before / 1024:.0f} / {after / 1024:.0f} MiB",

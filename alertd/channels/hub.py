@@ -31,6 +31,10 @@ log = logging.getLogger("alertd.channels")
 WATCHDOG_INTERVAL_SECONDS = 1.0
 CATCH_UP_INTERVAL_SECONDS = 2.0
 SESSIONS_PER_CHECK = 1000
+# Connections authenticating or replaying at once. A reconnect storm (2,000 desks after
+# a restart) queues here instead of taking every pooled database connection from the
+# officers' crossings; the default pool holds 10 (+10 overflow).
+ADMISSIONS_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class Hub:
         self.connections: set[Connection] = set()
         self._pending: asyncio.Queue[AlertNotice] = asyncio.Queue()
         self.high_water = 0
+        self.admission = asyncio.Semaphore(ADMISSIONS_AT_ONCE)
 
     def alerts_changed(self, notices: Sequence[AlertNotice]) -> None:
         for notice in notices:

@@ -41,6 +41,9 @@ CLOSE_HEARTBEAT: Final = 4408
 CLOSE_TOO_SLOW: Final = 4429
 # The server is shutting down: reconnect (to another node) and resume.
 CLOSE_GOING_AWAY: Final = 1001
+# The database could not serve the sign-in or the replay (busy, unreachable): reconnect
+# after a back-off and resume.
+CLOSE_TRY_AGAIN: Final = 1013
 
 CLOSE_CODES: Final = {
     CLOSE_UNAUTHENTICATED: "unauthenticated",
@@ -49,6 +52,7 @@ CLOSE_CODES: Final = {
     CLOSE_HEARTBEAT: "heartbeat timeout",
     CLOSE_TOO_SLOW: "too slow",
     CLOSE_GOING_AWAY: "going away",
+    CLOSE_TRY_AGAIN: "try again later",
 }
 AUTH_TIMEOUT_SECONDS: Final = 5.0
 MAX_MESSAGE_BYTES: Final = 16 * 1024

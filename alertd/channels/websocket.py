@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from sqlalchemy.exc import SQLAlchemyError
 
 from alertd import alerts
 from alertd.alerts import AlertReader
@@ -80,10 +81,17 @@ async def alert_channel(request: web.Request) -> web.WebSocketResponse:
     except PermissionDenied as exc:
         await _close(ws, request, protocol.CLOSE_FORBIDDEN, _reason(exc))
         return ws
+    except SQLAlchemyError:
+        log.warning("alert channel refused: database unavailable", exc_info=True)
+        await _close(ws, request, protocol.CLOSE_TRY_AGAIN, b"database busy: reconnect later")
+        return ws
     hub = app[HUB]
     hub.register(connection)
     try:
         await _serve(ws, request, connection)
+    except SQLAlchemyError:
+        log.warning("alert channel replay failed: database unavailable", exc_info=True)
+        connection.request_close(protocol.CLOSE_TRY_AGAIN, "database busy: reconnect and resume")
     finally:
         hub.unregister(connection)
         code = connection.close_code or protocol.CLOSE_GOING_AWAY
@@ -119,11 +127,12 @@ async def _authenticate(ws: web.WebSocketResponse, request: web.Request) -> Conn
     if first["type"] != "auth" or not isinstance(token, str):
         raise ProtocolError('the first message must be {"type": "auth", "token": ...}')
     app = request.app
-    who = await app[AUTHENTICATOR].principal_for_token(token)
-    require(who, Permission.HANDLE_ALERTS)
-    claims = app[AUTHENTICATOR].claims_of(token)
-    async with app[READ_ENGINE].connect() as conn:
-        desk = await alerts.desk_of(conn, who.desk_id)
+    async with app[HUB].admission:
+        who = await app[AUTHENTICATOR].principal_for_token(token)
+        require(who, Permission.HANDLE_ALERTS)
+        claims = app[AUTHENTICATOR].claims_of(token)
+        async with app[READ_ENGINE].connect() as conn:
+            desk = await alerts.desk_of(conn, who.desk_id)
     reader = AlertReader(who, desk, app[ROUTING])
     return Connection(reader, who.session_id, claims.expires_at, app[SETTINGS].ws_send_queue_size)
 
@@ -185,7 +194,7 @@ async def _replay(
 ) -> int:
     last = after
     while True:
-        async with request.app[READ_ENGINE].connect() as conn:
+        async with request.app[HUB].admission, request.app[READ_ENGINE].connect() as conn:
             page = await connection.reader.visible(conn, after_seq=last, limit=REPLAY_PAGE)
         for alert in page:
             await ws.send_json({"type": "alert", "seq": alert["seq"], "alert": alert})
