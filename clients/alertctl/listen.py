@@ -42,8 +42,8 @@ CLOSE_PROTOCOL: Final = 4400
 FIRST_DELAY_SECONDS: Final = 1.0
 MAX_DELAY_SECONDS: Final = 30.0
 JITTER: Final = 0.2
-# Renew the token on the socket this long before the session would refresh it anyway.
-RENEW_EARLY_SECONDS: Final = 1.0
+# Never renew more often than this, whatever the clocks say.
+MIN_RENEWAL_WAIT_SECONDS: Final = 1.0
 
 
 @dataclass(frozen=True)
@@ -175,16 +175,16 @@ class Listener:
         )
 
     async def _renew(self, ws: ClientConnection) -> None:
-        """Send a fresh token before the one the socket was opened with expires."""
+        """Send a fresh token when the session's margin before expiry begins."""
         while True:
-            wait = self.api.session.current().refresh_at - RENEW_EARLY_SECONDS - time.time()
-            await asyncio.sleep(max(wait, 1.0))
+            stored = self.api.session.current()
+            await asyncio.sleep(max(stored.refresh_at - time.time(), MIN_RENEWAL_WAIT_SECONDS))
             try:
-                token = await self.api.session.access_token()
+                renewed = await self.api.session.refresh(stored)  # or another process's pair
             except AlertctlError:
                 await ws.close()  # ends the message loop, which raises this
                 raise
-            await ws.send(json.dumps({"type": "auth", "token": token}))
+            await ws.send(json.dumps({"type": "auth", "token": renewed.access_token}))
 
     async def _message(self, ws: ClientConnection, message: dict[str, Any]) -> None:
         kind = message.get("type")

@@ -164,8 +164,8 @@ def _alert(server: Server, desk: Alertctl, alert_id: int) -> dict[str, Any]:
 def test_the_token_is_renewed_on_the_open_channel(
     listed: None, officer: Alertctl, police: Alertctl, background: list[Running]
 ) -> None:
-    # As if the token were about to lapse: the listener renews it after about 7 s instead
-    # of 23 s (30 s tokens, renewed 6 s + 1 s early), and the server confirms the new one.
+    # As if the token were about to lapse: the listener renews it after about 8 s instead
+    # of 24 s (30 s tokens, renewed 6 s early), and the server confirms the new one.
     # (Sooner would race the start of alertctl on a loaded machine: a token already due
     # at connection time is refreshed before the socket opens, not on it.)
     police.store(police.stored() | {"access_expires_at": time.time() + 14})
