@@ -18,7 +18,8 @@ from alertd.tables import audit_events
 from tests.databases import configured_backend
 
 sqlite_only = pytest.mark.skipif(
-    configured_backend() != "sqlite", reason="the read engine is SQLite's (PostgreSQL: the same)"
+    configured_backend() != "sqlite",
+    reason="SQLite only: on PostgreSQL the read engine is the write engine (tested below)",
 )
 # Below the 10 s busy timeout, so a writer queued behind the reader would miss it.
 WRITE_DEADLINE_SECONDS = 8.0
