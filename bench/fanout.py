@@ -403,6 +403,9 @@ class AlertSource:
         self._template_id = template_alert_id
         self._template: Any = None
         self._places: list[int] = []
+        # Seqs are handed out under a lock: more transactions at once only queue in the
+        # pool (and time out there) when the machine cannot keep up with the rate.
+        self._in_flight = asyncio.Semaphore(4)
 
     async def raise_one(self) -> tuple[float, float, int]:
         """(time before the transaction, time right after its commit, alert id)."""
@@ -412,6 +415,10 @@ class AlertSource:
             row.owner_agency_id, "NCCT", ("GCNP", "GDI"), "wanted_person", "hit",
             1.0, random.choice(self._places), False, json.loads(row.payload),
         )  # fmt: skip
+        async with self._in_flight:
+            return await self._raise(new)
+
+    async def _raise(self, new: NewAlert) -> tuple[float, float, int]:
         began = time.time()
         async with self._engine.begin() as conn:
             raised = await raise_alert(
