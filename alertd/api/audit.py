@@ -17,7 +17,7 @@ from alertd.clock import isoformat
 from alertd.errors import FieldError, ValidationFailed
 from alertd.policy import Permission
 from alertd.roles import Role
-from alertd.state import CLOCK, ENGINE
+from alertd.state import CLOCK, ENGINE, READ_ENGINE
 from alertd.tables import audit_events
 
 routes = web.RouteTableDef()
@@ -118,7 +118,8 @@ async def export(request: web.Request) -> web.StreamResponse:
         )
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     await response.prepare(request)
-    async with request.app[ENGINE].connect() as conn:
+    # The read engine: a slow client must never hold SQLite's write lock.
+    async with request.app[READ_ENGINE].connect() as conn:
         result = await conn.stream(query)
         async for rows in result.partitions(EXPORT_BATCH):
             lines = (json.dumps(_event(row), ensure_ascii=False) + "\n" for row in rows)
@@ -135,7 +136,7 @@ async def export(request: web.Request) -> web.StreamResponse:
 )
 async def verify(request: web.Request) -> web.Response:
     who = await principal(request, Permission.READ_AUDIT)
-    async with request.app[ENGINE].connect() as conn:
+    async with request.app[READ_ENGINE].connect() as conn:
         report = await audit.verify(conn)
     async with request.app[ENGINE].begin() as conn:
         await audit.record(
