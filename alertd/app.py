@@ -148,7 +148,7 @@ async def _screening(app: web.Application) -> AsyncIterator[None]:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    await retro.drain()
+    await retro.drain(grace=settings.shutdown_timeout_seconds / 2)
 
 
 def _broker(

@@ -55,10 +55,20 @@ class RetroScreening:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def drain(self) -> None:
-        """Wait for running retro-screenings (shutdown, tests)."""
-        while self._tasks:
-            await asyncio.gather(*tuple(self._tasks))
+    async def drain(self, grace: float | None = None) -> None:
+        """Wait for running retro-screenings (tests, shutdown). At shutdown, what has not
+        finished within ``grace`` seconds is cancelled and logged: a huge batch must not keep
+        the node from stopping, and the entries stay published for live screening."""
+        try:
+            async with asyncio.timeout(grace):
+                while self._tasks:
+                    await asyncio.gather(*tuple(self._tasks))
+        except TimeoutError:
+            unfinished = tuple(self._tasks)
+            for task in unfinished:
+                task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
+            log.warning("retro-screening cancelled at shutdown", extra={"tasks": len(unfinished)})
 
     async def _run(self, changes: Sequence[EntryChange]) -> None:
         try:
