@@ -35,7 +35,7 @@ from alertd.matching.score import (
     prepare_query,
     score_prepared,
 )
-from alertd.matching.tables import NameTables, load_name_tables
+from alertd.matching.tables import NameTables, packaged_name_tables
 from alertd.matching.thresholds import CATEGORY_THRESHOLDS, DEFAULT_THRESHOLDS
 from alertd.matching.vocabulary import Vocabulary
 
@@ -60,7 +60,7 @@ class MatchIndex:
         *,
         tables: NameTables | None = None,
     ) -> None:
-        self._tables = tables if tables is not None else load_name_tables()
+        self._tables = tables if tables is not None else packaged_name_tables()
         self._thresholds = {**CATEGORY_THRESHOLDS, **(thresholds or {})}
         self._default = default_thresholds
         self._vocabulary = Vocabulary()

@@ -7,6 +7,7 @@ calls ``load_name_tables()`` (or the caller passes tables it loaded itself).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -69,6 +70,14 @@ def load_name_tables(directory: Path | None = None) -> NameTables:
         nicknames=MappingProxyType(parse_nicknames(nickname_text)),
         spelling_groups=MappingProxyType(spelling_groups(translit)),
     )
+
+
+@functools.cache
+def packaged_name_tables() -> NameTables:
+    """The package's own tables, read once per process. Safe to share: they are
+    immutable; worth sharing: every index (each app, each retro-screening probe) would
+    otherwise spend a quarter of a second parsing them again."""
+    return load_name_tables()
 
 
 def spelling_groups(translit: Mapping[str, tuple[str, ...]]) -> dict[str, frozenset[int]]:
