@@ -576,8 +576,13 @@ async def latency_phase(
     elapsed = time.perf_counter() - start
     # notify: measure from the commit; crossings: from just before the POST.
     sent_at = {alert_id: (done if source else before) for before, done, alert_id in posted}
-    await asyncio.sleep(2)  # the last pushes land
-    receipts = [r for answer in clients.ask("receipts") for r in answer["receipts"]]
+    receipts: list[list[Any]] = []
+    for _ in range(60):  # until the pushes stop coming (a backlog shows in the latency)
+        await asyncio.sleep(2)
+        fresh = [r for answer in clients.ask("receipts") for r in answer["receipts"]]
+        receipts += fresh
+        if not fresh:
+            break
     from_post = [(t - sent_at[a]) * 1000 for a, t, _ in receipts if a in sent_at]
     from_created = [
         (t - datetime.fromisoformat(c.replace("Z", "+00:00")).timestamp()) * 1000

@@ -11,6 +11,7 @@ whose token expired, whose session was revoked or whose heartbeat stopped.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -41,7 +42,7 @@ ADMISSIONS_AT_ONCE = 4
 class Push:
     kind: str  # "alert" | "alert_update"
     seq: int
-    alert: dict[str, Any]
+    text: str  # the whole message, serialised once for every connection of an agency
 
 
 class Connection:
@@ -97,6 +98,8 @@ class Hub:
         self._clock = clock
         self._ping_interval = ping_interval
         self.connections: set[Connection] = set()
+        # The same connections by agency: an alert is offered only to its routed agencies'.
+        self._by_agency: dict[int, set[Connection]] = {}
         self._pending: asyncio.Queue[AlertNotice] = asyncio.Queue()
         self.high_water = 0
         self.admission = asyncio.Semaphore(ADMISSIONS_AT_ONCE)
@@ -109,9 +112,16 @@ class Hub:
         """From now on the connection is offered every alert it may see."""
         connection.start_seq = self.high_water
         self.connections.add(connection)
+        self._by_agency.setdefault(connection.reader.who.agency_id, set()).add(connection)
 
     def unregister(self, connection: Connection) -> None:
         self.connections.discard(connection)
+        agency = connection.reader.who.agency_id
+        peers = self._by_agency.get(agency)
+        if peers is not None:
+            peers.discard(connection)
+            if not peers:
+                del self._by_agency[agency]
 
     async def start_high_water(self) -> None:
         async with self._engine.connect() as conn:
@@ -167,14 +177,26 @@ class Hub:
         return await load_snapshots(conn, list(ids))
 
     def _fan_out(self, kind: str, snapshot: AlertSnapshot) -> None:
-        rendered: dict[int, dict[str, Any]] = {}
-        for connection in tuple(self.connections):
-            reader = connection.reader
-            if reader.sees_snapshot(snapshot):
+        """Offer the alert to the connections of its routed agencies that may see it.
+
+        ``AlertReader.sees_snapshot`` decides, once per group of readers it cannot tell
+        apart (``_sight``), and the message is rendered and serialised once per agency:
+        the cost follows the routed agencies' connections, not all of them."""
+        texts: dict[int, str] = {}
+        verdicts: dict[tuple[Any, ...], bool] = {}
+        for route in snapshot.routes:
+            for connection in tuple(self._by_agency.get(route.agency_id, ())):
+                reader = connection.reader
+                sight = _sight(reader)
+                if sight not in verdicts:
+                    verdicts[sight] = reader.sees_snapshot(snapshot)
+                if not verdicts[sight]:
+                    continue
                 agency = reader.who.agency_id
-                if agency not in rendered:
-                    rendered[agency] = reader.render(snapshot)
-                connection.offer(Push(kind, snapshot.seq, rendered[agency]))
+                if agency not in texts:
+                    message = {"type": kind, "seq": snapshot.seq, "alert": reader.render(snapshot)}
+                    texts[agency] = json.dumps(message)
+                connection.offer(Push(kind, snapshot.seq, texts[agency]))
 
     async def run_catch_up(self) -> None:
         """Safety net: alerts committed whose notice never came (a node died between
@@ -246,3 +268,11 @@ async def _ended_sessions(conn: AsyncConnection, sessions: Sequence[str]) -> set
         )
     )
     return set((await conn.execute(query)).scalars())
+
+
+def _sight(reader: AlertReader) -> tuple[Any, ...]:
+    """What ``AlertReader.sees_snapshot`` reads of its reader: the principal's agency,
+    desk and roles (the desk's details follow from its id; the routing policy is the
+    node's). Readers with equal sights see the same alerts."""
+    who = reader.who
+    return who.agency_id, who.desk_id, who.roles

@@ -227,7 +227,7 @@ async def _send(
                 continue
         if push.kind == "alert" and push.seq <= last_seq:
             continue  # already sent by the replay
-        await ws.send_json({"type": push.kind, "seq": push.seq, "alert": push.alert})
+        await ws.send_str(push.text)
         if push.kind == "alert":
             last_seq = push.seq
 
