@@ -130,7 +130,7 @@ async def _screening(app: web.Application) -> AsyncIterator[None]:
     hub = Hub(reader, clock, settings.ws_ping_interval_seconds)
     await hub.start_high_water()
     broker = _broker(settings, hub, live, reader, clock)
-    retro = RetroScreening(engine, screener, broker, clock, settings.retro_screen_days)
+    retro = RetroScreening(engine, screener, broker, clock, settings.retro_screen_days, reader)
     app[ROUTING], app[LIVE_INDEX], app[SCREENER] = routing, live, screener
     app[HUB], app[NOTIFIER], app[RETRO], app[BROKER] = hub, broker, retro, broker
     app[WATCHLIST_FEED] = FeedFanout(live, retro, broker)

@@ -148,10 +148,13 @@ def sees_entry_content(principal: Principal, owner: str, release_to: Collection[
 
 def route_agencies(wanted: Sequence[str], owner: str, release_to: Collection[str]) -> list[str]:
     """The agencies an alert goes to: the category's, narrowed to those that may see the
-    entry (its owner and the agencies it is released to). "owner" names the owner."""
+    entry (its owner and the agencies it is released to). "owner" names the owner.
+
+    If the narrowing leaves nobody, the owning agency gets it: a hit must reach someone
+    who can act, and the owner may always see its own entry."""
     allowed = {owner, *release_to}
     named = (owner if agency == OWNER_AGENCY else agency for agency in wanted)
-    return [agency for agency in dict.fromkeys(named) if agency in allowed]
+    return [agency for agency in dict.fromkeys(named) if agency in allowed] or [owner]
 
 
 def desk_may_take(desk_handles: str, work: str) -> bool:

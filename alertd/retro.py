@@ -40,8 +40,11 @@ class RetroScreening:
         notifier: AlertNotifier,
         clock: Clock,
         days: int,
+        read_engine: AsyncEngine | None = None,
     ) -> None:
         self._engine = engine
+        # Scans of recent crossings only read: on SQLite they must not take the write lock.
+        self._reader = read_engine or engine
         self._screener = screener
         self._notifier = notifier
         self._clock = clock
@@ -107,7 +110,7 @@ class RetroScreening:
             .order_by(crossings.c.id)
             .limit(BATCH_ROWS)
         )
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             return (await conn.execute(query)).all()
 
     async def _screen_crossing(

@@ -117,14 +117,17 @@ async def test_release_to_narrows_the_routed_agencies(
     assert set(routes) == expected
 
 
-async def test_no_alert_when_no_routed_agency_may_see_the_entry(
+async def test_the_owner_is_alerted_when_no_routed_agency_may_see_the_entry(
     client: Client, desks: Desks, clock: FrozenClock
 ) -> None:
+    """A hit must reach someone who can act: the owner, who may always see its entry."""
     await publish(client, desks, entry_body(clock, category="wanted_person", release_to=[]))
     answer = await cross(client, desks)
-    assert answer["outcome"] == "hit" and answer["matches"][0]["alert_id"] is None
-    for headers in desks.by_agency().values():
-        assert await alerts_for(client, headers) == []
+    assert answer["outcome"] == "hit"
+    assert answer["matches"][0]["alert_id"] is not None
+    for agency, headers in desks.by_agency().items():
+        expected = 1 if agency == "NCCT" else 0
+        assert len(await alerts_for(client, headers)) == expected, agency
 
 
 @pytest.mark.parametrize("category", VICTIM_CATEGORIES)
