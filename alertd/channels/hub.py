@@ -98,8 +98,9 @@ class Hub:
         self._clock = clock
         self._ping_interval = ping_interval
         self.connections: set[Connection] = set()
-        # The same connections by agency: an alert is offered only to its routed agencies'.
-        self._by_agency: dict[int, set[Connection]] = {}
+        # The same connections by agency, then by sight (``_sight``): an alert is decided
+        # once per group of its routed agencies and offered to the groups that see it.
+        self._groups: dict[int, dict[tuple[Any, ...], set[Connection]]] = {}
         self._pending: asyncio.Queue[AlertNotice] = asyncio.Queue()
         self.high_water = 0
         self.admission = asyncio.Semaphore(ADMISSIONS_AT_ONCE)
@@ -112,16 +113,20 @@ class Hub:
         """From now on the connection is offered every alert it may see."""
         connection.start_seq = self.high_water
         self.connections.add(connection)
-        self._by_agency.setdefault(connection.reader.who.agency_id, set()).add(connection)
+        groups = self._groups.setdefault(connection.reader.who.agency_id, {})
+        groups.setdefault(_sight(connection.reader), set()).add(connection)
 
     def unregister(self, connection: Connection) -> None:
         self.connections.discard(connection)
-        agency = connection.reader.who.agency_id
-        peers = self._by_agency.get(agency)
-        if peers is not None:
-            peers.discard(connection)
-            if not peers:
-                del self._by_agency[agency]
+        agency, sight = connection.reader.who.agency_id, _sight(connection.reader)
+        groups = self._groups.get(agency, {})
+        members = groups.get(sight)
+        if members is not None:
+            members.discard(connection)
+            if not members:
+                del groups[sight]
+            if not groups:
+                del self._groups[agency]
 
     async def start_high_water(self) -> None:
         async with self._engine.connect() as conn:
@@ -181,22 +186,19 @@ class Hub:
 
         ``AlertReader.sees_snapshot`` decides, once per group of readers it cannot tell
         apart (``_sight``), and the message is rendered and serialised once per agency:
-        the cost follows the routed agencies' connections, not all of them."""
-        texts: dict[int, str] = {}
-        verdicts: dict[tuple[Any, ...], bool] = {}
+        the cost follows the routed agencies' groups and the receiving connections, not
+        every connection of the node."""
         for route in snapshot.routes:
-            for connection in tuple(self._by_agency.get(route.agency_id, ())):
-                reader = connection.reader
-                sight = _sight(reader)
-                if sight not in verdicts:
-                    verdicts[sight] = reader.sees_snapshot(snapshot)
-                if not verdicts[sight]:
+            push = None
+            for members in tuple(self._groups.get(route.agency_id, {}).values()):
+                reader = next(iter(members)).reader
+                if not reader.sees_snapshot(snapshot):
                     continue
-                agency = reader.who.agency_id
-                if agency not in texts:
+                if push is None:
                     message = {"type": kind, "seq": snapshot.seq, "alert": reader.render(snapshot)}
-                    texts[agency] = json.dumps(message)
-                connection.offer(Push(kind, snapshot.seq, texts[agency]))
+                    push = Push(kind, snapshot.seq, json.dumps(message))
+                for connection in tuple(members):
+                    connection.offer(push)
 
     async def run_catch_up(self) -> None:
         """Safety net: alerts committed whose notice never came (a node died between
