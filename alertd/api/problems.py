@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from sqlalchemy.exc import OperationalError
 
 from alertd.errors import PROBLEM_BASE, AlertdError
 from alertd.logs import request_id_var
@@ -108,12 +109,36 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
         slug = HTTP_SLUGS.get(exc.status, "http-error")
         headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
         return problem_response(exc.status, slug, exc.reason, exc.reason, request_id, None, headers)
+    except OperationalError as exc:
+        if not _is_busy(exc):
+            log.exception("database error")
+            return _internal_error(request_id)
+        # SQLite's single writer stayed busy past the busy timeout: nothing was written,
+        # and the client may simply try again.
+        log.warning("database busy; answered 503")
+        return problem_response(
+            503,
+            "busy",
+            "Busy",
+            "the database is busy; retry shortly",
+            request_id,
+            None,
+            {"Retry-After": "1"},
+        )
     except Exception:  # the boundary: anything else is a bug, logged and answered 500
         log.exception("unhandled error")
-        return problem_response(
-            500,
-            "internal-error",
-            "Internal error",
-            "an internal error occurred; it was logged",
-            request_id,
-        )
+        return _internal_error(request_id)
+
+
+def _internal_error(request_id: str | None) -> web.Response:
+    return problem_response(
+        500,
+        "internal-error",
+        "Internal error",
+        "an internal error occurred; it was logged",
+        request_id,
+    )
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc.orig)
