@@ -31,7 +31,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
@@ -44,7 +43,9 @@ import aiohttp
 import pyotp
 from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_databases import Database, throwaway_database
 
 from alertd import identity
 from alertd.audit import Actor
@@ -190,37 +191,6 @@ def crossing_bodies(watchlist: Watchlist, count: int, seed: int = 23) -> list[by
 
 
 # --- databases and the server -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Database:
-    backend: str
-    url: str
-
-
-@asynccontextmanager
-async def throwaway_database(backend: str, postgres_url: str) -> AsyncIterator[Database]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="alertd-bench-") as folder:
-            yield Database(backend, f"sqlite+aiosqlite:///{folder}/alertd.db")
-        return
-    name = "alertd_bench_" + uuid.uuid4().hex[:10]
-    await _admin(postgres_url, f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-        yield Database(backend, url)
-    finally:
-        await _admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-async def _admin(server_url: str, statement: str) -> None:
-    engine = create_engine(server_url)
-    try:
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
 
 
 async def durability(database: Database) -> str:
