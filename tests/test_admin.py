@@ -90,6 +90,7 @@ async def test_only_admins_may_call_admin_endpoints(
         ("checkpoint.create", "user-admin"),
         ("desk.create", "user-admin"),
         ("user.create", "user-admin"),
+        ("user.list", "user-admin"),  # accounts are personal data: reading them is audited
         ("user.disable", "user-admin"),
         ("user.set_roles", "user-admin"),
     }

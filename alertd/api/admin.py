@@ -13,10 +13,11 @@ from typing import Annotated, Literal
 from aiohttp import web
 from pydantic import Field
 
-from alertd import identity
+from alertd import audit, identity
 from alertd.api.bodies import PasswordText, WireModel, read_body
 from alertd.api.context import actor, principal
 from alertd.api.openapi import operation
+from alertd.audit import AuditEvent
 from alertd.errors import FieldError, NotFound, ValidationFailed
 from alertd.passwords import password_problem
 from alertd.policy import Permission
@@ -151,9 +152,12 @@ async def add_desk(request: web.Request) -> web.Response:
 @routes.get("/api/v1/admin/users")
 @operation("List user accounts", tag="admin", roles=ADMIN)
 async def list_users(request: web.Request) -> web.Response:
-    await principal(request, Permission.MANAGE_IDENTITY)
-    async with request.app[READ_ENGINE].connect() as conn:
+    who = await principal(request, Permission.MANAGE_IDENTITY)
+    # Accounts are personal data: reading them is audited, in the same transaction.
+    async with request.app[ENGINE].begin() as conn:
         found = await identity.list_users(conn)
+        event = AuditEvent("user.list", None, "success", {"returned": len(found)})
+        await audit.record(conn, actor(request, who), event, request.app[CLOCK].now())
     return web.json_response({"users": [u.to_dict() for u in found]})
 
 
