@@ -18,7 +18,7 @@ from alertd.entries import Category, EntryBody
 from alertd.errors import BadRequest, FieldError, PayloadTooLarge, ValidationFailed
 from alertd.policy import Permission
 from alertd.roles import Role
-from alertd.state import CLOCK, ENGINE, SETTINGS, WATCHLIST_FEED
+from alertd.state import CLOCK, ENGINE, READ_ENGINE, SETTINGS, WATCHLIST_FEED
 
 routes = web.RouteTableDef()
 
@@ -294,7 +294,7 @@ async def approve_import(request: web.Request) -> web.Response:
         )
     # The index learns the batch a chunk at a time, read back from the database, so a
     # large batch neither sits in memory whole nor stalls the event loop in one go.
-    async for changes in imports.published_changes(request.app[ENGINE], outcome.id):
+    async for changes in imports.published_changes(request.app[READ_ENGINE], outcome.id):
         request.app[WATCHLIST_FEED].apply(changes)
     await imports.refresh_statistics(request.app[ENGINE], outcome.count)
     return web.json_response(outcome.to_dict())
