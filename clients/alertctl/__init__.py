@@ -15,6 +15,8 @@ code, only the contract in DESIGN.md ("The HTTP contract"). Modules, one concept
     importing.py  turning a list file into the JSON Lines body of an import
     screen.py     `screen`: a traveller screened, as a crossing or pre-arrival
     listen.py     `listen`: live alerts over the WebSocket, resumed, renewed, reconnected
+    alerts.py     the `alerts` command group: a desk's alerts listed, acknowledged, resolved
+    audit.py      the `audit` command group: search, export (JSON Lines), verify the chain
 
 Exit codes (scripts can rely on them; see errors.py):
 
@@ -26,6 +28,7 @@ Exit codes (scripts can rely on them; see errors.py):
        sign-in was refused (HTTP 401)
     4  unavailable: the server cannot be reached, timed out, answered 5xx, or answered
        something that is not the contract
+    5  `audit verify` found the audit chain broken (the first broken seq is printed)
     70  internal error: a bug in alertctl (a traceback is printed)
     130 interrupted (Ctrl-C)
 """

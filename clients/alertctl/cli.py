@@ -9,6 +9,7 @@ Exit codes, for scripts:
     2    usage: bad arguments or options
     3    not signed in: no session, session expired or revoked, sign-in refused (401)
     4    unavailable: server unreachable, timed out, 5xx, or not speaking the contract
+    5    `audit verify`: the audit chain is broken (the first broken seq is printed)
     70   internal error: a bug in alertctl (a traceback is printed)
     130  interrupted
 
@@ -46,6 +47,8 @@ COMMANDS: Final[Mapping[str, str]] = MappingProxyType(
         "watchlist": "clients.alertctl.watchlist:watchlist",
         "screen": "clients.alertctl.screen:screen",
         "listen": "clients.alertctl.listen:listen",
+        "alerts": "clients.alertctl.alerts:alerts",
+        "audit": "clients.alertctl.audit:audit",
     }
 )
 
@@ -92,7 +95,7 @@ def _server_url(ctx: click.Context, param: click.Parameter, value: str) -> URL:
 )
 @click.pass_context
 def alertctl(ctx: click.Context, url: URL, json_mode: bool, timeout: float) -> None:
-    """Client of an alertd server: sign in, manage the watchlist, screen, listen."""
+    """Client of an alertd server: sign in, screen, handle alerts, watchlist, audit."""
     ctx.obj = Globals(
         url=url,
         output=Output.for_terminal(json_mode, os.environ),

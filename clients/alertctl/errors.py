@@ -3,11 +3,14 @@
     AlertctlError                 exit
     ├── Refused                     1  the server answered 4xx with a problem
     ├── InvalidInput                1  an input file is invalid; nothing was sent
+    ├── CannotWrite                 1  an output file cannot be written (the disk, a path)
     ├── NotSignedIn                 3  no session, session expired/revoked, sign-in refused
     └── Unavailable                 4  unreachable, timed out, 5xx, or not the contract
 
-Usage errors are click's own (exit 2). Third-party exceptions (aiohttp, OS errors on
-the token file) are translated into these at the boundary where they happen.
+Usage errors are click's own (exit 2). `audit verify` exits 5 when the server reports
+the audit chain broken: an answer, not an error, so it is printed as a result.
+Third-party exceptions (aiohttp, OS errors on the token file or an output file) are
+translated into these at the boundary where they happen.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ EXIT_REFUSED: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_NOT_SIGNED_IN: Final = 3
 EXIT_UNAVAILABLE: Final = 4
+EXIT_CHAIN_BROKEN: Final = 5  # `audit verify`: the audit log's hash chain does not hold
 EXIT_BUG: Final = 70  # EX_SOFTWARE in sysexits.h
 EXIT_INTERRUPTED: Final = 130
 
@@ -95,6 +99,12 @@ class InvalidInput(AlertctlError):
     def __init__(self, message: str, lines: Sequence[LineProblem] = ()) -> None:
         super().__init__(message)
         self.lines = tuple(lines)
+
+
+class CannotWrite(AlertctlError):
+    """An output file could not be written; what was written so far is removed."""
+
+    exit_code = EXIT_REFUSED
 
 
 class NotSignedIn(AlertctlError):

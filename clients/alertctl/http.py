@@ -10,6 +10,7 @@ before this machine's clock says so).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ USER_AGENT: Final = "alertctl/0.1"
 # A body that can be sent again: the bytes themselves, or a factory of a fresh stream.
 Body = bytes | Callable[[], AsyncIterator[bytes]]
 Params = Mapping[str, str]
+DOWNLOAD_CHUNK_BYTES: Final = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,19 @@ class ApiClient:
             answer = await self._send(request, await self.session.after_unauthorized(token))
         return _result(answer)
 
+    async def download(
+        self, path: str, sink: Callable[[bytes], None], params: Params | None = None
+    ) -> None:
+        """GET `path` and hand its body to `sink` as it arrives (an export, not JSON)."""
+        request = _Request("GET", path, params=params)
+        token = await self.session.access_token()
+        refused = await self._receive(request, token, sink)
+        if refused is not None and refused.status == 401:
+            token = await self.session.after_unauthorized(token)
+            refused = await self._receive(request, token, sink)
+        if refused is not None:
+            _result(refused)  # raises the error the answer stands for
+
     async def login(self, username: str, password: str, totp: str | None) -> TokenPair:
         body: dict[str, str] = {"username": username, "password": password}
         if totp:
@@ -90,6 +105,30 @@ class ApiClient:
         return TokenPair.from_json(_result(await self._send(request, None)))
 
     async def _send(self, request: _Request, token: str | None) -> _Answer:
+        try:
+            async with self._open(request, token) as response:
+                return await _answer(response)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise Unavailable(f"cannot reach {self.base_url}: {_describe(exc)}") from None
+
+    async def _receive(
+        self, request: _Request, token: str, sink: Callable[[bytes], None]
+    ) -> _Answer | None:
+        """The body into `sink` (None), or the error answer, which has no body to stream."""
+        try:
+            async with self._open(request, token) as response:
+                if not 200 <= response.status < 300:
+                    return await _answer(response)
+                async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK_BYTES):
+                    sink(chunk)
+                return None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise Unavailable(f"cannot reach {self.base_url}: {_describe(exc)}") from None
+
+    @contextlib.asynccontextmanager
+    async def _open(
+        self, request: _Request, token: str | None
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         headers |= request.headers or {}
         if token is not None:
@@ -99,23 +138,24 @@ class ApiClient:
         data = request.body() if callable(request.body) else request.body
         # Joined, not replaced: the server may live under a path behind a proxy.
         url = self.base_url.with_path(self.base_url.path.rstrip("/") + request.path)
-        try:
-            async with self._http.request(
-                request.method,
-                url,
-                params=request.params,
-                json=request.json_body,
-                data=data,
-                headers=headers,
-            ) as response:
-                return _Answer(
-                    response.status,
-                    response.reason or "",
-                    await _payload(response),
-                    response.headers.get("Retry-After"),
-                )
-        except (TimeoutError, aiohttp.ClientError) as exc:
-            raise Unavailable(f"cannot reach {self.base_url}: {_describe(exc)}") from None
+        async with self._http.request(
+            request.method,
+            url,
+            params=request.params,
+            json=request.json_body,
+            data=data,
+            headers=headers,
+        ) as response:
+            yield response
+
+
+async def _answer(response: aiohttp.ClientResponse) -> _Answer:
+    return _Answer(
+        response.status,
+        response.reason or "",
+        await _payload(response),
+        response.headers.get("Retry-After"),
+    )
 
 
 async def _payload(response: aiohttp.ClientResponse) -> Any:

@@ -32,7 +32,8 @@ TONE_STYLES: Final[Mapping[Tone, Mapping[str, Any]]] = MappingProxyType(
         "muted": {"dim": True},
     }
 )
-# Screening outcomes and bands, entry statuses, alert statuses and severities.
+# Screening outcomes and bands, entry statuses, alert statuses and severities, audit
+# outcomes.
 WORD_TONES: Final[Mapping[str, Tone]] = MappingProxyType(
     {
         "clear": "good",
@@ -51,6 +52,8 @@ WORD_TONES: Final[Mapping[str, Tone]] = MappingProxyType(
         "medium": "warn",
         "high": "bad",
         "critical": "alarm",
+        "failure": "bad",  # audit outcomes; "success", the rule, stays plain
+        "denied": "bad",
     }
 )
 # The features of a match explanation, strongest evidence first (DESIGN.md "Matching").
