@@ -222,6 +222,20 @@ watchlist_entries = Table(
 Index("ix_watchlist_entries_status", watchlist_entries.c.status, watchlist_entries.c.id)
 Index("ix_watchlist_entries_category", watchlist_entries.c.category, watchlist_entries.c.id)
 Index("ix_watchlist_entries_owner", watchlist_entries.c.owner_agency_id, watchlist_entries.c.id)
+# The list's `q=` filter matches external_ref exactly.
+Index("ix_watchlist_entries_external_ref", watchlist_entries.c.external_ref)
+# Substring search over names_text for `q=`, one backend's own index each (migration
+# 0004): a pg_trgm GIN index on PostgreSQL; an FTS5 trigram table on SQLite, kept in
+# step by triggers. Not declared above since each exists on one backend only; these
+# are their names (FTS5 adds shadow tables named after its table) for schema checks.
+NAMES_SEARCH_TABLE = "watchlist_names_search"
+SEARCH_OBJECTS = frozenset(
+    {
+        "ix_watchlist_entries_names_trgm",
+        NAMES_SEARCH_TABLE,
+        *(f"{NAMES_SEARCH_TABLE}_{shadow}" for shadow in ("data", "idx", "config", "docsize")),
+    }
+)
 
 # Every version ever written; nothing is deleted or rewritten after a decision.
 watchlist_versions = Table(

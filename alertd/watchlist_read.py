@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, Integer, Text, and_, column, or_, select, table, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd import audit, policy
@@ -19,10 +19,20 @@ from alertd.clock import isoformat
 from alertd.errors import NotFound
 from alertd.policy import Permission
 from alertd.principal import Principal
-from alertd.tables import agencies, watchlist_entries, watchlist_events, watchlist_versions
+from alertd.tables import (
+    NAMES_SEARCH_TABLE,
+    agencies,
+    watchlist_entries,
+    watchlist_events,
+    watchlist_versions,
+)
 from alertd.watchlist import fold_names, released_to
 
 MAX_PAGE = 200
+# Trigram indexes find needles of at least this many characters.
+TRIGRAM = 3
+# SQLite's FTS5 trigram index of names_text (migration 0004; rowid = the entry's id).
+NAMES_SEARCH = table(NAMES_SEARCH_TABLE, column("rowid", Integer), column("names_text", Text))
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,7 @@ async def list_entries(
         .order_by(watchlist_entries.c.id.desc())
         .limit(min(query.limit, MAX_PAGE) + 1)
     )
-    stmt = stmt.where(*_filters(query, now))
+    stmt = stmt.where(*_filters(query, now, conn.dialect.name))
     rows = (await conn.execute(stmt)).all()
     page = rows[: min(query.limit, MAX_PAGE)]
     items = [_summary(who, row, now) for row in page]
@@ -61,7 +71,7 @@ async def list_entries(
     return {"entries": items, "next_after": next_after}
 
 
-def _filters(query: ListQuery, now: datetime) -> list[Any]:
+def _filters(query: ListQuery, now: datetime, dialect: str) -> list[Any]:
     filters: list[Any] = []
     if query.status == "expired":
         filters.append(
@@ -81,16 +91,33 @@ def _filters(query: ListQuery, now: datetime) -> list[Any]:
     if query.category:
         filters.append(watchlist_entries.c.category == query.category)
     if query.q:
-        needle = fold_names([{"full": query.q}])
-        filters.append(
-            or_(
-                watchlist_entries.c.names_text.contains(needle, autoescape=True),
-                watchlist_entries.c.external_ref == query.q,
-            )
-        )
+        filters.append(_search(query.q, dialect))
     if query.after is not None:
         filters.append(watchlist_entries.c.id < query.after)
     return filters
+
+
+def _search(q: str, dialect: str) -> ColumnElement[bool]:
+    """``q=``: the folded names contain it, or it is the external reference.
+
+    Both backends find names through a trigram index (migration 0004), which needs a
+    needle of three characters or more; a shorter one is matched by scanning the
+    entries newest first, which stops as soon as a page is full.
+    """
+    needle = fold_names([{"full": q}])
+    matches = or_(
+        watchlist_entries.c.names_text.contains(needle, autoescape=True),
+        watchlist_entries.c.external_ref == q,
+    )
+    if dialect != "sqlite" or len(needle) < TRIGRAM:
+        return matches  # PostgreSQL's planner takes the pg_trgm index for LIKE by itself
+    # SQLite's planner cannot see through LIKE to the FTS5 table: the candidates are
+    # named to it (the trigram phrase, or the reference), then checked as above.
+    phrase = '"' + needle.replace('"', '""') + '"'
+    by_names = select(NAMES_SEARCH.c.rowid).where(NAMES_SEARCH.c.names_text.match(phrase))
+    by_ref = select(watchlist_entries.c.id).where(watchlist_entries.c.external_ref == q)
+    candidates = union(by_names, by_ref)
+    return and_(watchlist_entries.c.id.in_(candidates), matches)
 
 
 def effective_status(status: str, expires_at: datetime | None, now: datetime) -> str:

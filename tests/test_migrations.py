@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from alertd.app import SchemaNotCurrent, create_app
 from alertd.config import Settings, load_settings
 from alertd.db import alembic_config, create_engine, schema_state
-from alertd.tables import metadata
+from alertd.tables import SEARCH_OBJECTS, metadata
 from tests.conftest import Client, run_alertd
 from tests.databases import (
     TEST_DATABASE_ENV,
@@ -76,8 +76,15 @@ async def test_the_test_database_is_at_head(engine: AsyncEngine) -> None:
     assert state.up_to_date
 
 
+def _not_a_search_object(name: str | None, _type: str, _parents: dict[str, Any]) -> bool:
+    """Each backend's own name-search index (migration 0004) is not in tables.py."""
+    return name not in SEARCH_OBJECTS
+
+
 def _differences(sync_conn: Connection) -> list[Any]:
-    context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        sync_conn, opts={"compare_type": True, "include_name": _not_a_search_object}
+    )
     return list(compare_metadata(context, metadata))
 
 
