@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from alertd import audit, throttle
@@ -218,42 +218,32 @@ class Authenticator:
         return self._tokens.verify(token, self._clock.now())
 
     async def principal_for_token(self, token: str) -> Principal:
-        now = self._clock.now()
-        claims = self._tokens.verify(token, now)
+        """The principal of a valid token whose session is alive and user enabled.
+
+        One query per request, whatever the principal holds: the session and user are
+        read afresh every time, so a logout or ``alertd user disable`` takes effect on
+        the very next request, on every node.
+        """
+        claims = self._tokens.verify(token, self._clock.now())
         async with self._reader.connect() as conn:
-            row = (
+            rows = (
                 await conn.execute(
-                    select(users.c.username, users.c.agency_id, users.c.desk_id, agencies.c.code)
-                    .join(auth_sessions, auth_sessions.c.user_id == users.c.id)
-                    .join(agencies, agencies.c.id == users.c.agency_id)
-                    .where(
-                        auth_sessions.c.id == claims.session_id,
-                        auth_sessions.c.user_id == claims.user_id,
-                        auth_sessions.c.revoked_at.is_(None),
-                        users.c.disabled_at.is_(None),
-                    )
+                    _PRINCIPAL_QUERY, {"session_id": claims.session_id, "user_id": claims.user_id}
                 )
-            ).first()
-            if row is None:
-                raise NotAuthenticated("the session has ended; sign in again")
-            roles = await conn.execute(
-                select(user_roles.c.role).where(user_roles.c.user_id == claims.user_id)
-            )
-            posts = await conn.execute(
-                select(checkpoints.c.code)
-                .join(user_checkpoints, user_checkpoints.c.checkpoint_id == checkpoints.c.id)
-                .where(user_checkpoints.c.user_id == claims.user_id)
-            )
-            return Principal(
-                user_id=claims.user_id,
-                username=row.username,
-                agency=row.code,
-                agency_id=row.agency_id,
-                desk_id=row.desk_id,
-                roles=frozenset(Role(r) for r in roles.scalars()),
-                checkpoints=frozenset(posts.scalars()),
-                session_id=claims.session_id,
-            )
+            ).all()
+        if not rows:
+            raise NotAuthenticated("the session has ended; sign in again")
+        first = rows[0]
+        return Principal(
+            user_id=claims.user_id,
+            username=first.username,
+            agency=first.agency,
+            agency_id=first.agency_id,
+            desk_id=first.desk_id,
+            roles=frozenset(Role(r.role) for r in rows if r.role is not None),
+            checkpoints=frozenset(r.checkpoint for r in rows if r.checkpoint is not None),
+            session_id=claims.session_id,
+        )
 
     async def _open_session(
         self, conn: AsyncConnection, user_id: int, creds: Credentials, actor: Actor, now: datetime
@@ -335,6 +325,33 @@ class Authenticator:
             "auth.refresh_reuse", f"session:{session_id}", "denied", {"revoked": True}
         )
         await audit.record(conn, actor, event, now)
+
+
+# The signed-in user behind a live session, with one row per (role, checkpoint) pair:
+# roles and checkpoints are outer-joined so a user with none of either still has a row.
+# Built once: SQLAlchemy then skips constructing and re-keying it on every request.
+_PRINCIPAL_QUERY = (
+    select(
+        users.c.username,
+        users.c.agency_id,
+        users.c.desk_id,
+        agencies.c.code.label("agency"),
+        user_roles.c.role,
+        checkpoints.c.code.label("checkpoint"),
+    )
+    .select_from(users)
+    .join(auth_sessions, auth_sessions.c.user_id == users.c.id)
+    .join(agencies, agencies.c.id == users.c.agency_id)
+    .outerjoin(user_roles, user_roles.c.user_id == users.c.id)
+    .outerjoin(user_checkpoints, user_checkpoints.c.user_id == users.c.id)
+    .outerjoin(checkpoints, checkpoints.c.id == user_checkpoints.c.checkpoint_id)
+    .where(
+        auth_sessions.c.id == bindparam("session_id"),
+        auth_sessions.c.user_id == bindparam("user_id"),
+        auth_sessions.c.revoked_at.is_(None),
+        users.c.disabled_at.is_(None),
+    )
+)
 
 
 def _matching_totp_step(secret: str, code: str, now: datetime) -> int | None:

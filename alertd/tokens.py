@@ -30,6 +30,11 @@ KEY_FILE_NAME = "jwt-ed25519.pem"
 REQUIRED_CLAIMS = ("exp", "iat", "nbf", "iss", "aud", "jti", "sub", "sid", "typ")
 # Clock skew tolerated between nodes when checking exp/nbf/iat.
 LEEWAY_SECONDS = 5
+# Tokens whose signature and fixed claims were already checked, remembered so that the
+# next request with the same token skips the Ed25519 verification and JWT decoding
+# (about 0.15 ms of CPU per request). Only the signature check is remembered: type and times
+# are checked on every use, and the session behind the token is read on every request.
+VERIFIED_TOKENS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ def _thumbprint(public_key: Ed25519PublicKey) -> str:
 class AccessTokens:
     def __init__(self, key: SigningKey, settings: Settings) -> None:
         self._key = key
+        self._verified: dict[str, dict[str, object]] = {}
         self._issuer = settings.token_issuer
         self._audience = settings.token_audience
         self.ttl = timedelta(seconds=settings.access_token_ttl_seconds)
@@ -113,6 +119,20 @@ class AccessTokens:
 
     def verify(self, token: str, now: datetime) -> AccessClaims:
         """The claims of a valid access token; NotAuthenticated for anything else."""
+        payload = self._verified.get(token)
+        if payload is None:
+            payload = self._decode(token)
+            self._remember(token, payload)
+        return _claims_from(payload, now)
+
+    def _remember(self, token: str, payload: dict[str, object]) -> None:
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            del self._verified[next(iter(self._verified))]  # the oldest goes first
+        self._verified[token] = payload
+
+    def _decode(self, token: str) -> dict[str, object]:
+        """The payload of a token signed by this key with every claim present (its
+        times are checked by the caller, against the injected clock)."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -122,14 +142,13 @@ class AccessTokens:
         if "crit" in header:
             raise NotAuthenticated("the access token has a critical header this service refuses")
         try:
-            payload = jwt.decode(
+            payload: dict[str, object] = jwt.decode(
                 token,
                 self._key.public_key,
                 algorithms=[ALGORITHM],
                 audience=self._audience,
                 issuer=self._issuer,
                 leeway=LEEWAY_SECONDS,
-                # Times are checked below against the injected clock, not the host's.
                 options={
                     "require": list(REQUIRED_CLAIMS),
                     "verify_exp": False,
@@ -139,7 +158,7 @@ class AccessTokens:
             )
         except jwt.PyJWTError:
             raise NotAuthenticated("the access token is not valid") from None
-        return _claims_from(payload, now)
+        return payload
 
 
 def _claims_from(payload: dict[str, object], now: datetime) -> AccessClaims:

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from alertd.api.problems import problems, request_context
 from alertd.metrics import Metrics
@@ -47,6 +47,17 @@ async def test_another_database_error_is_a_logged_500(
     response = await client.get("/fail")
     assert response.status == 500
     assert (await response.json())["request_id"]
+
+
+async def test_a_lost_database_connection_is_a_503_with_retry_after(
+    aiohttp_client: Callable[..., Awaitable[TestClient[Any, Any]]],
+) -> None:
+    lost = DBAPIError("SELECT", {}, ConnectionError("connection is closed"))
+    lost.connection_invalidated = True
+    client = await aiohttp_client(failing_app(lost))
+    response = await client.get("/fail")
+    assert response.status == 503
+    assert response.headers["Retry-After"] == "1"
 
 
 def test_the_signing_key_is_made_once_and_reused(tmp_path: Path) -> None:

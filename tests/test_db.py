@@ -64,3 +64,30 @@ def test_postgresql_reads_on_the_write_engine() -> None:
     url = "postgresql+asyncpg://u@127.0.0.1:1/none"
     writer = create_engine(url)
     assert create_read_engine(url, writer) is writer
+
+
+postgresql_only = pytest.mark.skipif(
+    configured_backend() != "postgresql",
+    reason="PostgreSQL only: pooled connections that a server restart can kill",
+)
+
+
+@postgresql_only
+async def test_an_idle_pooled_connection_that_died_is_replaced(settings: Settings) -> None:
+    """Checkouts skip the ping while a connection is in steady use; one that sat idle
+    is pinged, and if its server process is gone the pool hands out a fresh one."""
+    engine = create_engine(settings.database_url_value, pool_size=1, idle_ping_seconds=0)
+    backend_pid = select(func.pg_backend_pid())
+    try:
+        async with engine.connect() as conn:
+            victim = (await conn.execute(backend_pid)).scalar_one()
+        killer = create_engine(settings.database_url_value)
+        try:
+            async with killer.connect() as conn:
+                await conn.execute(select(func.pg_terminate_backend(victim)))
+        finally:
+            await killer.dispose()
+        async with engine.connect() as conn:
+            assert (await conn.execute(backend_pid)).scalar_one() != victim
+    finally:
+        await engine.dispose()

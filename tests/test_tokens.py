@@ -208,6 +208,16 @@ async def test_tokens_carry_every_registered_claim(
     assert claims["iat"] == int(clock.now().timestamp())
 
 
+async def test_a_token_accepted_once_still_expires(
+    client: Client, make_user: MakeUser, clock: FrozenClock, settings: Settings
+) -> None:
+    """Verified signatures are remembered; the token's times are checked on every use."""
+    tokens = await login(client, await make_user("officer1", Role.CHECKPOINT_OFFICER))
+    assert await me_status(client, tokens["access_token"]) == 200
+    clock.advance(settings.access_token_ttl_seconds + 60)
+    assert await me_status(client, tokens["access_token"]) == 401
+
+
 def test_the_signing_key_is_private_and_stable(tmp_path: Any) -> None:
     first = load_or_create_signing_key(tmp_path / "keys")
     second = load_or_create_signing_key(tmp_path / "keys")

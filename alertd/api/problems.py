@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from alertd.errors import PROBLEM_BASE, AlertdError
 from alertd.logs import request_id_var
@@ -109,22 +109,8 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
         slug = HTTP_SLUGS.get(exc.status, "http-error")
         headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
         return problem_response(exc.status, slug, exc.reason, exc.reason, request_id, None, headers)
-    except OperationalError as exc:
-        if not _is_busy(exc):
-            log.exception("database error")
-            return _internal_error(request_id)
-        # SQLite's single writer stayed busy past the busy timeout: nothing was written,
-        # and the client may simply try again.
-        log.warning("database busy; answered 503")
-        return problem_response(
-            503,
-            "busy",
-            "Busy",
-            "the database is busy; retry shortly",
-            request_id,
-            None,
-            {"Retry-After": "1"},
-        )
+    except DBAPIError as exc:
+        return _database_problem(exc, request_id)
     except Exception:  # the boundary: anything else is a bug, logged and answered 500
         log.exception("unhandled error")
         return _internal_error(request_id)
@@ -138,6 +124,25 @@ def _internal_error(request_id: str | None) -> web.Response:
         "an internal error occurred; it was logged",
         request_id,
     )
+
+
+def _database_problem(exc: DBAPIError, request_id: str | None) -> web.Response:
+    """503 (retry) when nothing was written and a retry will do; otherwise a logged 500."""
+    if exc.connection_invalidated:
+        # The connection died under the request (a database restart or failover): the
+        # transaction was lost with it and the pool now hands out fresh connections.
+        log.warning("database connection lost; answered 503")
+        return _retry_later(request_id, "the database connection was lost; retry shortly")
+    if isinstance(exc, OperationalError) and _is_busy(exc):
+        # SQLite's single writer stayed busy past the busy timeout: nothing was written.
+        log.warning("database busy; answered 503")
+        return _retry_later(request_id, "the database is busy; retry shortly")
+    log.exception("database error")
+    return _internal_error(request_id)
+
+
+def _retry_later(request_id: str | None, detail: str) -> web.Response:
+    return problem_response(503, "busy", "Busy", detail, request_id, None, {"Retry-After": "1"})
 
 
 def _is_busy(exc: OperationalError) -> bool:
