@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from alertd.matching.normalise import (
     ascii_forms,
@@ -55,6 +55,10 @@ INITIAL = 0.8
 # skeleton as the other ("Mohammed"); four consonants or more are rarely a coincidence.
 SKELETON_LONG = 0.88
 SKELETON_SHORT = 0.8
+# A one-letter skeleton ("dy" for ضیا) says almost nothing: no skeleton grade below two.
+SKELETON_MIN = 2
+# Spelling similarity is 1 - edits / length, where swapping two adjacent letters is one
+# edit (optimal string alignment): "Qadri" typed "Qardi" is one slip, not two.
 # Spelling distance on phonetic keys is discounted a little against the raw spelling.
 PHONETIC_DISTANCE_FACTOR = 0.97
 # Pairs below this similarity are not aligned at all: they are different words.
@@ -63,6 +67,8 @@ ALIGN_MIN = 0.65
 JOINED_MAX_LENGTH_GAP = 3
 # ...and only when some word of the shorter name aligns worse than this.
 JOINED_NOT_NEEDED = 0.95
+# Spellings of each word tried when two are written together (2 x 2 joined forms).
+JOINED_SPELLINGS = 2
 # Two spellings of the same native-script word in the Wikidata pairs (Mehmet ~ Muhammad).
 TRANSLITERATION = 0.9
 
@@ -148,6 +154,9 @@ def _ascii_slots(text: str) -> tuple[Slot, ...]:
 
 # OCR misreads inside names: the letters a scanner takes for these (1 is I or l).
 _OCR_LETTER_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"))
+# No name word starts with "rn": at the start of a word it is always a misread "m", even
+# in words too short for the rule above ("rnA" for "MA").
+_OCR_ONLY_MISREAD_START = "rn"
 
 
 def _ocr_spellings(token: str) -> Slot:
@@ -158,6 +167,8 @@ def _ocr_spellings(token: str) -> Slot:
     for seen, meant in _OCR_LETTER_PAIRS:
         if seen in spellings[0] and len(spellings[0]) > len(seen) + 1:
             spellings.append(spellings[0].replace(seen, meant))
+    if spellings[0].startswith(_OCR_ONLY_MISREAD_START):
+        spellings.append("m" + spellings[0][2:])  # "rnA" is "MA", "rn." is "M."
     return tuple(dict.fromkeys(spellings))
 
 
@@ -282,12 +293,12 @@ def _similarity(
         long = len(keys_a[1]) >= VOWEL_VARIANT_LONG_FROM
         return (VOWEL_VARIANT_LONG if long else VOWEL_VARIANT_SHORT), "vowels"
     best, reason = 0.0, "different"
-    if (keys_a[3] or keys_b[3]) and keys_a[2] == keys_b[2]:
+    if (keys_a[3] or keys_b[3]) and keys_a[2] == keys_b[2] and len(keys_a[2]) >= SKELETON_MIN:
         best, reason = (SKELETON_LONG if len(keys_a[2]) >= 4 else SKELETON_SHORT), "skeleton"
-    spelling = Levenshtein.normalized_similarity(a, b, score_cutoff=best)
+    spelling = OSA.normalized_similarity(a, b, score_cutoff=best)
     if spelling > best:
         best, reason = spelling, "spelling"
-    sounding = PHONETIC_DISTANCE_FACTOR * Levenshtein.normalized_similarity(
+    sounding = PHONETIC_DISTANCE_FACTOR * OSA.normalized_similarity(
         keys_a[0], keys_b[0], score_cutoff=best / PHONETIC_DISTANCE_FACTOR
     )
     if sounding > best:
@@ -336,11 +347,19 @@ def align(
         for i, similarity in enumerate(comparer.row(query, slot)):
             if similarity:
                 pairs.append((similarity, 1 << i, 1 << j))
-    score, chosen, _, _ = _greedy(pairs, query, entry)
+    score, chosen = _greedy(pairs, query, entry, _pair_order)
     if _may_be_joined(query, entry, chosen):
-        pairs.extend(_joined_pairs(query.slots, entry.slots, comparer, query_joined=False))
-        pairs.extend(_joined_pairs(entry.slots, query.slots, comparer, query_joined=True))
-        score, chosen, _, _ = _greedy(pairs, query, entry)
+        joined = _joined_pairs(query.slots, entry.slots, comparer, query_joined=False)
+        joined += _joined_pairs(entry.slots, query.slots, comparer, query_joined=True)
+        if joined:
+            # Equally good single and joined pairs can block each other ("Omarawadh Omar"
+            # vs "Omar Awadh Omar"): try both orders of preference, keep the better.
+            pairs.extend(joined)
+            score, chosen = max(
+                _greedy(pairs, query, entry, _pair_order),
+                _greedy(pairs, query, entry, _joined_first_order),
+                key=lambda result: result[0],
+            )
     return score, chosen
 
 
@@ -355,11 +374,14 @@ def _may_be_joined(query: PreparedName, entry: PreparedName, chosen: list[_Pair]
 
 
 def _greedy(
-    pairs: list[_Pair], query: PreparedName, entry: PreparedName
-) -> tuple[float, list[_Pair], int, int]:
+    pairs: list[_Pair],
+    query: PreparedName,
+    entry: PreparedName,
+    order: Callable[[_Pair], tuple[float, int]],
+) -> tuple[float, list[_Pair]]:
     if not pairs:
-        return 0.0, [], 0, 0
-    pairs.sort(key=_pair_order)
+        return 0.0, []
+    pairs.sort(key=order)
     used_q = used_e = 0
     covered_q = covered_e = 0.0
     chosen: list[_Pair] = []
@@ -373,8 +395,9 @@ def _greedy(
         chosen.append(pair)
         covered_q += similarity * _weight(weights_q, mask_q)
         covered_e += similarity * _weight(weights_e, mask_e)
-    score = _name_score(covered_q / sum(weights_q), covered_e / sum(weights_e), query, entry)
-    return score, chosen, used_q, used_e
+    coverage_q, coverage_e = covered_q / sum(weights_q), covered_e / sum(weights_e)
+    single = _single_word_against_more(query, entry, used_q, used_e)
+    return _name_score(coverage_q, coverage_e, single), chosen
 
 
 def _slot_of(slots: tuple[Slot, ...], mask: int) -> Slot:
@@ -382,7 +405,7 @@ def _slot_of(slots: tuple[Slot, ...], mask: int) -> Slot:
     first = (mask & -mask).bit_length() - 1
     if mask.bit_count() == 1:
         return slots[first]
-    return (_intern(slots[first][0] + slots[first + 1][0]),)
+    return _joined_slot(slots[first], slots[first + 1])
 
 
 def _weight(weights: tuple[float, ...], mask: int) -> float:
@@ -393,18 +416,33 @@ def _unmatched(slots: tuple[Slot, ...], used: int) -> tuple[str, ...]:
     return tuple(s[0] for i, s in enumerate(slots) if not used >> i & 1)
 
 
-def _name_score(
-    coverage_q: float, coverage_e: float, query: PreparedName, entry: PreparedName
-) -> float:
+def _single_word_against_more(
+    query: PreparedName, entry: PreparedName, used_q: int, used_e: int
+) -> bool:
+    """One name is a single word and the other has full words it leaves unmatched
+    ("Ali" vs "Ali Hassan"); not when the word covers them all ("Walijan" ~ "Wali Jan")."""
+    if (query.word_count == 1) == (entry.word_count == 1):
+        return False
+    longer, used = (entry, used_e) if query.word_count == 1 else (query, used_q)
+    full = (1 << len(longer.slots)) - 1 & ~longer.particles
+    return full & ~used != 0
+
+
+def _name_score(coverage_q: float, coverage_e: float, single_word: bool) -> float:
     high, low = max(coverage_q, coverage_e), min(coverage_q, coverage_e)
     score = BETTER_COVERAGE_WEIGHT * high + (1.0 - BETTER_COVERAGE_WEIGHT) * low
-    if (query.word_count == 1) != (entry.word_count == 1):
+    if single_word:
         score *= SINGLE_WORD_FACTOR
     return min(1.0, score)
 
 
 def _pair_order(pair: _Pair) -> tuple[float, int]:
-    return -pair[0], (pair[1] | pair[2]).bit_count()
+    """Best similarity first; at a tie, single words before joined ones."""
+    return -pair[0], pair[1].bit_count() + pair[2].bit_count()
+
+
+def _joined_first_order(pair: _Pair) -> tuple[float, int]:
+    return -pair[0], -pair[1].bit_count() - pair[2].bit_count()
 
 
 def _joined_pairs(
@@ -417,7 +455,7 @@ def _joined_pairs(
     """One word of ``single`` against two adjacent words of ``split`` written together."""
     found: list[_Pair] = []
     for j in range(len(split) - 1):
-        joined: Slot = (_intern(split[j][0] + split[j + 1][0]),)
+        joined = _joined_slot(split[j], split[j + 1])
         size = len(joined[0])
         for i, word in enumerate(single):
             if abs(len(word[0]) - size) > JOINED_MAX_LENGTH_GAP:
@@ -428,3 +466,11 @@ def _joined_pairs(
                 two, one = 3 << j, 1 << i
                 found.append((similarity, two, one) if query_joined else (similarity, one, two))
     return found
+
+
+def _joined_slot(first: Slot, second: Slot) -> Slot:
+    """Two adjacent words written together, in their first spellings (for romanised
+    names, the table spelling and the consonantal one: "Wali Jan" ~ "Walijan")."""
+    return tuple(
+        _intern(a + b) for a in first[:JOINED_SPELLINGS] for b in second[:JOINED_SPELLINGS]
+    )

@@ -52,6 +52,8 @@ _TITLES: tuple[tuple[str, ...], ...] = tuple(
     sorted((tuple(t.split()) for t in _TITLE_TEXT.split("|")), key=len, reverse=True)
 )
 _TITLE_FIRST_TOKENS = frozenset(title[0] for title in _TITLES)
+# Titles written after the name: dropped even as its last word.
+_SUFFIXES = frozenset({("jr",)})
 
 # Name particles: kept (they are part of the name) but weighed lightly when comparing.
 _PARTICLE_TEXT = """
@@ -92,12 +94,17 @@ def tokenise(ascii_text: str) -> tuple[str, ...]:
 
 
 def drop_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """Remove honorifics and titles anywhere in the name, never emptying it."""
+    """Remove honorifics and titles that stand before a name word, never emptying it.
+
+    A title comes before the name it honours; the same word as the last word of a name
+    is a family name ("Muhammad Fawzi HAJJI", "Ibrahim Amin SAYYED"), so it is kept.
+    Suffixes (Jr) go wherever they are.
+    """
     kept: list[str] = []
     i = 0
     while i < len(tokens):
         title = _title_at(tokens, i)
-        if title:
+        if title and (i + title < len(tokens) or tokens[i : i + title] in _SUFFIXES):
             i += title
         else:
             kept.append(tokens[i])

@@ -60,11 +60,24 @@ def vowel_key(key: str) -> str:
 
 
 def skeleton(key: str) -> str:
-    """Consonant skeleton of a phonetic key: first letter, then its consonants."""
+    """Consonant skeleton of a phonetic key, for comparing abjad (vowel-less) spellings:
+    the first letter (any vowel written "a"), then the consonants, in classes that one
+    Arabic letter is romanised into (q/k/g, d/z/dh, sh/ch), without "h".
+
+    "h" is left out because digraph folding cannot tell a romanised letter pair from a
+    digraph ("thr" for طاهر is t+h+r, read as "tr"); the class merges are the letters
+    ق (q, k, g: Qadir, Ghedeir), ض ذ ظ (d, dh, z: Fadl, Fazal; Zahir, Dahir) and ش
+    written the French way (ch: Akkacha).
+    """
     if not key:
         return key
-    rest = "".join(ch for ch in key[1:] if ch not in _VOWELS)
-    return collapse_doubles(key[0] + rest)
+    first = "a" if key[0] in _VOWELS else key[0].translate(_SKELETON_CLASSES)
+    rest = "".join(ch for ch in key[1:] if ch not in _VOWELS).translate(_SKELETON_CLASSES)
+    folded = collapse_doubles(first + rest)
+    return folded[0] + folded[1:].replace("h", "")
+
+
+_SKELETON_CLASSES = str.maketrans("gqzc", "kkds")
 
 
 def collapse_doubles(text: str) -> str:

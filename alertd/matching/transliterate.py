@@ -52,7 +52,14 @@ _ARABIC = {
 }  # fmt: skip
 
 _ARABIC_LONG_VOWELS = frozenset("اويىۍېےءئؤع")
-_ARABIC.update({"ټ": "t", "ډ": "d", "ړ": "r", "ښ": "sh", "ږ": "zh", "ځ": "dz", "څ": "ts", "ڼ": "n"})
+_ARABIC.update({"ټ": "t", "ډ": "d", "ړ": "r", "ښ": "sh", "ږ": "zh", "ځ": "dz", "څ": "ts", "ڼ": "n",
+                "ګ": "g", "ۍ": "y", "ې": "e", "ڤ": "v", "ڨ": "g", "ڭ": "g"})  # fmt: skip
+# Urdu and Pashto write heh and teh marbuta with their own letters (اللہ for الله).
+_URDU_HEH = str.maketrans({"ہ": "ه", "ھ": "ه", "ۃ": "ه"})
+# Letters Persian, Urdu, Pashto (and Arabic dialects) read differently from Classical
+# Arabic, as lists then spell them: ث as s (Saqib, Wasiq), ذ ض ظ as z (Fazal, Zia,
+# Nazir), Pashto ځ as z (Zadran). A word holding one gets a third spelling read so.
+_PERSIAN_READING_LETTERS = {"ث": "س", "ذ": "ز", "ض": "ز", "ظ": "ز", "ځ": "ز"}
 
 # The commonest Arabic name words with the spellings lists use (the Wikidata pairs are
 # sparse and noisy for exactly these). Keys are folded as tables.fold_native does.
@@ -221,7 +228,7 @@ def rule_romanisation(word: str) -> str | None:
 
 def _romanise_arabic(text: str, tables: NameTables) -> list[Slot]:
     slots: list[Slot] = []
-    for word in _words(fold_native(text)):
+    for word in _words(fold_native(text).translate(_URDU_HEH)):
         if word in _ARABIC_NAMES:
             slots.append(_ARABIC_NAMES[word])
         elif word.endswith("الله") and len(word) > 4:
@@ -230,7 +237,7 @@ def _romanise_arabic(text: str, tables: NameTables) -> list[Slot]:
         elif word in tables.translit:  # the rule forms too: the table can be wrong
             slots.append((*tables.translit[word], *_arabic_by_rules(word)))
         elif word.startswith("عبدال") and len(word) > 5:  # Abdulrahman written as one word
-            slots.append(tables.translit.get("عبد") or ("abd",))
+            slots.append(_ARABIC_NAMES["عبد"])
             slots.extend(_arabic_word(word[3:], tables))
         else:
             slots.extend(_arabic_word(word, tables))
@@ -255,8 +262,15 @@ def _arabic_by_rules(word: str) -> tuple[str, ...]:
     rest = word[1:]
     as_vowels = "".join(_ARABIC.get(ch, "") for ch in rest if ch not in _ARABIC_LONG_VOWELS)
     as_consonants = "".join(_ARABIC.get(ch, "") for ch in rest if ch not in "اىءئؤع")
-    spellings = tuple(dict.fromkeys(s for s in (first + as_vowels, first + as_consonants) if s))
-    return spellings or (anyascii(word).lower(),)
+    spellings: tuple[str, ...] = (first + as_vowels, first + as_consonants)
+    if any(ch in _PERSIAN_READING_LETTERS for ch in word):
+        spellings += (_arabic_by_rules(_read_as_persian(word))[0],)
+    return tuple(dict.fromkeys(s for s in spellings if s)) or (anyascii(word).lower(),)
+
+
+def _read_as_persian(word: str) -> str:
+    """The word with its letters swapped for the ones Persian reads them as (ث -> س)."""
+    return "".join(_PERSIAN_READING_LETTERS.get(ch, ch) for ch in word)
 
 
 def _romanise_thai(text: str, _tables: NameTables) -> list[Slot]:

@@ -73,8 +73,27 @@ NAMES = [
     _case("Bill Clinton", "William Jefferson Clinton", "possible"),
     _case("J0HN SM1TH", "John Smith", "hit"),
     _case("Kim Jongun", "Kim Jong Un", "hit"),
+    # Typing slips: two letters swapped are one slip, even in short words.
+    _case("Qardi Jamil", "Qadri JAMIL", "possible"),
+    _case("Dusan Taidc", "Dusan TADIC", "possible"),
+    # A title word as the last word of a name is a family name, kept.
+    _case("Muhammad Hajji", "Muhammad Fawzi HAJJI", "possible"),
+    _case("John Smith Jr", "John Smith", "hit"),
+    # OCR: "rn" opening a word is a misread "m", however short the word.
+    _case("Xiaohong rnA", "Xiaohong MA", "hit"),
+    # Joined words: equally good single and joined pairs must not block each other.
+    _case("Omarawadh Omar", "Omar Awadh OMAR", "hit"),
+    _case("Wali Jan", "Walijan", "hit"),
+    # Arabic script against Persian/Maghreb/Somali list spellings, by consonant skeleton.
+    _case("ولی جان", "WALIJAN", "possible"),
+    _case("سعيد باهاجى", "SAID BAHAJI", "possible"),
+    _case("فضل رحيم", "FAZAL RAHIM", "possible"),  # ض read as z
+    _case("نور محمد ثاقب", "NOOR MOHAMMAD SAQIB", "hit"),  # ث read as s
+    _case("عمر محمد قدير", "AMOR MOHAMED GHEDEIR", "possible"),  # ق written gh
+    _case("علي الطاھر", "Ali Taher", "hit"),  # Urdu heh
     # Different people.
     _case("John Smith", "John Brown", None),
+    _case("Mahdi Hassan", "Mohammed Hassan", None),
     _case("Sok Chan", "Sok Dara", None),
     _case("Ali", "Ali Hassan Mahmoud", None),
     _case("Mohammed Ali", "Mahmoud Ali", None),
