@@ -11,6 +11,7 @@ exits 5 (EXIT_CHAIN_BROKEN) when it does not hold.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -167,11 +168,14 @@ def export(
     """
     params = filters(actor=actor, action=action, subject=subject, since=since, until=until)
     if target is None:
-        count = _export(g, params, sys.stdout.buffer)
+        # A bar drawn among the lines on the same terminal would garble both.
+        drawn = g.output.show_progress and not sys.stdout.isatty()
+        quiet = dataclasses.replace(g.output, show_progress=drawn)
+        count = _export(g, params, sys.stdout.buffer, quiet)
         g.output.note(f"Exported {count.events} events ({count.bytes} bytes).")
         return
     with _file_aside(g, target) as stream:
-        count = _export(g, params, stream)
+        count = _export(g, params, stream, g.output)
     summary = {"output": str(target), "events": count.events, "bytes": count.bytes}
     g.output.emit(
         summary,
@@ -185,9 +189,9 @@ class Count:
     bytes: int = 0
 
 
-def _export(g: Globals, params: Mapping[str, str], stream: IO[bytes]) -> Count:
+def _export(g: Globals, params: Mapping[str, str], stream: IO[bytes], output: Output) -> Count:
     count = Count()
-    with g.output.progress("Exporting audit events") as bar:
+    with output.progress("Exporting audit events") as bar:
 
         def write(chunk: bytes) -> None:
             try:

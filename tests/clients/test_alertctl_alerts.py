@@ -12,6 +12,7 @@ from yarl import URL
 
 from clients.alertctl import alerts
 from clients.alertctl.http import ApiClient
+from clients.alertctl.output import Output
 from clients.alertctl.session import TokenStore
 from tests.clients.conftest import LISTED_REF, Alertctl, Server, signed_in
 
@@ -180,3 +181,23 @@ def test_list_and_show_follow_the_pages(
     assert {alert["id"] for alert in found} >= set(ids)
     assert last_seq == seqs[-1] and last["id"] == ids[-1]
     assert found == alert_page(police)["alerts"]  # one page of 200 in the real command
+
+
+def test_severity_and_statuses_are_coloured_on_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    alert = {
+        "seq": 7,
+        "id": 3,
+        "severity": "high",
+        "band": "possible",
+        "status": "new",
+        "agencies": [{"agency": "GCNP", "status": "new"}, {"agency": "GDI", "status": "resolved"}],
+    }
+    terminal = Output(json_mode=False, colour=True, show_progress=False)
+    terminal.table([alerts.row_of(alert, "GCNP")], alerts.LIST_COLUMNS)
+    heading, row = capsys.readouterr().out.splitlines()
+    assert heading.startswith("SEQ") and "\x1b[" not in heading
+    assert "\x1b[31mhigh" in row  # red, as `high` is everywhere in alertctl
+    assert "\x1b[33mpossible" in row and "\x1b[31mnew" in row
+    assert row.rstrip().endswith("GDI resolved")  # the other agency, plain
