@@ -7,8 +7,10 @@ reordering any row breaks every later hash, which ``verify`` detects offline.
 
 On PostgreSQL, concurrent writers take a transaction-scoped advisory lock before reading
 the chain head, so two transactions never both append after the same event (no fork)
-and sequence numbers follow commit order. On SQLite, ``BEGIN IMMEDIATE`` already
-serialises writers.
+and sequence numbers follow commit order. The lock is held until COMMIT and every writer
+waits for it, so the append is one call of ``alertd_audit_append`` (migration 0005):
+lock, head read and insert in one round trip. On SQLite, ``BEGIN IMMEDIATE`` already
+serialises writers, and the same steps run here in Python.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import RowMapping, func, select, text
+from sqlalchemy import BigInteger, LargeBinary, RowMapping, String, Text, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd.clock import isoformat
@@ -71,18 +73,7 @@ class VerifyReport:
 
 async def record(conn: AsyncConnection, actor: Actor, event: AuditEvent, now: datetime) -> int:
     """Append ``event`` to the chain in the caller's transaction; returns its sequence."""
-    if conn.dialect.name == "postgresql":
-        await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": AUDIT_CHAIN_LOCK_ID})
-    head = (
-        await conn.execute(
-            select(audit_events.c.seq, audit_events.c.hash)
-            .order_by(audit_events.c.seq.desc())
-            .limit(1)
-        )
-    ).first()
-    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
-    row = {
-        "seq": seq,
+    row: dict[str, Any] = {
         "occurred_at": now,
         "actor": actor.username,
         "agency": actor.agency,
@@ -91,11 +82,63 @@ async def record(conn: AsyncConnection, actor: Actor, event: AuditEvent, now: da
         "outcome": event.outcome,
         "request_id": actor.request_id,
         "details": canonical_json(dict(event.details)),
-        "prev_hash": prev_hash,
     }
-    row["hash"] = chain_hash(row)
-    await conn.execute(audit_events.insert().values(**row))
+    if conn.dialect.name == "postgresql":
+        return await _append_in_postgresql(conn, row)
+    return await _append_in_python(conn, row)
+
+
+async def _append_in_postgresql(conn: AsyncConnection, row: dict[str, Any]) -> int:
+    """One round trip: the function locks, reads the head, hashes and inserts."""
+    before_seq, after_seq = _hashed_json_around_seq(row)
+    appended = await conn.execute(
+        _APPEND, row | {"lock_id": AUDIT_CHAIN_LOCK_ID, "before": before_seq, "after": after_seq}
+    )
+    return int(appended.scalar_one())
+
+
+async def _append_in_python(conn: AsyncConnection, row: dict[str, Any]) -> int:
+    head = (await conn.execute(_HEAD)).first()
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
+    chained = row | {"seq": seq, "prev_hash": prev_hash}
+    chained["hash"] = chain_hash(chained)
+    await conn.execute(_INSERT, chained)
     return seq
+
+
+def _hashed_json_around_seq(row: dict[str, Any]) -> tuple[bytes, bytes]:
+    """The UTF-8 canonical JSON that ``chain_hash`` hashes, split where the sequence
+    number goes (only the database knows it yet).
+
+    Keys are sorted, so ``"seq":`` comes right before ``"subject"``; every quote inside
+    a string value is escaped, so the unescaped ``"seq":0,`` occurs exactly once.
+    """
+    text = canonical_json(_hashed_body(row | {"seq": 0}))
+    before, marker, after = text.partition(_SEQ_MARK)
+    if not marker:
+        raise AssertionError("the canonical audit JSON has no sequence field")
+    return (before + '"seq":').encode(), ("," + after).encode()
+
+
+# Built once: every audited request runs them.
+_SEQ_MARK = '"seq":0,'
+_HEAD = select(audit_events.c.seq, audit_events.c.hash).order_by(audit_events.c.seq.desc()).limit(1)
+_INSERT = audit_events.insert()
+_APPEND = select(
+    func.alertd_audit_append(
+        bindparam("lock_id", type_=BigInteger),
+        bindparam("occurred_at", type_=audit_events.c.occurred_at.type),
+        bindparam("actor", type_=String),
+        bindparam("agency", type_=String),
+        bindparam("action", type_=String),
+        bindparam("subject", type_=String),
+        bindparam("outcome", type_=String),
+        bindparam("request_id", type_=String),
+        bindparam("details", type_=Text),
+        bindparam("before", type_=LargeBinary),
+        bindparam("after", type_=LargeBinary),
+    )
+)
 
 
 def canonical_json(value: Any) -> str:
@@ -104,7 +147,12 @@ def canonical_json(value: Any) -> str:
 
 def chain_hash(row: Mapping[str, Any] | RowMapping) -> str:
     """SHA-256 over the previous hash and the event's canonical form."""
-    body = {
+    material = row["prev_hash"] + "\n" + canonical_json(_hashed_body(row))
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _hashed_body(row: Mapping[str, Any] | RowMapping) -> dict[str, Any]:
+    return {
         "seq": row["seq"],
         "occurred_at": isoformat(row["occurred_at"]),
         "actor": row["actor"],
@@ -115,8 +163,6 @@ def chain_hash(row: Mapping[str, Any] | RowMapping) -> str:
         "request_id": row["request_id"],
         "details": row["details"],
     }
-    material = row["prev_hash"] + "\n" + canonical_json(body)
-    return hashlib.sha256(material.encode()).hexdigest()
 
 
 async def verify(conn: AsyncConnection) -> VerifyReport:

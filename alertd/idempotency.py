@@ -1,7 +1,9 @@
 """Idempotency keys: a retried submission gets the first answer, not a second crossing.
 
-The key is claimed first thing in the submission's transaction, so a concurrent retry
-waits on it (PostgreSQL) or on the write lock (SQLite) and then finds the stored answer.
+The key is claimed first thing in the submission's write transaction, so a concurrent
+retry waits on it (PostgreSQL) or on the write lock (SQLite) and then finds the stored
+answer. A first submission (nearly all of them) costs that one insert: nothing is read
+before, and a retry that loses the claim reads the stored answer then.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd.errors import Conflict, FieldError, ValidationFailed
@@ -47,24 +50,30 @@ async def stored_answer(
     return answer
 
 
+# One statement, no savepoint: a key already held is skipped, not an error to roll back.
+_CLAIMS = {
+    dialect: insert_of(idempotency_keys)
+    .on_conflict_do_nothing()
+    .returning(idempotency_keys.c.user_id)
+    for dialect, insert_of in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+
+
 async def claim(
     conn: AsyncConnection, user_id: int, key: str, request_hash: str, now: datetime
 ) -> bool:
     """Claim the key in this transaction; False if another submission already holds it."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                insert(idempotency_keys).values(
-                    user_id=user_id,
-                    key=key,
-                    request_hash=request_hash,
-                    response=PENDING,
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    claimed = await conn.execute(
+        _CLAIMS[conn.dialect.name],
+        {
+            "user_id": user_id,
+            "key": key,
+            "request_hash": request_hash,
+            "response": PENDING,
+            "created_at": now,
+        },
+    )
+    return claimed.first() is not None
 
 
 async def remember(conn: AsyncConnection, user_id: int, key: str, answer: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import bindparam, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd import alerts, audit, policy
@@ -304,22 +304,18 @@ async def record_crossing(
     screened: Sequence[ScreenedMatch],
 ) -> Recorded:
     """The crossing, its matches, its alerts and their audit events: one transaction."""
-    # The checkpoint's id comes back from the insert: one round trip fewer per crossing.
     result = await conn.execute(
-        insert(crossings)
-        .values(
-            checkpoint_id=select(checkpoints.c.id)
-            .where(checkpoints.c.code == body.checkpoint)
-            .scalar_subquery(),
-            direction=body.direction,
-            occurred_at=body.occurred_at or now,
-            recorded_at=now,
-            submitted_by=who.username,
-            traveller=json.dumps(subject.record, ensure_ascii=False),
-            outcome=outcome_of(screened),
-            has_alert=False,
-        )
-        .returning(crossings.c.id, crossings.c.checkpoint_id)
+        _INSERT_CROSSING,
+        {
+            "checkpoint": body.checkpoint,
+            "direction": body.direction,
+            "occurred_at": body.occurred_at or now,
+            "recorded_at": now,
+            "submitted_by": who.username,
+            "traveller": json.dumps(subject.record, ensure_ascii=False),
+            "outcome": outcome_of(screened),
+            "has_alert": False,
+        },
     )
     crossing_id, checkpoint_id = result.one()
     with_alerts, notices = await _matches_and_alerts(
@@ -347,6 +343,19 @@ async def record_crossing(
         now,
     )
     return Recorded(crossing_id, tuple(with_alerts), tuple(notices))
+
+
+# Built once (every crossing runs it). The checkpoint's id comes back from the insert:
+# one round trip fewer than looking it up first.
+_INSERT_CROSSING = (
+    insert(crossings)
+    .values(
+        checkpoint_id=select(checkpoints.c.id)
+        .where(checkpoints.c.code == bindparam("checkpoint"))
+        .scalar_subquery()
+    )
+    .returning(crossings.c.id, crossings.c.checkpoint_id)
+)
 
 
 def crossing_answer(

@@ -55,6 +55,23 @@ async def test_events_chain_from_genesis(engine: AsyncEngine, clock: FrozenClock
     assert (report.ok, report.events, report.head) == (True, 3, rows[2].hash)
 
 
+async def test_awkward_text_hashes_the_same_in_the_database_and_in_python(
+    engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """On PostgreSQL the database computes each hash; verify recomputes it in Python."""
+    awkward = [
+        AuditEvent("test.event", '"seq":0,"subject":"x"', "success", {"seq": 0, "q": '"seq":0,'}),
+        AuditEvent("test.event", "សុខ ចាន់ 😀 \\ \n", "failure", {"名": "王", "tab": "\t"}),
+        AuditEvent("test.event", None, "denied", {}),
+    ]
+    async with engine.begin() as conn:
+        for event in awkward:
+            await audit.record(conn, Actor(None, None, None), event, clock.now())
+            await audit.record(conn, Actor("ünïcode", "GDI", "r" * 64), event, clock.now())
+    report = await verify(engine)
+    assert (report.ok, report.events) == (True, 6), report
+
+
 async def test_an_event_rolls_back_with_its_transaction(
     engine: AsyncEngine, clock: FrozenClock
 ) -> None:

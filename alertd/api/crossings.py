@@ -41,15 +41,11 @@ async def create_crossing(request: web.Request) -> web.Response:
     raw, body = await _body(request, CrossingBody)
     policy.require_checkpoint(who, body.checkpoint)
     key = request.headers.get(IDEMPOTENCY_HEADER)
-    digest = screening.request_hash(raw)
     if key is not None:
         idempotency.check_key(key)
-        async with request.app[READ_ENGINE].connect() as conn:
-            earlier = await idempotency.stored_answer(conn, who.user_id, key, digest)
-        if earlier is not None:
-            return _crossing_response(earlier, started, replayed=True)
+    digest = screening.request_hash(raw)
     answer = await _record(request, who, body, key, digest)
-    if answer is None:  # a concurrent submission with the same key won the claim
+    if answer is None:  # the key was claimed before: by this request's first try, or a twin
         async with request.app[READ_ENGINE].connect() as conn:
             earlier = await idempotency.stored_answer(conn, who.user_id, key or "", digest)
         if earlier is None:
