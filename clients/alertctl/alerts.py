@@ -13,7 +13,7 @@ other agencies'.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import click
@@ -66,7 +66,9 @@ def alerts() -> None:
 
 
 @alerts.command("list")
-@click.option("--status", type=click.Choice(STATUSES), help="Only alerts your agency has here.")
+@click.option(
+    "--status", type=click.Choice(STATUSES), help="Only alerts in this status for your agency."
+)
 @click.option(
     "--after-seq",
     type=click.IntRange(min=0),
@@ -96,15 +98,24 @@ def list_alerts(g: Globals, status: str | None, after_seq: int) -> None:
 async def all_pages(
     api: ApiClient, status: str | None, after_seq: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """Every alert after `after_seq`, page after page, and the last seq seen."""
+    """Every alert after `after_seq`, and the last seq seen (where a next list starts)."""
     found: list[dict[str, Any]] = []
+    async for page in pages(api, status, after_seq):
+        found.extend(page)
+    return found, (found[-1]["seq"] if found else after_seq)
+
+
+async def pages(
+    api: ApiClient, status: str | None, after_seq: int
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """The server's pages, one request each, until a short one (the last)."""
     cursor = after_seq
     while True:
         page = await one_page(api, status, cursor)
-        found.extend(page)
-        # A short page is the last; a cursor that stops moving would loop for ever.
+        yield page
+        # A cursor that stopped moving would ask for the same page for ever.
         if len(page) < PAGE_SIZE or page[-1]["seq"] <= cursor:
-            return found, (page[-1]["seq"] if page else cursor)
+            return
         cursor = page[-1]["seq"]
 
 
@@ -149,15 +160,11 @@ def show(g: Globals, alert_id: int) -> None:
 
 async def find(api: ApiClient, alert_id: int) -> dict[str, Any]:
     """The alert, looked for page by page: the contract has no GET of one alert."""
-    cursor = 0
-    while True:
-        page = await one_page(api, None, cursor)
+    async for page in pages(api, None, 0):
         for alert in page:
             if alert.get("id") == alert_id:
                 return alert
-        if len(page) < PAGE_SIZE or page[-1]["seq"] <= cursor:
-            raise Refused(f"alert {alert_id} does not exist or is not routed to you")
-        cursor = page[-1]["seq"]
+    raise Refused(f"alert {alert_id} does not exist or is not routed to you")
 
 
 def show_alert(output: Output, alert: Mapping[str, Any]) -> None:

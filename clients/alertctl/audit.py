@@ -227,7 +227,11 @@ def _file_aside(g: Globals, target: Path) -> Iterator[IO[bytes]]:
     try:
         with os.fdopen(fd, "wb") as stream:
             yield stream
+            _flush(g, stream)
+            os.fsync(stream.fileno())  # the export is whole on disk before it has the name
         os.replace(aside, target)
+    except OSError as exc:  # closing, syncing or renaming: the disk or the folder
+        fail(g, CannotWrite(f"cannot write {target}: {exc.strerror or exc}"))
     finally:
         aside.unlink(missing_ok=True)
 
