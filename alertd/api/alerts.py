@@ -1,4 +1,5 @@
-"""Alert endpoints for desk officers: list, acknowledge, resolve (for one's own agency)."""
+"""Alert endpoints for desk officers: list, show, acknowledge, resolve (for one's own
+agency)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,26 @@ def _alert_id(request: web.Request) -> int:
     if number is None or number > MAX_ID:
         raise NotFound(f"alert {request.match_info['alert_id'][:30]} does not exist")
     return number
+
+
+@routes.get(r"/api/v1/alerts/{alert_id:[0-9]+}")
+@operation("One alert routed to your agency and desk (404 for any other)", tag="alerts", roles=DESK)
+async def show_alert(request: web.Request) -> web.Response:
+    reader = await _reader(request)
+    alert_id = _alert_id(request)
+    async with request.app[ENGINE].begin() as conn:
+        found = await reader.visible(conn, alert_ids=[alert_id], limit=1)
+        # Audited whether or not it was found: probing for alert ids is itself a fact.
+        await audit.record(
+            conn,
+            actor(request, reader.who),
+            AuditEvent("alert.read", f"alert:{alert_id}", "success" if found else "failure"),
+            request.app[CLOCK].now(),
+        )
+    if not found:
+        # The same answer for "no such alert" and "not yours": need-to-know.
+        raise NotFound(f"alert {alert_id} does not exist")
+    return web.json_response(found[0])
 
 
 @routes.post(r"/api/v1/alerts/{alert_id:[0-9]+}/ack")

@@ -2,9 +2,9 @@
 
 `GET /api/v1/alerts` answers the alerts routed to the caller's agency and desk, oldest
 first, a page at a time (`{alerts, last_seq}`; a page shorter than the limit asked for
-is the last). `list` follows the pages to the end. The contract has no request for one
-alert, so `show` looks for it in the same pages. Acknowledging and resolving are
-idempotent on the server; both answer the alert as it now stands, which is printed.
+is the last). `list` follows the pages to the end; `show` asks for one alert
+(`GET /api/v1/alerts/{id}`, a 404 for one not routed to the caller). Acknowledging and
+resolving are idempotent on the server; both answer the alert as it now stands, which is printed.
 
 Each agency has its own status (one agency's acknowledgement never tells another that
 the alert is handled), so tables show the caller's agency's status and, apart, the
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from clients.alertctl.context import Globals, pass_globals, run
-from clients.alertctl.errors import Refused, Unavailable
+from clients.alertctl.errors import Unavailable
 from clients.alertctl.output import (
     Column,
     Output,
@@ -152,19 +152,10 @@ def show(g: Globals, alert_id: int) -> None:
     """One alert: who crossed, whom they matched, why, and where each agency stands."""
 
     async def ask(api: ApiClient) -> dict[str, Any]:
-        return await find(api, alert_id)
+        return as_object(await api.get(f"{ALERTS}/{alert_id}"), "the alert")
 
     alert = run(g, ask)
     g.output.emit(alert, lambda: show_alert(g.output, alert))
-
-
-async def find(api: ApiClient, alert_id: int) -> dict[str, Any]:
-    """The alert, looked for page by page: the contract has no GET of one alert."""
-    async for page in pages(api, None, 0):
-        for alert in page:
-            if alert.get("id") == alert_id:
-                return alert
-    raise Refused(f"alert {alert_id} does not exist or is not routed to you")
 
 
 def show_alert(output: Output, alert: Mapping[str, Any]) -> None:
