@@ -23,6 +23,7 @@ from alertd import audit, throttle
 from alertd.audit import Actor, AuditEvent
 from alertd.clock import Clock
 from alertd.config import Settings
+from alertd.db import single_statement_reads
 from alertd.errors import NotAuthenticated, Throttled
 from alertd.identity import user_by_id
 from alertd.passwords import Passwords
@@ -96,6 +97,7 @@ class Authenticator:
         self._engine = engine
         # Lookups that only read (every authenticated request) use the read engine.
         self._reader = read_engine or engine
+        self._lookups = single_statement_reads(self._reader)
         self._passwords = passwords
         self._tokens = tokens
         self._clock = clock
@@ -225,7 +227,7 @@ class Authenticator:
         the very next request, on every node.
         """
         claims = self._tokens.verify(token, self._clock.now())
-        async with self._reader.connect() as conn:
+        async with self._lookups.connect() as conn:
             rows = (
                 await conn.execute(
                     _PRINCIPAL_QUERY, {"session_id": claims.session_id, "user_id": claims.user_id}
