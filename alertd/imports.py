@@ -91,6 +91,7 @@ class ImportLine:
     category: str
     release_to: tuple[str, ...]
     names_text: str
+    expires_at: datetime
     content: str
 
 
@@ -129,6 +130,7 @@ class LineParser:
                 body.category.value,
                 tuple(dict.fromkeys(body.release_to)),
                 fold_names(content["names"]),
+                body.expiry_instant(),
                 json.dumps(content, ensure_ascii=False),
             )
         )
@@ -341,6 +343,8 @@ def _entry_row(entry_id: int, line: ImportLine, who: Principal, now: datetime) -
         "status": "pending",
         "latest_version": 1,
         "names_text": line.names_text,
+        # Pending, so nothing matches on it yet; approval then only flips the status.
+        "expires_at": line.expires_at,
         "created_by": who.username,
         "created_at": now,
         "updated_at": now,
@@ -378,6 +382,7 @@ async def _new_versions(
                 status="pending",
                 category=bindparam("b_category"),
                 names_text=bindparam("b_names"),
+                expires_at=bindparam("b_expires"),
                 updated_at=now,
             ),
             [
@@ -386,6 +391,7 @@ async def _new_versions(
                     "b_version": e.latest_version + 1,
                     "b_category": line.category,
                     "b_names": line.names_text,
+                    "b_expires": line.expires_at,
                 }
                 for line, e in unpublished
             ],
@@ -541,21 +547,63 @@ def _batch_versions(batch_id: int, status: str) -> Any:
 
 
 async def _publish_entries(conn: AsyncConnection, now: datetime, batch_id: int) -> None:
-    """Point each entry at its new published version, a chunk of entries at a time."""
-    for chunk in _chunks(await _batch_entry_ids(conn, batch_id, "pending")):
-        rows = (
-            await conn.execute(
-                select(
-                    watchlist_versions.c.entry_id,
-                    watchlist_versions.c.version,
-                    watchlist_versions.c.content,
-                ).where(
-                    watchlist_versions.c.entry_id.in_(chunk),
-                    watchlist_versions.c.import_id == batch_id,
-                    watchlist_versions.c.status == "pending",
-                )
+    """Point each entry at its new published version.
+
+    An entry never published before already holds this version's columns (names,
+    category, releases, expiry: the import wrote them), so one statement publishes all
+    of those. An entry whose published version the batch replaces still shows the old
+    one's and takes the new one's, a chunk at a time. The replaced go first: once the
+    new are published, the two could no longer be told apart.
+    """
+    await _republish_entries(conn, now, await _replaced_entry_ids(conn, batch_id))
+    in_batch = select(watchlist_versions.c.entry_id).where(
+        watchlist_versions.c.import_id == batch_id, watchlist_versions.c.status == "pending"
+    )
+    await conn.execute(
+        update(watchlist_entries)
+        .where(
+            watchlist_entries.c.published_version.is_(None),
+            watchlist_entries.c.id.in_(in_batch),
+        )
+        .values(
+            status="published",
+            published_version=watchlist_entries.c.latest_version,
+            updated_at=now,
+        )
+    )
+
+
+async def _replaced_entry_ids(conn: AsyncConnection, batch_id: int) -> list[int]:
+    """The batch's entries that have a published (or expired) version it replaces."""
+    found = await conn.execute(
+        select(watchlist_versions.c.entry_id)
+        .join(watchlist_entries, watchlist_entries.c.id == watchlist_versions.c.entry_id)
+        .where(
+            watchlist_versions.c.import_id == batch_id,
+            watchlist_versions.c.status == "pending",
+            watchlist_entries.c.published_version.is_not(None),
+        )
+    )
+    return sorted(found.scalars())
+
+
+async def _republish_entries(conn: AsyncConnection, now: datetime, entry_ids: list[int]) -> None:
+    for chunk in _chunks(entry_ids):
+        rows = await conn.execute(
+            select(
+                watchlist_versions.c.entry_id,
+                watchlist_versions.c.version,
+                watchlist_versions.c.content,
             )
-        ).all()
+            .join(
+                watchlist_entries,
+                and_(
+                    watchlist_entries.c.id == watchlist_versions.c.entry_id,
+                    watchlist_entries.c.latest_version == watchlist_versions.c.version,
+                ),
+            )
+            .where(watchlist_entries.c.id.in_(chunk))
+        )
         contents = [(row.entry_id, row.version, json.loads(row.content)) for row in rows]
         await conn.execute(
             update(watchlist_entries)
@@ -563,7 +611,6 @@ async def _publish_entries(conn: AsyncConnection, now: datetime, batch_id: int) 
             .values(
                 status="published",
                 published_version=bindparam("b_version"),
-                latest_version=bindparam("b_version"),
                 expires_at=bindparam("b_expires"),
                 category=bindparam("b_category"),
                 names_text=bindparam("b_names"),

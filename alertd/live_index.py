@@ -7,10 +7,11 @@ needs no change at all to take effect: the index refuses expired entries on ever
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -46,21 +47,38 @@ def entry_input(entry_id: int, version: int, content: Mapping[str, Any]) -> Entr
 
 
 class LiveIndex:
-    """A ``ChangeFeed`` that keeps a ``MatchIndex`` equal to the published watchlist."""
+    """A ``ChangeFeed`` that keeps a ``MatchIndex`` equal to the published watchlist.
+
+    Changes may arrive out of order: a batch is indexed from rows read a while before
+    they are applied, and a withdrawal can be applied in between. So a version older
+    than the one indexed, or not newer than the entry's last removal, is ignored (the
+    database is read afresh at every rebuild, which settles anything else).
+    """
 
     def __init__(self, thresholds: Mapping[str, BandThresholds] | None = None) -> None:
         self.index = MatchIndex(thresholds)
+        self.backlog = Backlog()
         self._versions: dict[int, int] = {}  # entry id -> the version indexed
+        self._removed: dict[int, int] = {}  # entry id -> the version of its last removal
 
     def apply(self, changes: Sequence[EntryChange]) -> None:
         for change in changes:
             if change.kind == "publish":
-                assert change.content is not None
-                self.index.add(entry_input(change.entry_id, change.version, change.content))
-                self._versions[change.entry_id] = change.version
+                self._publish(change)
             else:
                 self.index.remove(str(change.entry_id))
                 self._versions.pop(change.entry_id, None)
+                removed = max(change.version, self._removed.get(change.entry_id, -1))
+                self._removed[change.entry_id] = removed
+
+    def _publish(self, change: EntryChange) -> None:
+        assert change.content is not None
+        if change.version <= self._removed.get(change.entry_id, -1):
+            return  # withdrawn or expired after this version was read
+        if change.version <= self._versions.get(change.entry_id, -1):
+            return  # this version, or a newer one, is indexed already
+        self.index.add(entry_input(change.entry_id, change.version, change.content))
+        self._versions[change.entry_id] = change.version
 
     async def apply_from_database(
         self, engine: AsyncEngine, changes: Sequence[EntryChange]
@@ -94,6 +112,39 @@ class LiveIndex:
             },
         )
         return len(self._versions)
+
+
+class Backlog:
+    """Work the index still has to catch up with, running in the background: a large
+    approved batch is committed (published, and found by every rebuild) before the
+    node has indexed all of it. Tracked so tests and benchmarks can wait for it and
+    the API can say whether this node matches a batch yet."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+
+    def start(self, batch_id: int, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work, name=f"index-batch-{batch_id}")
+        self._tasks[batch_id] = task
+        task.add_done_callback(lambda done: self._finished(batch_id, done))
+
+    def _finished(self, batch_id: int, task: asyncio.Task[None]) -> None:
+        self._tasks.pop(batch_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error(
+                "indexing an approved batch failed; the next rebuild will catch up",
+                exc_info=task.exception(),
+                extra={"batch": batch_id},
+            )
+
+    def holds(self, batch_id: int) -> bool:
+        """Whether this node is still indexing the batch."""
+        return batch_id in self._tasks
+
+    async def settled(self) -> None:
+        """Wait until every batch started so far is indexed (or has failed)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
 
 
 async def _published_versions(engine: AsyncEngine, now: datetime) -> dict[int, int]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from aiohttp import web
 from aiohttp.http_exceptions import LineTooLong
 from pydantic import Field
+from sqlalchemy.exc import SQLAlchemyError
 
 from alertd import imports, watchlist, watchlist_read
 from alertd.api.bodies import WireModel, read_body
@@ -18,8 +20,9 @@ from alertd.entries import Category, EntryBody
 from alertd.errors import BadRequest, FieldError, PayloadTooLarge, ValidationFailed
 from alertd.policy import Permission
 from alertd.roles import Role
-from alertd.state import CLOCK, ENGINE, READ_ENGINE, SETTINGS, WATCHLIST_FEED
+from alertd.state import CLOCK, ENGINE, LIVE_INDEX, READ_ENGINE, SETTINGS, WATCHLIST_FEED
 
+log = logging.getLogger("alertd.watchlist")
 routes = web.RouteTableDef()
 
 EDITOR = (Role.WATCHLIST_EDITOR,)
@@ -29,6 +32,9 @@ LIST_STATUSES = ("draft", "pending", "published", "withdrawn", "expired", "rejec
 NDJSON = "application/x-ndjson"
 # One entry at its schema's limits (50 names, 20 documents, long texts) stays well under.
 MAX_IMPORT_LINE_BYTES = 256 * 1024
+# Batches up to this size are in this node's matching index when the approval is
+# answered (about a second of indexing); larger ones are indexed after the answer.
+INDEX_BEFORE_ANSWER_MAX = 2000
 
 
 class ReasonBody(WireModel):
@@ -272,16 +278,28 @@ async def _numbered_lines(request: web.Request) -> AsyncIterator[tuple[int, byte
 
 
 @routes.get(r"/api/v1/watchlist/imports/{import_id:\d+}")
-@operation("An import batch's state", tag="watchlist", roles=EDITOR + APPROVER)
+@operation(
+    "An import batch's state, and whether this node matches on it yet (indexed)",
+    tag="watchlist",
+    roles=EDITOR + APPROVER,
+)
 async def get_import(request: web.Request) -> web.Response:
     who = await principal(request)
-    async with request.app[ENGINE].connect() as conn:
-        state = await imports.batch_status(conn, who, int(request.match_info["import_id"]))
-    return web.json_response(state)
+    batch_id = int(request.match_info["import_id"])
+    async with request.app[READ_ENGINE].connect() as conn:
+        state = await imports.batch_status(conn, who, batch_id)
+    # Whether this node's matching index holds the batch (it catches up on large ones).
+    indexed = state["status"] == "published" and not request.app[LIVE_INDEX].backlog.holds(batch_id)
+    return web.json_response(state | {"indexed": indexed})
 
 
 @routes.post(r"/api/v1/watchlist/imports/{import_id:\d+}/approve")
-@operation("Publish a pending import batch; four eyes", tag="watchlist", roles=APPROVER)
+@operation(
+    "Publish a pending import batch; four eyes. A large batch is indexed for matching "
+    "after the answer (indexed: false); GET the import until indexed is true",
+    tag="watchlist",
+    roles=APPROVER,
+)
 async def approve_import(request: web.Request) -> web.Response:
     who = await principal(request)
     async with request.app[ENGINE].begin() as conn:
@@ -292,12 +310,31 @@ async def approve_import(request: web.Request) -> web.Response:
             request.app[CLOCK].now(),
             int(request.match_info["import_id"]),
         )
-    # The index learns the batch a chunk at a time, read back from the database, so a
-    # large batch neither sits in memory whole nor stalls the event loop in one go.
-    async for changes in imports.published_changes(request.app[READ_ENGINE], outcome.id):
-        request.app[WATCHLIST_FEED].apply(changes)
     await imports.refresh_statistics(request.app[ENGINE], outcome.count)
-    return web.json_response(outcome.to_dict())
+    if outcome.count <= INDEX_BEFORE_ANSWER_MAX:
+        await _index_batch(request.app, outcome.id)
+        return web.json_response(outcome.to_dict() | {"indexed": True})
+    # Indexing a large batch takes a while (100,000 entries: tens of seconds); it is
+    # published in the database already, so every node's rebuild finds it whatever
+    # happens to this task, and the approver need not hold a request open meanwhile.
+    request.app[LIVE_INDEX].backlog.start(outcome.id, _index_batch_later(request.app, outcome.id))
+    return web.json_response(outcome.to_dict() | {"indexed": False})
+
+
+async def _index_batch(app: web.Application, batch_id: int) -> None:
+    """Feed the approved batch to the change feed, read back from the database a chunk
+    at a time, so a large batch neither sits in memory whole nor stalls the event loop
+    in one go."""
+    async for changes in imports.published_changes(app[READ_ENGINE], batch_id):
+        app[WATCHLIST_FEED].apply(changes)
+
+
+async def _index_batch_later(app: web.Application, batch_id: int) -> None:
+    try:
+        await _index_batch(app, batch_id)
+    except (SQLAlchemyError, OSError):
+        log.exception("indexing an approved batch failed; rebuilding", extra={"batch": batch_id})
+        await app[LIVE_INDEX].rebuild(app[READ_ENGINE], app[CLOCK].now())
 
 
 @routes.post(r"/api/v1/watchlist/imports/{import_id:\d+}/reject")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -12,8 +13,11 @@ from alertd import watchlist
 from alertd.app import create_app
 from alertd.clock import FrozenClock, isoformat
 from alertd.config import Settings
+from alertd.entries import EntryBody
+from alertd.live_index import LiveIndex
 from alertd.state import LIVE_INDEX, WATCHLIST_FEED
 from alertd.tables import watchlist_entries
+from alertd.watchlist import EntryChange
 from tests.conftest import Client
 from tests.watchlist.helpers import (
     ENTRIES,
@@ -150,3 +154,23 @@ async def test_a_restarted_app_rebuilds_the_index_from_the_database(
     assert matched_ids(second, clock, "KIM Malis", date_of_birth="1985-03-02") == set()
     assert matched_ids(second, clock, "LIM Kosal", date_of_birth="1985-03-02") == set()
     assert expiring not in matched_ids(second, clock, "LIM Kosal")
+
+
+def test_the_index_ignores_changes_that_arrive_out_of_order(clock: FrozenClock) -> None:
+    """A batch is indexed from rows read a moment before they are applied; a withdrawal
+    (or a newer version) applied in between must not be undone by the older read."""
+    content = EntryBody.model_validate_json(json.dumps(entry_body(clock))).content()
+    live = LiveIndex()
+    live.apply([EntryChange("publish", 7, 2, content)])
+    live.apply([EntryChange("publish", 7, 1, content)])  # older than the one indexed
+    assert [e.version for e in live.index.live_entries()] == [2]
+    live.apply([EntryChange("remove", 7, 3)])  # withdrawal, version 3
+    live.apply([EntryChange("publish", 7, 2, content)])  # read before the withdrawal
+    assert len(live.index) == 0
+
+    live.apply([EntryChange("publish", 8, 1, content)])
+    live.apply([EntryChange("remove", 8, 1)])  # expired at version 1
+    live.apply([EntryChange("publish", 8, 1, content)])
+    assert len(live.index) == 0
+    live.apply([EntryChange("publish", 8, 2, content)])  # renewed by a reviewed edit
+    assert [e.entry_id for e in live.index.live_entries()] == ["8"]

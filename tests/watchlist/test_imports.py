@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alertd import imports
+from alertd.api.watchlist import INDEX_BEFORE_ANSWER_MAX
 from alertd.clock import FrozenClock
+from alertd.state import LIVE_INDEX
 from alertd.tables import (
     audit_events,
     entry_releases,
@@ -110,7 +112,7 @@ async def test_import_and_approve_with_four_eyes(
     await problem(edit, 409)
 
     approved = await api.ok("POST", f"{IMPORTS}/{batch}/approve", "approver")
-    assert approved == {"id": batch, "count": 3, "status": "published"}
+    assert approved == {"id": batch, "count": 3, "status": "published", "indexed": True}
     assert (
         await count_rows(engine, watchlist_entries, watchlist_entries.c.status == "published") == 3
     )
@@ -225,3 +227,35 @@ async def test_large_batches_refresh_the_planner_statistics(
                 "WHERE relname = 'watchlist_entries' AND last_analyze IS NOT NULL"
             )
         assert (await conn.exec_driver_sql(query)).scalar_one() >= 1
+
+
+async def test_a_large_batch_is_answered_at_once_and_indexed_after(
+    api: WatchlistApi, client: Client, engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """Published at the commit (every node's rebuild finds it); this node's index catches
+    up after the answer, and the import says when it has."""
+    count = INDEX_BEFORE_ANSWER_MAX + 1
+    entries = [
+        entry_body(clock, **person(f"TEST{i:05d} Subject", f"TEST{i:05d}", "Subject"))
+        for i in range(count)
+    ]
+    batch = await upload(api, entries)
+    approved = await api.ok("POST", f"{IMPORTS}/{batch}/approve", "approver")
+    assert approved == {"id": batch, "count": count, "status": "published", "indexed": False}
+    assert (
+        await count_rows(engine, watchlist_entries, watchlist_entries.c.status == "published")
+        == count
+    )
+
+    await client.app[LIVE_INDEX].backlog.settled()
+    state = await api.ok("GET", f"{IMPORTS}/{batch}", "approver")
+    assert (state["status"], state["indexed"]) == ("published", True)
+    assert len(client.app[LIVE_INDEX].index) == count
+    (last,) = await api.listed("editor", q=f"test{count - 1:05d} subject")
+    assert last in matched_ids(client, clock, f"TEST{count - 1:05d} Subject")
+
+
+async def test_a_pending_batch_is_not_indexed(api: WatchlistApi, clock: FrozenClock) -> None:
+    batch = await upload(api, people(clock))
+    state = await api.ok("GET", f"{IMPORTS}/{batch}", "editor")
+    assert (state["status"], state["indexed"]) == ("pending", False)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from alertd.api.watchlist import INDEX_BEFORE_ANSWER_MAX
 from alertd.clock import FrozenClock
 from alertd.importers import Format, convert
 from alertd.state import LIVE_INDEX
@@ -57,7 +58,14 @@ async def test_a_real_list_is_imported_approved_and_matched(
     assert response.status == 201, created
     assert created["count"] == individuals
     approved = await api.ok("POST", f"{IMPORTS}/{created['id']}/approve", "approver")
-    assert approved == {"id": created["id"], "count": individuals, "status": "published"}
+    indexed = individuals <= INDEX_BEFORE_ANSWER_MAX  # larger batches: after the answer
+    assert approved == {
+        "id": created["id"],
+        "count": individuals,
+        "status": "published",
+        "indexed": indexed,
+    }
+    await client.app[LIVE_INDEX].backlog.settled()
 
     published = watchlist_entries.c.status == "published"
     assert await count_rows(engine, watchlist_entries, published) == individuals
@@ -74,3 +82,10 @@ async def test_a_real_list_is_imported_approved_and_matched(
     again = await api.upload("editor", ndjson(entries))
     assert again.status == 201
     assert await count_rows(engine, watchlist_entries) == individuals
+    batch = (await again.json())["id"]
+    assert (await api.call("POST", f"{IMPORTS}/{batch}/approve", "approver")).status == 200
+    await client.app[LIVE_INDEX].backlog.settled()
+    republished = watchlist_entries.c.published_version == 2
+    assert await count_rows(engine, watchlist_entries, published, republished) == individuals
+    assert len(client.app[LIVE_INDEX].index) == individuals
+    assert found in matched_ids(client, clock, name, date_of_birth=dob)
