@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from matching_watchlists import ListedPerson
 
 from alertd.matching import DocumentInput, NameInput, Traveller
+from alertd.matching.normalise import is_particle, is_title_word
 from alertd.matching.tables import NameTables
 
 
@@ -53,6 +54,18 @@ def build_pools(people: Sequence[ListedPerson], tables: NameTables) -> Pools:
         {k: tuple(sorted(v)) for k, v in spellings.items()},
         {k: tuple(sorted(v)) for k, v in tables.nicknames.items()},
     )
+
+
+def _folded(token: str) -> str:
+    return "".join(c for c in token.lower() if c.isalpha())
+
+
+def _is_title(token: str) -> bool:
+    return is_title_word(_folded(token))
+
+
+def _is_particle(token: str) -> bool:
+    return is_particle(_folded(token))
 
 
 # --- name variations: str -> str | None (None when not applicable) ---------------------
@@ -116,8 +129,8 @@ def order_swap(name: str, rng: random.Random, _p: Pools) -> str | None:
 
 def drop_middle(name: str, rng: random.Random, _p: Pools) -> str | None:
     tokens = _tokens(name)
-    if len(tokens) < 3:
-        return None
+    if len(tokens) < 3 or _is_title(tokens[0]):
+        return None  # "Hajj Fawaz AL-RAWI" -> "Hajj AL-RAWI" is a title and a surname
     del tokens[rng.randrange(1, len(tokens) - 1)]
     return " ".join(tokens)
 
@@ -150,9 +163,17 @@ def translit_pair(name: str, rng: random.Random, pools: Pools) -> str | None:
     return " ".join(tokens)
 
 
-def nickname(name: str, rng: random.Random, pools: Pools) -> str | None:
+def nickname(
+    name: str, rng: random.Random, pools: Pools, given: frozenset[str] | None = None
+) -> str | None:
+    """A given name swapped for a nickname or formal form. Only given names: the table
+    would make the Korean family name KIM "Kimberley" and the Arabic Ali "Alison"."""
     tokens = _tokens(name)
-    spots = [i for i, t in enumerate(tokens) if t.lower() in pools.nicknames]
+    spots = [
+        i
+        for i, t in enumerate(tokens)
+        if t.lower() in pools.nicknames and (given is None or t.lower() in given)
+    ]
     if not spots:
         return None
     i = rng.choice(spots)
@@ -244,12 +265,26 @@ def base_traveller(person: ListedPerson, rng: random.Random) -> tuple[Traveller,
     )
 
 
+def _given_words(person: ListedPerson, full: str) -> frozenset[str]:
+    """The given-name words of the listed name ``full`` (none when the list does not say)."""
+    for name in person.entry.names:
+        if name.full == full and name.given:
+            return frozenset(name.given.lower().split())
+    return frozenset()
+
+
 def positive(
     person: ListedPerson, kinds: Sequence[str], rng: random.Random, pools: Pools
 ) -> Query | None:
     traveller, name = base_traveller(person, rng)
+    given = _given_words(person, name)
     for kind in kinds:
-        if kind in NAME_VARIATIONS:
+        if kind == "nickname":
+            varied = nickname(name, rng, pools, given)
+            if varied is None or varied == name:
+                return None
+            name = varied
+        elif kind in NAME_VARIATIONS:
             varied = NAME_VARIATIONS[kind](name, rng, pools)
             if varied is None or varied == name:
                 return None
@@ -297,9 +332,10 @@ def negative(person: ListedPerson, kind: str, rng: random.Random, pools: Pools) 
         traveller = replace(traveller, names=(NameInput(other),))
     elif kind == "near_name":
         tokens = name.split()
-        if len(tokens) < 2:
+        words = [i for i, t in enumerate(tokens) if not _is_particle(t)]
+        if len(tokens) < 2 or not words:
             return None
-        i = rng.randrange(len(tokens))
+        i = rng.choice(words)  # a name word: "de" -> "Demetrio" adds a middle name
         pool = pools.family if i == len(tokens) - 1 else pools.given
         tokens[i] = rng.choice(pool).title()
         traveller = replace(

@@ -22,6 +22,7 @@ from alertd.matching.normalise import (
     drop_titles,
     fold_unicode,
     is_particle,
+    is_title_word,
     tokenise,
 )
 from alertd.matching.phonetic import (
@@ -69,6 +70,8 @@ JOINED_MAX_LENGTH_GAP = 3
 JOINED_NOT_NEEDED = 0.95
 # Spellings of each word tried when two are written together (2 x 2 joined forms).
 JOINED_SPELLINGS = 2
+# A word is split into two listed words (in any order) only into parts this long.
+SPLIT_MIN_PART = 3
 # Two spellings of the same native-script word in the Wikidata pairs (Mehmet ~ Muhammad).
 TRANSLITERATION = 0.9
 
@@ -81,12 +84,38 @@ BETTER_COVERAGE_WEIGHT = 0.65
 SINGLE_WORD_FACTOR = 0.85
 
 
+# --- Common name words ------------------------------------------------------------------
+# The commonest given and family names of the regions the lists and the border meet
+# (Arabic and Muslim given names, Chinese, Korean, Vietnamese, Khmer, Burmese, South Asian,
+# Hispanic and English ones). A name that agrees only on such words is weak evidence:
+# millions of people are called "Mohammed Ali" or "Nguyen Van Anh".
+_COMMON_WORDS = """
+muhammad mohammed ahmad ahmed ali hassan hussein abdullah abdul abd abdel abu omar osman
+mahmoud mustafa ibrahim ismail yusuf khalid said salem saleh hamid karim rahman rahim
+aziz amin jamal nasser noor fatima aisha mariam khan shah malik bin ibn
+wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin wei
+kim lee park choi jung kang cho yoon
+nguyen tran le pham hoang huynh phan vu dang bui do ngo duong ly van thi
+sok chan heng seng chea meas sam sar sophea dara srey
+aung kyaw win myint maung htun zaw
+singh kumar devi siti
+john james david maria jose juan carlos luis smith garcia rodriguez martinez lopez
+gonzalez hernandez
+"""
+_COMMON_KEYS = frozenset(vowel_key(phonetic_key(word)) for word in _COMMON_WORDS.split())
+# When every aligned word is common and a rarer first or last word of either name is left
+# unmatched (a family name "Mohammed Ali" does not have), the name score takes this
+# factor: sharing common given names is what namesakes do.
+COMMON_ONLY_FACTOR = 0.9
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     original: str
     slots: tuple[Slot, ...]
     script: str  # "latin" or the script it was romanised from
     particles: int  # bit i set: slot i is a particle (a small int: no memory per name)
+    common: int = 0  # bit i set: slot i is one of the commonest name words
 
     @property
     def weights(self) -> tuple[float, ...]:
@@ -140,8 +169,20 @@ def prepare_name(
         return None
     if share is not None:
         slots = tuple(share(slot) for slot in slots)
-    particles = sum(1 << i for i, slot in enumerate(slots) if is_particle(slot[0]))
-    return PreparedName(text, slots, script, particles)
+    particles = sum(1 << i for i, slot in enumerate(slots) if _is_light(slot[0]))
+    common = sum(1 << i for i, slot in enumerate(slots) if is_common_word(slot[0]))
+    return PreparedName(text, slots, script, particles, common)
+
+
+def _is_light(token: str) -> bool:
+    """Weighed as a particle: particles, and a title kept as the last word of a name
+    (a family name, or the title written after the name: "BANDO HAJI" for "Haji Bando")."""
+    return is_particle(token) or is_title_word(token)
+
+
+def is_common_word(token: str) -> bool:
+    """One of the commonest name words in the world (any spelling: same vowel-folded key)."""
+    return vowel_key(phonetic_key(token)) in _COMMON_KEYS
 
 
 def _script_name(text: str) -> str:
@@ -351,6 +392,8 @@ def align(
     if _may_be_joined(query, entry, chosen):
         joined = _joined_pairs(query.slots, entry.slots, comparer, query_joined=False)
         joined += _joined_pairs(entry.slots, query.slots, comparer, query_joined=True)
+        joined += _split_pairs(query.slots, entry.slots, query_joined=False)
+        joined += _split_pairs(entry.slots, query.slots, query_joined=True)
         if joined:
             # Equally good single and joined pairs can block each other ("Omarawadh Omar"
             # vs "Omar Awadh Omar"): try both orders of preference, keep the better.
@@ -396,8 +439,27 @@ def _greedy(
         covered_q += similarity * _weight(weights_q, mask_q)
         covered_e += similarity * _weight(weights_e, mask_e)
     coverage_q, coverage_e = covered_q / sum(weights_q), covered_e / sum(weights_e)
-    single = _single_word_against_more(query, entry, used_q, used_e)
-    return _name_score(coverage_q, coverage_e, single), chosen
+    score = _name_score(coverage_q, coverage_e, _single_word_against_more(query, entry, chosen))
+    if used_q & ~query.particles & ~query.common == 0:  # only common words (or particles) met
+        score = _common_only(score, query, entry, used_q, used_e)
+    return score, chosen
+
+
+def _common_only(
+    score: float, query: PreparedName, entry: PreparedName, used_q: int, used_e: int
+) -> float:
+    """The name score when the names agree only on common words (COMMON_ONLY_FACTOR)."""
+    if _rare_left(query, used_q) or _rare_left(entry, used_e):
+        return score * COMMON_ONLY_FACTOR
+    return score
+
+
+def _rare_left(name: PreparedName, used: int) -> bool:
+    """A rare first or last word is unmatched (a given or family name, not a middle one:
+    "John Smith" still meets "John Michael Smith")."""
+    full = [i for i in range(len(name.slots)) if not name.particles >> i & 1]
+    edges = {full[0], full[-1]} if full else set()
+    return any(not (used | name.common) >> i & 1 for i in edges)
 
 
 def _slot_of(slots: tuple[Slot, ...], mask: int) -> Slot:
@@ -405,7 +467,8 @@ def _slot_of(slots: tuple[Slot, ...], mask: int) -> Slot:
     first = (mask & -mask).bit_length() - 1
     if mask.bit_count() == 1:
         return slots[first]
-    return _joined_slot(slots[first], slots[first + 1])
+    second = mask.bit_length() - 1  # the next word, or a later one for a split pair
+    return _joined_slot(slots[first], slots[second])
 
 
 def _weight(weights: tuple[float, ...], mask: int) -> float:
@@ -417,15 +480,21 @@ def _unmatched(slots: tuple[Slot, ...], used: int) -> tuple[str, ...]:
 
 
 def _single_word_against_more(
-    query: PreparedName, entry: PreparedName, used_q: int, used_e: int
+    query: PreparedName, entry: PreparedName, chosen: list[_Pair]
 ) -> bool:
-    """One name is a single word and the other has full words it leaves unmatched
-    ("Ali" vs "Ali Hassan"); not when the word covers them all ("Walijan" ~ "Wali Jan")."""
+    """One name is a single word and the other has more ("Ali" vs "Ali Hassan"); not when
+    the word covers them all written together ("Walijan" ~ "Wali Jan")."""
     if (query.word_count == 1) == (entry.word_count == 1):
         return False
-    longer, used = (entry, used_e) if query.word_count == 1 else (query, used_q)
+    longer_is_entry = query.word_count == 1
+    longer = entry if longer_is_entry else query
+    masks = [pair[2] if longer_is_entry else pair[1] for pair in chosen]
+    used = 0
+    for mask in masks:
+        used |= mask
     full = (1 << len(longer.slots)) - 1 & ~longer.particles
-    return full & ~used != 0
+    joined = any(mask.bit_count() > 1 for mask in masks)
+    return not (joined and full & ~used == 0)
 
 
 def _name_score(coverage_q: float, coverage_e: float, single_word: bool) -> float:
@@ -465,6 +534,28 @@ def _joined_pairs(
             if similarity >= ALIGN_MIN:
                 two, one = 3 << j, 1 << i
                 found.append((similarity, two, one) if query_joined else (similarity, one, two))
+    return found
+
+
+def _split_pairs(
+    single: tuple[Slot, ...], split: tuple[Slot, ...], *, query_joined: bool
+) -> list[_Pair]:
+    """One word of ``single`` that is two words of ``split`` written together in another
+    order ("HOYOScarlos" for "Carlos Ivan MUNOZ HOYOS", "Luiscuellar" for "Luis Eduardo
+    CUELLAR"): both halves spelled exactly as listed (adjacent words: _joined_pairs)."""
+    where: dict[str, int] = {}
+    for j, slot in enumerate(split):
+        for spelling in slot:
+            where.setdefault(spelling, j)
+    found: list[_Pair] = []
+    for i, slot in enumerate(single):
+        word = slot[0]
+        for cut in range(SPLIT_MIN_PART, len(word) - SPLIT_MIN_PART + 1):
+            first, second = where.get(word[:cut]), where.get(word[cut:])
+            if first is None or second is None or second - first in (0, 1):
+                continue
+            two, one = 1 << first | 1 << second, 1 << i
+            found.append((1.0, two, one) if query_joined else (1.0, one, two))
     return found
 
 

@@ -125,6 +125,14 @@ def is_particle(token: str) -> bool:
     return token in PARTICLES
 
 
+def is_title_word(token: str) -> bool:
+    """A one-word title (kept by drop_titles only as a name's last word: "Bando HAJI")."""
+    return (token,) in _TITLE_SET
+
+
+_TITLE_SET = frozenset(_TITLES)
+
+
 def latin_name_forms(latin_text: str) -> tuple[tuple[str, ...], ...]:
     """All folded token tuples of a Latin-script name (passport form first)."""
     forms: list[tuple[str, ...]] = []

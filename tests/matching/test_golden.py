@@ -77,7 +77,8 @@ NAMES = [
     _case("Qardi Jamil", "Qadri JAMIL", "possible"),
     _case("Dusan Taidc", "Dusan TADIC", "possible"),
     # A title word as the last word of a name is a family name, kept.
-    _case("Muhammad Hajji", "Muhammad Fawzi HAJJI", "possible"),
+    _case("Ibrahim Aminsayyed", "Ibrahim Amin SAYYED", "hit"),
+    _case("BANDO HAJI", "Haji BANDO", "hit"),  # MRZ order: the title comes last
     _case("John Smith Jr", "John Smith", "hit"),
     # OCR: "rn" opening a word is a misread "m", however short the word.
     _case("Xiaohong rnA", "Xiaohong MA", "hit"),
@@ -94,6 +95,9 @@ NAMES = [
     # Different people.
     _case("John Smith", "John Brown", None),
     _case("Mahdi Hassan", "Mohammed Hassan", None),
+    # Only common words agree, and the listed family name is missing: a namesake.
+    _case("Mohammed Ali", "Mohammad Ali NOORINAJAD", None),
+    _case("Mohammed Ali", "Ali Mohammed", "hit"),
     _case("Sok Chan", "Sok Dara", None),
     _case("Ali", "Ali Hassan Mahmoud", None),
     _case("Mohammed Ali", "Mahmoud Ali", None),

@@ -63,3 +63,23 @@ def test_a_single_word_covering_joined_words_is_not_a_single_word_name(
     assert _score("Wali Jan", "Walijan", tables) == 1.0
     assert _score("Ali", "Ali Hassan", tables) < 0.8
     assert _score("Abdulrahman", "Abdul Rahman Khalid", tables) < 0.8
+
+
+def test_a_word_may_be_two_listed_words_in_another_order(tables: NameTables) -> None:
+    assert _score("HOYOScarlos IVAN MUNOZ", "Carlos Ivan MUNOZ HOYOS", tables) == 1.0
+    assert _score("Luiscuellar Castro", "Luis Eduardo CUELLAR CASTRO", tables) > 0.9
+    assert _score("Hoyoscarlos", "Carlos Hoyos Munoz", tables) < 0.8  # a word left over
+
+
+def test_agreeing_only_on_common_words_is_weaker_when_a_family_name_is_missing(
+    tables: NameTables,
+) -> None:
+    missing_family = _score("Mohammed Ali", "Mohammad Ali NOORINAJAD", tables)
+    missing_rare_family = _score("Reza Kazemi", "Reza Hassan KAZEMI", tables)
+    assert missing_family < 0.8 <= _score("Mohammed Ali", "Ali Mohammed", tables)
+    assert _score("John Smith", "John Michael Smith", tables) >= 0.8  # a middle name
+    assert missing_rare_family >= 0.8  # the rarer words agree
+
+
+def test_a_title_written_after_the_name_weighs_like_a_particle(tables: NameTables) -> None:
+    assert _score("BANDO HAJI", "Haji Bando", tables) > 0.92
