@@ -6,13 +6,18 @@ from __future__ import annotations
 import asyncio
 import getpass
 import json
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
+import signal
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from aiohttp import web
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd import audit, identity
@@ -95,22 +100,102 @@ def main(ctx: click.Context, config: Path | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Server processes sharing the port (default: the 'workers' setting). "
+    "More than one needs PostgreSQL.",
+)
 @click.pass_context
-def serve(ctx: click.Context) -> None:
+def serve(ctx: click.Context, workers: int | None) -> None:
     """Serve the HTTP and WebSocket API until SIGTERM or Ctrl-C."""
     settings = _settings(ctx)
     configure_logging(settings.log_level)
+    count = workers or settings.workers
+    if count == 1:
+        _serve_one(settings, reuse_port=False)
+        return
+    problem = workers_problem(settings)
+    if problem:
+        raise click.ClickException(problem)
+    sys.exit(_serve_workers(settings, count))
+
+
+def _serve_one(settings: Settings, *, reuse_port: bool) -> None:
     try:
         web.run_app(
             create_app(settings),
             host=settings.host,
             port=settings.port,
+            reuse_port=reuse_port,
             shutdown_timeout=settings.shutdown_timeout_seconds,
             access_log=None,
             print=lambda text: click.echo(text, err=True),
         )
     except SchemaNotCurrent as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def workers_problem(settings: Settings) -> str | None:
+    """Why these settings cannot run several workers, or None if they can.
+
+    Each worker is a full node with its own matching index and WebSocket connections;
+    nodes learn of each other's alerts and watchlist changes only through the
+    PostgreSQL broker. With SQLite (or the in-process broker) a worker would not match
+    entries published through another, nor push the alerts another raises.
+    """
+    url = make_url(settings.database_url_value)
+    if url.get_backend_name() != "postgresql":
+        return "several workers need PostgreSQL: SQLite has no broker between processes"
+    if settings.broker == "inprocess":
+        return "several workers need the PostgreSQL broker (broker = 'auto' or 'postgresql')"
+    return None
+
+
+def _serve_workers(settings: Settings, count: int) -> int:
+    """Run ``count`` workers on one port (SO_REUSEPORT: the kernel spreads connections).
+
+    Each worker is a node of its own, exactly as several machines sharing the database
+    would be. SIGTERM or Ctrl-C stops them all gracefully; if one exits by itself, the
+    others are stopped too and the exit code says so (a supervisor restarts the set).
+    """
+    spawn = multiprocessing.get_context("spawn")  # nothing inherited but the settings
+    processes = [
+        spawn.Process(target=_worker_main, args=(settings,), name=f"alertd-worker-{n}")
+        for n in range(count)
+    ]
+    stopping = False
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        _terminate(processes)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for process in processes:
+        process.start()
+    multiprocessing.connection.wait([p.sentinel for p in processes])
+    if not stopping:
+        click.echo("alertd: a worker exited; stopping the others", err=True)
+        _terminate(processes)
+    for process in processes:
+        process.join()
+    return 0 if stopping else 1
+
+
+def _terminate(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
+    for process in processes:
+        if process.is_alive():
+            process.terminate()  # SIGTERM: the worker shuts down gracefully
+
+
+def _worker_main(settings: Settings) -> None:
+    configure_logging(settings.log_level)
+    # The parent forwards SIGTERM; a terminal's Ctrl-C reaches the whole group.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _serve_one(settings, reuse_port=True)
 
 
 @main.group()

@@ -55,6 +55,7 @@ class Settings(BaseModel):
     public_url: str = "http://127.0.0.1:8080"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     shutdown_timeout_seconds: float = Field(10.0, ge=0)
+    workers: int = Field(1, ge=1, le=64)
     # storage
     database_url: SecretStr = SecretStr("sqlite+aiosqlite:///var/alertd.db")
     database_pool_size: int = Field(10, ge=1)

@@ -1,0 +1,154 @@
+"""``alertd serve --workers N``: several server processes on one port, each a full node.
+
+A real multi-process test (smoke tier) on a PostgreSQL database of its own: the workers
+share the port (the kernel spreads connections between them), an entry published
+through one worker is matched by all of them, and SIGTERM stops the whole set cleanly.
+SQLite, whose broker lives inside one process, is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+from collections.abc import Mapping
+from pathlib import Path
+
+import aiohttp
+import pytest
+from click.testing import CliRunner
+
+from alertd.cli import main
+from tests.channels.helpers import SOK
+from tests.channels.test_nodes import (
+    Node,
+    free_port,
+    node_database,  # noqa: F401 (a fixture)
+    node_environment,
+    publish,
+    seed,
+    sign_in,
+)
+from tests.conftest import ALERTD_EXECUTABLE
+
+pytestmark = pytest.mark.smoke
+
+WORKERS = 2
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+# Fresh connections: with two workers, the chance that every one lands on the same
+# worker is 2**-(n-1).
+FRESH_CONNECTIONS = 24
+CROSSINGS_ANSWERED = re.compile(
+    r'^alertd_http_requests_total\{[^}]*route="/api/v1/crossings"[^}]*\} (\S+)$', re.M
+)
+
+
+async def start_workers(env: dict[str, str], port: int) -> asyncio.subprocess.Process:
+    process = await asyncio.create_subprocess_exec(
+        str(ALERTD_EXECUTABLE),
+        "serve",
+        "--workers",
+        str(WORKERS),
+        env=env | {"ALERTD_PORT": str(port)},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    async with asyncio.timeout(START_TIMEOUT), aiohttp.ClientSession() as session:
+        while len(worker_pids(process.pid)) < WORKERS or not await _ready(session, port):
+            assert process.returncode is None, "alertd serve --workers exited"
+            await asyncio.sleep(0.2)
+    return process
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The parent's worker processes (not multiprocessing's own resource tracker)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children")
+    pids = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    return [pid for pid in pids if b"spawn_main" in _command_line(pid)]
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # it has just exited
+        return b""
+
+
+async def _ready(session: aiohttp.ClientSession, port: int) -> bool:
+    try:
+        async with session.get(f"http://127.0.0.1:{port}/readyz") as response:
+            return response.status == 200
+    except aiohttp.ClientConnectionError:
+        return False
+
+
+async def on_a_fresh_connection(method: str, url: str, **kwargs: object) -> tuple[int, str]:
+    """A request on a connection of its own, so the kernel picks a worker for it anew."""
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with (
+        aiohttp.ClientSession(connector=connector) as session,
+        session.request(method, url, **kwargs) as response,  # type: ignore[arg-type]
+    ):
+        return response.status, await response.text()
+
+
+async def test_workers_share_the_port_and_every_one_matches_a_new_entry(
+    node_database: str,  # noqa: F811 (the fixture)
+    tmp_path: Path,
+) -> None:
+    env = node_environment(node_database, tmp_path / "data")
+    secrets = await seed(env)
+    port = free_port()
+    process = await start_workers(env, port)
+    node = Node(f"http://127.0.0.1:{port}", process)
+    try:
+        async with aiohttp.ClientSession() as session:
+            people = await sign_in(session, node, secrets)
+            await publish(session, node, people)
+        crossing = {"checkpoint": "POI", "direction": "entry", "traveller": SOK}
+        outcomes = []
+        for _ in range(FRESH_CONNECTIONS):
+            outcomes.append(await _outcome_within_a_second(node, people.officer, crossing))
+        assert outcomes == ["hit"] * FRESH_CONNECTIONS
+        answered = set()
+        for _ in range(FRESH_CONNECTIONS):
+            status, text = await on_a_fresh_connection("GET", f"{node.url}/metrics")
+            assert status == 200
+            answered.add(sum(float(n) for n in CROSSINGS_ANSWERED.findall(text)))
+        # Each worker counts only what it answered: two counts that add up to the whole.
+        assert len(answered) == WORKERS, answered
+        assert sum(answered) >= FRESH_CONNECTIONS
+        workers = worker_pids(process.pid)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), STOP_TIMEOUT)
+        assert process.returncode == 0, stderr.decode()
+        assert not any(_command_line(pid) for pid in workers), "a worker outlived the parent"
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def _outcome_within_a_second(
+    node: Node, officer: dict[str, str], crossing: Mapping[str, object]
+) -> str:
+    """The worker that did not take the publication learns of it through the broker."""
+    async with asyncio.timeout(1.0):
+        while True:
+            status, text = await on_a_fresh_connection(
+                "POST", f"{node.url}/api/v1/crossings", json=crossing, headers=officer
+            )
+            assert status == 201, text
+            outcome = str(json.loads(text)["outcome"])
+            if outcome == "hit":
+                return outcome
+            await asyncio.sleep(0.05)
+
+
+def test_several_workers_are_refused_on_sqlite(tmp_path: Path) -> None:
+    env = {"ALERTD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/alertd.db"}
+    result = CliRunner().invoke(main, ["serve", "--workers", "2"], env=env)
+    assert result.exit_code != 0
+    assert "several workers need PostgreSQL" in result.output
