@@ -40,6 +40,8 @@ from alertd.tables import (
 )
 
 ChangeKind = Literal["publish", "remove"]
+# Entries marked expired per sweep (see ``expire_due``).
+EXPIRE_PER_SWEEP = 1000
 
 
 @dataclass(frozen=True)
@@ -309,23 +311,36 @@ async def request_withdrawal(
 
 async def expire_due(conn: AsyncConnection, now: datetime) -> list[EntryChange]:
     """Mark published entries whose expiry has passed as expired (matching has already
-    stopped at the instant itself: the index checks expiry on every query)."""
+    stopped at the instant itself: the index checks expiry on every query).
+
+    At most ``EXPIRE_PER_SWEEP`` entries a call: a list imported at once expires at
+    once, and one transaction for all of it would hold the write lock for minutes.
+    The next sweep takes the rest. Each entry still gets its own audit event.
+    """
     due = (
         await conn.execute(
-            select(watchlist_entries.c.id, watchlist_entries.c.published_version).where(
-                watchlist_entries.c.status == "published", watchlist_entries.c.expires_at <= now
-            )
+            select(watchlist_entries.c.id, watchlist_entries.c.published_version)
+            .where(watchlist_entries.c.status == "published", watchlist_entries.c.expires_at <= now)
+            .order_by(watchlist_entries.c.id)
+            .limit(EXPIRE_PER_SWEEP)
         )
     ).all()
-    changes = []
+    if not due:
+        return []
+    await conn.execute(
+        update(watchlist_entries)
+        .where(watchlist_entries.c.id.in_([row.id for row in due]))
+        .values(status="expired", updated_at=now)
+    )
+    await conn.execute(
+        insert(watchlist_events),
+        [_history_row(row.id, row.published_version, "expire", audit.SYSTEM, now) for row in due],
+    )
     for row in due:
-        await _set_entry(conn, row.id, now, status="expired")
-        await _history(conn, row.id, row.published_version, "expire", audit.SYSTEM, now)
         await _audit(
             conn, audit.SYSTEM, now, "watchlist.expire", row.id, {"version": row.published_version}
         )
-        changes.append(EntryChange("remove", row.id, row.published_version))
-    return changes
+    return [EntryChange("remove", row.id, row.published_version) for row in due]
 
 
 async def checked_content(
@@ -598,16 +613,27 @@ async def _history(
     note: str | None = None,
 ) -> None:
     await conn.execute(
-        insert(watchlist_events).values(
-            entry_id=entry_id,
-            version=version,
-            action=action,
-            actor=actor.username or "system",
-            agency=actor.agency,
-            occurred_at=now,
-            note=note,
-        )
+        insert(watchlist_events).values(**_history_row(entry_id, version, action, actor, now, note))
     )
+
+
+def _history_row(
+    entry_id: int,
+    version: int,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    note: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "entry_id": entry_id,
+        "version": version,
+        "action": action,
+        "actor": actor.username or "system",
+        "agency": actor.agency,
+        "occurred_at": now,
+        "note": note,
+    }
 
 
 async def _audit(

@@ -16,16 +16,18 @@ from alertd.config import Settings
 from alertd.entries import EntryBody
 from alertd.live_index import LiveIndex
 from alertd.state import LIVE_INDEX, WATCHLIST_FEED
-from alertd.tables import watchlist_entries
+from alertd.tables import watchlist_entries, watchlist_events
 from alertd.watchlist import EntryChange
 from tests.conftest import Client
 from tests.watchlist.helpers import (
     ENTRIES,
+    IMPORTS,
     WatchlistApi,
     audit_trail,
     count_rows,
     entry_body,
     matched_ids,
+    ndjson,
     person,
 )
 
@@ -174,3 +176,30 @@ def test_the_index_ignores_changes_that_arrive_out_of_order(clock: FrozenClock) 
     assert len(live.index) == 0
     live.apply([EntryChange("publish", 8, 2, content)])  # renewed by a reviewed edit
     assert [e.entry_id for e in live.index.live_entries()] == ["8"]
+
+
+async def test_a_list_that_expires_at_once_is_marked_a_bounded_sweep_at_a_time(
+    api: WatchlistApi, clock: FrozenClock, engine: AsyncEngine
+) -> None:
+    """Each sweep's transaction is bounded; every entry still gets history and audit."""
+    count = watchlist.EXPIRE_PER_SWEEP + 1
+    expires = isoformat(clock.now() + timedelta(hours=2))
+    lines = [
+        entry_body(clock, expires_at=expires, **person(f"TEST{i:05d} X", f"TEST{i:05d}", "X"))
+        for i in range(count)
+    ]
+    created = await (await api.upload("editor", ndjson(lines))).json()
+    await api.ok("POST", f"{IMPORTS}/{created['id']}/approve", "approver")
+    api.staff.advance(2 * HOUR)
+
+    swept = []
+    for _ in range(3):
+        async with engine.begin() as conn:
+            swept.append(len(await watchlist.expire_due(conn, clock.now())))
+    assert swept == [watchlist.EXPIRE_PER_SWEEP, 1, 0]
+    expired = watchlist_entries.c.status == "expired"
+    assert await count_rows(engine, watchlist_entries, expired) == count
+    expiry = watchlist_events.c.action == "expire"
+    assert await count_rows(engine, watchlist_events, expiry) == count
+    trail = await audit_trail(engine)
+    assert trail.count(("watchlist.expire", "system")) == count
