@@ -123,7 +123,15 @@ class PostgresBroker:
         while True:
             try:
                 await self._session()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            # SQLAlchemyError: the catch-up after connecting reads through the engine,
+            # whose pooled connections the same outage may have cut. Left uncaught, it
+            # ended this task and the node never listened again.
+            except (
+                OSError,
+                asyncpg.PostgresError,
+                asyncpg.InterfaceError,
+                SQLAlchemyError,
+            ) as exc:
                 self._listening.clear()
                 log.warning(
                     "broker connection lost; reconnecting",

@@ -25,24 +25,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from alertd.alerts import AlertNotice, AlertReader, AlertSnapshot, load_snapshots
 from alertd.channels import protocol
+from alertd.channels.admission import Admissions
 from alertd.clock import Clock
 from alertd.tables import alerts, auth_sessions, users
 
 log = logging.getLogger("alertd.channels")
-WATCHDOG_INTERVAL_SECONDS = 1.0
+WATCHDOG_INTERVAL_SECONDS = 1.0  # sessions are checked in the database this often
 CATCH_UP_INTERVAL_SECONDS = 2.0
 SESSIONS_PER_CHECK = 1000
-# Connections authenticating or replaying at once. A reconnect storm (2,000 desks after
-# a restart) queues here instead of taking every pooled database connection from the
-# officers' crossings; the default pool holds 10 (+10 overflow).
-ADMISSIONS_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
 class Push:
-    kind: str  # "alert" | "alert_update"
+    kind: str  # "alert" | "alert_update" | "ping"
     seq: int
     text: str  # the whole message, serialised once for every connection of an agency
+
+
+PING = Push("ping", 0, json.dumps({"type": "ping"}))
 
 
 class Connection:
@@ -63,6 +63,9 @@ class Connection:
         # ping was answered). On the monotonic clock: a wall-clock step (NTP, a test's
         # frozen clock) must neither kill every connection at once nor keep dead ones.
         self.unanswered_ping_since: float | None = None
+        # When the watchdog pings next (monotonic); None until the connection is live,
+        # so that a long replay is never mistaken for a dead client.
+        self.next_ping: float | None = None
         self.start_seq = 0  # the hub's high-water mark when this connection joined
         self.close_code: int | None = None
         self.close_reason = ""
@@ -76,9 +79,20 @@ class Connection:
         except asyncio.QueueFull:
             self.request_close(protocol.CLOSE_TOO_SLOW, "send queue full: reconnect and resume")
 
-    def pinged(self) -> None:
-        if self.unanswered_ping_since is None:
-            self.unanswered_ping_since = time.monotonic()
+    def start_pings(self, interval: float) -> None:
+        self.next_ping = time.monotonic() + interval
+
+    def ping_if_due(self, now: float, interval: float) -> None:
+        """Queue a ping every ``interval`` seconds whatever the traffic: the client's pongs
+        are what the heartbeat listens for, so a busy desk is pinged as surely as an idle
+        one. Pings travel in the send queue: a sender waits on its queue alone, with no
+        timer per message (thousands of them, each alive for a ping interval, made the
+        garbage collector's full passes frequent and long)."""
+        if self.next_ping is not None and now >= self.next_ping:
+            self.next_ping = now + interval
+            if self.unanswered_ping_since is None:
+                self.unanswered_ping_since = now
+            self.offer(PING)
 
     def heard(self) -> None:
         """Any message from the client answers the pings sent so far."""
@@ -103,7 +117,9 @@ class Hub:
         self._groups: dict[int, dict[tuple[Any, ...], set[Connection]]] = {}
         self._pending: asyncio.Queue[AlertNotice] = asyncio.Queue()
         self.high_water = 0
-        self.admission = asyncio.Semaphore(ADMISSIONS_AT_ONCE)
+        # Sign-ins and replays, batched: a reconnect storm takes one pooled connection
+        # and a few queries per batch instead of the officers' whole pool.
+        self.admissions = Admissions(engine)
 
     def alerts_changed(self, notices: Sequence[AlertNotice]) -> None:
         for notice in notices:
@@ -135,6 +151,16 @@ class Hub:
             )
 
     async def run_dispatcher(self) -> None:
+        """Push committed alerts; the admissions' worker runs alongside, started here
+        because it lives and dies with the hub."""
+        admissions = asyncio.create_task(self.admissions.run(), name="channel-admissions")
+        admissions.add_done_callback(_report_stopped)
+        try:
+            await self._dispatch_forever()
+        finally:
+            admissions.cancel()
+
+    async def _dispatch_forever(self) -> None:
         while True:
             batch = [await self._pending.get()]
             while not self._pending.empty():
@@ -217,24 +243,39 @@ class Hub:
             self.alerts_changed([AlertNotice("alert", 0, int(newest))])
 
     async def run_watchdog(self) -> None:
+        # Ticks at least twice a ping interval, so pings go out on time when the
+        # interval is short (tests); the database is asked at most once a second.
+        tick = min(WATCHDOG_INTERVAL_SECONDS, self._ping_interval / 2)
+        sessions_checked = 0.0
         while True:
-            await asyncio.sleep(WATCHDOG_INTERVAL_SECONDS)
+            await asyncio.sleep(tick)
+            self.check_heartbeats()
+            if time.monotonic() - sessions_checked < WATCHDOG_INTERVAL_SECONDS:
+                continue
+            sessions_checked = time.monotonic()
             try:
                 await self.check_connections()
             except (SQLAlchemyError, OSError):
                 log.exception("connection check failed; retrying")
 
-    async def check_connections(self) -> None:
-        """Close (4401) expired tokens and revoked sessions, (4408) clients that left a
-        ping unanswered for a whole ping interval."""
-        now = self._clock.now()
-        deadline = time.monotonic() - self._ping_interval
+    def check_heartbeats(self) -> None:
+        """Ping the connections that are due; close (4408) those that left a ping
+        unanswered for a whole ping interval."""
+        now = time.monotonic()
+        deadline = now - self._ping_interval
         for connection in tuple(self.connections):
             pinged = connection.unanswered_ping_since
+            if pinged is not None and pinged < deadline:
+                connection.request_close(protocol.CLOSE_HEARTBEAT, "no pong")
+            else:
+                connection.ping_if_due(now, self._ping_interval)
+
+    async def check_connections(self) -> None:
+        """Close (4401) expired tokens, revoked sessions and disabled users."""
+        now = self._clock.now()
+        for connection in tuple(self.connections):
             if connection.expires_at <= now:
                 connection.request_close(protocol.CLOSE_UNAUTHENTICATED, "access token expired")
-            elif pinged is not None and pinged < deadline:
-                connection.request_close(protocol.CLOSE_HEARTBEAT, "no pong")
         sessions = sorted({c.session_id for c in self.connections if not c.closing.is_set()})
         if not sessions:
             return
@@ -270,6 +311,11 @@ async def _ended_sessions(conn: AsyncConnection, sessions: Sequence[str]) -> set
         )
     )
     return set((await conn.execute(query)).scalars())
+
+
+def _report_stopped(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("channel admissions stopped", exc_info=task.exception())
 
 
 def _sight(reader: AlertReader) -> tuple[Any, ...]:

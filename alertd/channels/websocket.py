@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +22,7 @@ from alertd.alerts import AlertReader
 from alertd.api.context import request_id
 from alertd.api.openapi import operation
 from alertd.channels import protocol
+from alertd.channels.admission import AdmissionFailed
 from alertd.channels.hub import Connection
 from alertd.errors import AlertdError, NotAuthenticated, PermissionDenied
 from alertd.policy import Permission, allows, require
@@ -33,14 +34,15 @@ from alertd.state import (
     ENGINE,
     HUB,
     NOTIFIER,
-    READ_ENGINE,
     ROUTING,
     SETTINGS,
 )
 
 log = logging.getLogger("alertd.channels")
 routes = web.RouteTableDef()
-REPLAY_PAGE = 200
+T = TypeVar("T")
+# How long a socket waits for its batched sign-in or replay page before giving up (1013).
+ADMISSION_WAIT_SECONDS = 30.0
 # How long a closing handshake may wait for the client to read: a client that stopped
 # reading (the slow consumer closed with 4429) must not hold a handler forever.
 CLOSE_TIMEOUT_SECONDS = 5.0
@@ -70,7 +72,12 @@ def _parse(message: Any) -> dict[str, Any]:
     responses={101: "Switching protocols"},
 )
 async def alert_channel(request: web.Request) -> web.WebSocketResponse:
-    ws = web.WebSocketResponse(max_msg_size=protocol.MAX_MESSAGE_BYTES, autoping=True)
+    # No permessage-deflate: an alert is serialised once for every desk that receives it,
+    # but compressed once per socket (each keeps its own deflate context), which would
+    # put a per-connection CPU cost back on the fan-out. Alert messages are small.
+    ws = web.WebSocketResponse(
+        max_msg_size=protocol.MAX_MESSAGE_BYTES, autoping=True, compress=False
+    )
     await ws.prepare(request)
     app = request.app
     try:
@@ -81,16 +88,17 @@ async def alert_channel(request: web.Request) -> web.WebSocketResponse:
     except PermissionDenied as exc:
         await _close(ws, request, protocol.CLOSE_FORBIDDEN, _reason(exc))
         return ws
-    except SQLAlchemyError:
-        log.warning("alert channel refused: database unavailable", exc_info=True)
+    except AdmissionFailed:
         await _close(ws, request, protocol.CLOSE_TRY_AGAIN, b"database busy: reconnect later")
         return ws
     hub = app[HUB]
     hub.register(connection)
     try:
         await _serve(ws, request, connection)
-    except SQLAlchemyError:
-        log.warning("alert channel replay failed: database unavailable", exc_info=True)
+    except AdmissionFailed:
+        connection.request_close(protocol.CLOSE_TRY_AGAIN, "database busy: reconnect and resume")
+    except SQLAlchemyError:  # an ack the database could not take
+        log.warning("alert channel failed: database unavailable", exc_info=True)
         connection.request_close(protocol.CLOSE_TRY_AGAIN, "database busy: reconnect and resume")
     finally:
         hub.unregister(connection)
@@ -127,14 +135,23 @@ async def _authenticate(ws: web.WebSocketResponse, request: web.Request) -> Conn
     if first["type"] != "auth" or not isinstance(token, str):
         raise ProtocolError('the first message must be {"type": "auth", "token": ...}')
     app = request.app
-    async with app[HUB].admission:
-        who = await app[AUTHENTICATOR].principal_for_token(token)
-        require(who, Permission.HANDLE_ALERTS)
-        claims = app[AUTHENTICATOR].claims_of(token)
-        async with app[READ_ENGINE].connect() as conn:
-            desk = await alerts.desk_of(conn, who.desk_id)
-    reader = AlertReader(who, desk, app[ROUTING])
-    return Connection(reader, who.session_id, claims.expires_at, app[SETTINGS].ws_send_queue_size)
+    claims = app[AUTHENTICATOR].claims_of(token)
+    admitted = await _admission(app[HUB].admissions.sign_in(claims))
+    require(admitted.who, Permission.HANDLE_ALERTS)
+    reader = AlertReader(admitted.who, admitted.desk, app[ROUTING])
+    return Connection(
+        reader, admitted.who.session_id, claims.expires_at, app[SETTINGS].ws_send_queue_size
+    )
+
+
+async def _admission(answer: Awaitable[T]) -> T:
+    """A batched sign-in or replay page; a batch the database could not serve, or that
+    took too long, closes the socket with 1013 (reconnect later and resume)."""
+    try:
+        async with asyncio.timeout(ADMISSION_WAIT_SECONDS):
+            return await answer
+    except TimeoutError:
+        raise AdmissionFailed("the node is too busy") from None
 
 
 async def _serve(ws: web.WebSocketResponse, request: web.Request, connection: Connection) -> None:
@@ -150,7 +167,8 @@ async def _serve(ws: web.WebSocketResponse, request: web.Request, connection: Co
         }
     )
     last_seq = await _maybe_resume(ws, request, connection)
-    sender = asyncio.create_task(_send(ws, connection, last_seq, settings.ws_ping_interval_seconds))
+    connection.start_pings(settings.ws_ping_interval_seconds)
+    sender = asyncio.create_task(_send(ws, connection, last_seq))
     receiver = asyncio.create_task(_receive(ws, request, connection))
     closing = asyncio.create_task(connection.closing.wait())
     try:
@@ -192,41 +210,25 @@ async def _maybe_resume(
 async def _replay(
     ws: web.WebSocketResponse, request: web.Request, connection: Connection, after: int
 ) -> int:
-    last = after
+    admissions = request.app[HUB].admissions
+    last, cursor = after, after
     while True:
-        async with request.app[HUB].admission, request.app[READ_ENGINE].connect() as conn:
-            page = await connection.reader.visible(conn, after_seq=last, limit=REPLAY_PAGE)
-        for alert in page:
-            await ws.send_json({"type": "alert", "seq": alert["seq"], "alert": alert})
-            last = alert["seq"]
-        if len(page) < REPLAY_PAGE:
+        page = await _admission(admissions.replay_page(connection.reader, cursor))
+        for text in page.texts:
+            await ws.send_str(text)
+        last, cursor = page.last_seq or last, page.cursor
+        if page.done:
             break
     await ws.send_json({"type": "replayed", "last_seq": last})
     return last
 
 
-async def _send(
-    ws: web.WebSocketResponse, connection: Connection, last_seq: int, ping_every: float
-) -> None:
-    """Pushes in queue order, and a ping every ``ping_every`` seconds whatever the traffic:
-    the client's pongs are what the watchdog's heartbeat listens for, so a busy desk must
-    be pinged as surely as an idle one."""
-    next_ping = time.monotonic() + ping_every
+async def _send(ws: web.WebSocketResponse, connection: Connection, last_seq: int) -> None:
+    """Pushes and pings in queue order; live alerts the replay already sent are skipped."""
     while True:
-        if time.monotonic() >= next_ping:
-            connection.pinged()
-            await ws.send_json({"type": "ping"})
-            next_ping = time.monotonic() + ping_every
-        try:
-            push = connection.queue.get_nowait()
-        except asyncio.QueueEmpty:
-            try:
-                async with asyncio.timeout(next_ping - time.monotonic()):
-                    push = await connection.queue.get()
-            except TimeoutError:
-                continue
+        push = await connection.queue.get()
         if push.kind == "alert" and push.seq <= last_seq:
-            continue  # already sent by the replay
+            continue
         await ws.send_str(push.text)
         if push.kind == "alert":
             last_seq = push.seq
