@@ -17,6 +17,11 @@ Targets (issue 5): at least 800 crossings/s on PostgreSQL with p99 at most 50 ms
     python bench/screening.py                               # both backends
     python bench/screening.py --backends postgresql --entries 20000 --crossings 3000
     python bench/screening.py --profile /tmp/server.prof    # cProfile of the server
+    python bench/screening.py --backends postgresql --workers 2   # alertd serve --workers 2
+
+"server CPU ms/crossing" is the CPU time of every server process (all workers) during
+the measured run divided by the crossings: on a machine shared with other work it is a
+steadier figure than the rate.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
@@ -273,13 +279,29 @@ class Server:
     base: str
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User and system CPU of the server and its workers, in seconds."""
+        return sum(_cpu_ticks(pid) for pid in _process_tree(self.process.pid)) / os.sysconf(
+            "SC_CLK_TCK"
+        )
+
+
+def _process_tree(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    below = children.read_text().split() if children.exists() else []
+    return [pid, *(p for child in below for p in _process_tree(int(child)))]
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # it has just exited
+        return 0
+    return int(fields[11]) + int(fields[12])
 
 
 @asynccontextmanager
 async def running_server(
-    url: str, data_dir: Path, profile: Path | None, pool_size: int
+    url: str, data_dir: Path, profile: Path | None, pool_size: int, workers: int = 1
 ) -> AsyncIterator[Server]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALERTD_")} | {
@@ -289,6 +311,7 @@ async def running_server(
         "ALERTD_LOG_LEVEL": "WARNING",
         "ALERTD_DATABASE_POOL_SIZE": str(pool_size),
         "ALERTD_MAX_IMPORT_BYTES": str(500 * 1_048_576),
+        "ALERTD_WORKERS": str(workers),
     }
     if profile is None:
         argv = [str(ALERTD), "serve"]
@@ -357,6 +380,34 @@ async def load_watchlist(base: str, staff: Staff, watchlist: Watchlist) -> float
     return time.perf_counter() - started
 
 
+async def wait_until_every_worker_matches(
+    base: str, officer: dict[str, str], listed: Person, workers: int
+) -> None:
+    """Screen a listed person on fresh connections until every worker says "hit".
+
+    With several workers, the one that approved the import tells the others through
+    the broker, and each loads the entries itself; measuring before they all have
+    them would measure the loading. A fresh connection lands on a worker picked anew,
+    so enough hits in a row (chance 2**-n per missed worker) mean all have it.
+    """
+    wanted = 8 * workers
+    streak = 0
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    body = {"traveller": listed.traveller()}
+    while streak < wanted:
+        if time.monotonic() > deadline:
+            raise RuntimeError("not every worker loaded the watchlist in time")
+        connector = aiohttp.TCPConnector(force_close=True)
+        async with (
+            aiohttp.ClientSession(connector=connector) as session,
+            session.post(base + "/api/v1/screenings", json=body, headers=officer) as response,
+        ):
+            answer = await response.json()
+        streak = streak + 1 if answer.get("outcome") == "hit" else 0
+        if not streak:
+            await asyncio.sleep(0.5)
+
+
 # --- the load -----------------------------------------------------------------------------
 
 
@@ -370,7 +421,11 @@ class Tally:
 
 
 async def hammer(
-    base: str, tokens: Sequence[dict[str, str]], bodies: Sequence[bytes], concurrency: int
+    base: str,
+    tokens: Sequence[dict[str, str]],
+    bodies: Sequence[bytes],
+    concurrency: int,
+    idempotency_keys: bool = False,
 ) -> tuple[Tally, float]:
     """Post every body once, ``concurrency`` at a time; returns the tally and seconds."""
     tally = Tally()
@@ -382,8 +437,9 @@ async def hammer(
             headers = tokens[number % len(tokens)] | {"Content-Type": "application/json"}
             for _, body in queue:
                 started = time.perf_counter()
+                keyed = headers | {"Idempotency-Key": uuid.uuid4().hex} if idempotency_keys else {}
                 async with session.post(
-                    base + "/api/v1/crossings", data=body, headers=headers
+                    base + "/api/v1/crossings", data=body, headers=keyed or headers
                 ) as response:
                     payload = await response.read()
                 tally.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -410,6 +466,7 @@ class Result:
     seconds: float
     tally: Tally
     server_cpu_s: float
+    workers: int
 
     @property
     def rate(self) -> float:
@@ -418,26 +475,41 @@ class Result:
 
 async def measure(backend: str, args: argparse.Namespace, watchlist: Watchlist) -> Result:
     bodies = crossing_bodies(watchlist, args.crossings + args.warmup)
+    # Several workers need PostgreSQL's broker; SQLite always runs one process.
+    workers = args.workers if backend == "postgresql" else 1
     async with throwaway_database(backend, args.postgres_url) as database:
         with tempfile.TemporaryDirectory(prefix="alertd-bench-data-") as folder:
             data_dir = Path(folder)
             await asyncio.to_thread(command.upgrade, alembic_config(database.url), "head")
             staff = await seed(database.url, data_dir)
             async with running_server(
-                database.url, data_dir, args.profile, args.pool_size
+                database.url, data_dir, args.profile, args.pool_size, workers
             ) as server:
                 load_s = await load_watchlist(server.base, staff, watchlist)
                 async with aiohttp.ClientSession() as session:
                     tokens = [await sign_in(session, server.base, u) for u in staff.officers]
-                await hammer(server.base, tokens, bodies[: args.warmup], args.concurrency)
+                if workers > 1:
+                    await wait_until_every_worker_matches(
+                        server.base, tokens[0], watchlist.people[-1], workers
+                    )
+                keys = args.idempotency_keys
+                await hammer(server.base, tokens, bodies[: args.warmup], args.concurrency, keys)
                 cpu_before = server.cpu_seconds()
                 tally, seconds = await hammer(
-                    server.base, tokens, bodies[args.warmup :], args.concurrency
+                    server.base, tokens, bodies[args.warmup :], args.concurrency, keys
                 )
                 cpu = server.cpu_seconds() - cpu_before
             durable = await durability(database)
     return Result(
-        backend, len(watchlist.people), durable, load_s, args.crossings, seconds, tally, cpu
+        backend,
+        len(watchlist.people),
+        durable,
+        load_s,
+        args.crossings,
+        seconds,
+        tally,
+        cpu,
+        workers,
     )
 
 
@@ -474,7 +546,10 @@ def report(results: Sequence[Result], concurrency: int) -> Iterator[str]:
         )
     yield ""
     for r in results:
-        yield f"{r.backend}: {r.durability}; watchlist import + approve {r.load_s:.1f} s"
+        yield (
+            f"{r.backend}: {r.durability}; {r.workers} server process(es); "
+            f"watchlist import + approve {r.load_s:.1f} s"
+        )
     yield (
         f"Targets (PostgreSQL): >= {TARGET_RATE:.0f} crossings/s, p99 <= {TARGET_P99_MS:.0f} ms "
         "(✗ marks a miss). Client and server share this machine's cores."
@@ -499,10 +574,21 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--pool-size", type=int, default=20)
     parser.add_argument(
+        "--workers", type=int, default=1, help="alertd serve --workers N (PostgreSQL only)"
+    )
+    parser.add_argument(
+        "--idempotency-keys",
+        action="store_true",
+        help="send an Idempotency-Key with every crossing, as a checkpoint client would",
+    )
+    parser.add_argument(
         "--postgres-url", default=os.environ.get("ALERTD_BENCH_POSTGRES", DEFAULT_POSTGRES)
     )
     parser.add_argument("--profile", type=Path, default=None, help="cProfile the server to FILE")
-    asyncio.run(main_async(parser.parse_args()))
+    args = parser.parse_args()
+    if args.workers > 1 and args.profile is not None:
+        parser.error("--profile profiles one server process: use it with --workers 1")
+    asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":
