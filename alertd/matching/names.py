@@ -163,7 +163,7 @@ def prepare_name(
         slots = _latin_slots(text)
         script = "latin"
     else:
-        slots = _native_slots(native)
+        slots = _native_slots(native) or _original_slots(text)
         script = _script_name(text)
     if not slots:
         return None
@@ -183,6 +183,13 @@ def _is_light(token: str) -> bool:
 def is_common_word(token: str) -> bool:
     """One of the commonest name words in the world (any spelling: same vowel-folded key)."""
     return vowel_key(phonetic_key(token)) in _COMMON_KEYS
+
+
+def _original_slots(text: str) -> tuple[Slot, ...]:
+    """The words as written (folded), for a name no romaniser gives letters for (a lone
+    Cyrillic soft sign): the same writing still meets itself."""
+    words = (w for w in fold_unicode(text).split() if any(c.isalnum() for c in w))
+    return tuple((_intern(w),) for w in words)
 
 
 def _script_name(text: str) -> str:
@@ -214,11 +221,17 @@ def _ocr_spellings(token: str) -> Slot:
 
 
 def _latin_slots(text: str) -> tuple[Slot, ...]:
-    forms = [tokenise(read_digits_as_letters(f)) for f in ascii_forms(fold_unicode(text))]
+    """Passport and plain folds of each word, then their OCR alternatives."""
+    forms = [tokenise(f) for f in ascii_forms(fold_unicode(text))]
     first = drop_titles(forms[0])
     if len(forms) == 1 or len(forms[1]) != len(forms[0]) or len(first) != len(forms[0]):
-        return tuple((_intern(t),) for t in first)
-    return tuple(_slot((a, b)) for a, b in zip(forms[0], forms[1], strict=True))
+        return tuple(_slot(_ocr_spellings(t)) for t in first)
+    return tuple(_two_folds(a, b) for a, b in zip(forms[0], forms[1], strict=True))
+
+
+def _two_folds(passport: str, plain: str) -> Slot:
+    a, b = _ocr_spellings(passport), _ocr_spellings(plain)
+    return _slot((a[0], b[0], *a[1:], *b[1:]))
 
 
 def _native_slots(native: tuple[Slot, ...]) -> tuple[Slot, ...]:
@@ -231,8 +244,16 @@ def _native_slots(native: tuple[Slot, ...]) -> tuple[Slot, ...]:
         slot = _slot(tuple(s for s in spellings if s))
         if slot:
             slots.append(slot)
-    kept = drop_titles(tuple(s[0] for s in slots))
-    return tuple(slots) if len(kept) == len(slots) else tuple(s for s in slots if s[0] in kept)
+    firsts = tuple(_title_spelling(slot) for slot in slots)
+    kept = drop_titles(firsts)
+    if len(kept) == len(slots):
+        return tuple(slots)
+    return tuple(slot for slot, first in zip(slots, firsts, strict=True) if first in kept)
+
+
+def _title_spelling(slot: Slot) -> str:
+    """The slot's spelling that is a title, if one is (سيد: "sid", "syed"...)."""
+    return next((s for s in slot if is_title_word(s)), slot[0])
 
 
 def _slot(spellings: tuple[str, ...]) -> Slot:
@@ -388,19 +409,21 @@ def align(
         for i, similarity in enumerate(comparer.row(query, slot)):
             if similarity:
                 pairs.append((similarity, 1 << i, 1 << j))
-    score, chosen = _greedy(pairs, query, entry, _pair_order)
+    best_first, joined_first = _orders(query, entry)
+    score, chosen = _greedy(pairs, query, entry, best_first)
     if _may_be_joined(query, entry, chosen):
         joined = _joined_pairs(query.slots, entry.slots, comparer, query_joined=False)
         joined += _joined_pairs(entry.slots, query.slots, comparer, query_joined=True)
         joined += _split_pairs(query.slots, entry.slots, query_joined=False)
         joined += _split_pairs(entry.slots, query.slots, query_joined=True)
         if joined:
-            # Equally good single and joined pairs can block each other ("Omarawadh Omar"
-            # vs "Omar Awadh Omar"): try both orders of preference, keep the better.
+            # A single pair can block a joined one that would cover more ("Omarawadh Omar"
+            # vs "Omar Awadh Omar": omar~omar takes the first Omar; "Hamad Allah Allah"
+            # vs "Hamdullah Allah"): try joined pairs first too, keep the better.
             pairs.extend(joined)
             score, chosen = max(
-                _greedy(pairs, query, entry, _pair_order),
-                _greedy(pairs, query, entry, _joined_first_order),
+                _greedy(pairs, query, entry, best_first),
+                _greedy(pairs, query, entry, joined_first),
                 key=lambda result: result[0],
             )
     return score, chosen
@@ -420,7 +443,7 @@ def _greedy(
     pairs: list[_Pair],
     query: PreparedName,
     entry: PreparedName,
-    order: Callable[[_Pair], tuple[float, int]],
+    order: _Order,
 ) -> tuple[float, list[_Pair]]:
     if not pairs:
         return 0.0, []
@@ -505,13 +528,24 @@ def _name_score(coverage_q: float, coverage_e: float, single_word: bool) -> floa
     return min(1.0, score)
 
 
-def _pair_order(pair: _Pair) -> tuple[float, int]:
-    """Best similarity first; at a tie, single words before joined ones."""
-    return -pair[0], pair[1].bit_count() + pair[2].bit_count()
+_Order = Callable[[_Pair], tuple[bool, float, float]]
 
 
-def _joined_first_order(pair: _Pair) -> tuple[float, int]:
-    return -pair[0], -pair[1].bit_count() - pair[2].bit_count()
+def _orders(query: PreparedName, entry: PreparedName) -> tuple[_Order, _Order]:
+    """Two orders for the greedy alignment, both placing pairs with a particle side last
+    (an "al" aligned first can take the "al" a joined "Al-Majid" needs): best similarity
+    first (single words before joined ones at a tie), or joined words first."""
+    light_q, light_e = query.particles, entry.particles
+
+    def best_first(pair: _Pair) -> tuple[bool, float, float]:
+        light = not pair[1] & ~light_q or not pair[2] & ~light_e
+        return light, -pair[0], pair[1].bit_count() + pair[2].bit_count()
+
+    def joined_first(pair: _Pair) -> tuple[bool, float, float]:
+        light = not pair[1] & ~light_q or not pair[2] & ~light_e
+        return light, -pair[1].bit_count() - pair[2].bit_count(), -pair[0]
+
+    return best_first, joined_first
 
 
 def _joined_pairs(

@@ -41,7 +41,8 @@ samdech | oknha | okhna | neak oknha | lok chumteav | lok chumtiev | lok srey | 
 chumteav | excellency | his excellency | her excellency | ek oudom | ekkak oudom |
 neak srey | preah | sheikh | shaikh | shaykh | sheik | cheikh | haji | hajji | hajj |
 al haj | al hajj | alhaj | alhajj | sayyid | sayed | sayyed | mullah | mulla | maulana |
-maulvi | mawlawi | moulvi | molvi | mawlana | prince | princess | tan sri | puan sri |
+maulvi | mawlawi | moulvi | molvi | mawlana | syed | seyed | seyyed | sayid | prince |
+princess | tan sri | puan sri |
 datuk seri | dato seri | datuk | dato | datin | khun ying | nang sao | mr | mrs | ms |
 miss | mister | madam | madame | mme | mlle | dr | doctor | prof | professor | sir | dame |
 lord | lady | rev | reverend | jr | general | gen | lt | lieutenant | colonel | col |
@@ -66,6 +67,8 @@ PARTICLES = frozenset(_PARTICLE_TEXT.split())
 # "Abd-al-Rahman"): split them so the stem can align on its own.
 _GLUED_ARTICLE = re.compile(r"\b(al|el|ul|ad|ar|as|ash|at|az|ud|ur|us)-(?=\w)")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
+# Apostrophes (ASCII and typographic, ayn/hamza marks) join: "Mo’alim" is "Moalim".
+_APOSTROPHES = str.maketrans(dict.fromkeys("'`’‘ʼʻʾʿ´"))
 
 
 def fold_unicode(text: str) -> str:
@@ -88,7 +91,7 @@ def ascii_forms(latin_text: str) -> tuple[str, ...]:
 
 def tokenise(ascii_text: str) -> tuple[str, ...]:
     """Split an ASCII name on anything that is not a letter or digit; apostrophes join."""
-    text = ascii_text.replace("'", "").replace("`", "")
+    text = ascii_text.translate(_APOSTROPHES)
     text = _GLUED_ARTICLE.sub(r"\1 ", text)
     return tuple(t for t in _SEPARATORS.split(text) if t)
 

@@ -28,6 +28,10 @@ _DIGRAPHS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 _DIGRAPH_PATTERN = re.compile("|".join(re.escape(src) for src, _ in _DIGRAPHS))
 _DIGRAPH_MAP = dict(_DIGRAPHS)
+# In a vowel-less (abjad) spelling "sh", "zh", "kh", "th" may be two letters (س+ه, ز+ه),
+# so only the single letters and "ch" (always چ there) are folded; the skeleton drops the
+# "h" of a real digraph anyway.
+_ABJAD_PATTERN = re.compile("ch|q|w|y|x")
 _SOFT_C = re.compile(r"c(?=[eij])")
 _VOWELS = frozenset("aeiou")
 # Digits inside a name are OCR or keyboard slips: read them as the letters they resemble.
@@ -40,7 +44,8 @@ def read_digits_as_letters(token: str) -> str:
 
 def phonetic_key(token: str) -> str:
     """The romanisation-insensitive key of one folded ASCII token."""
-    key = _DIGRAPH_PATTERN.sub(lambda m: _DIGRAPH_MAP[m.group(0)], token)
+    pattern = _ABJAD_PATTERN if is_abjad(token) else _DIGRAPH_PATTERN
+    key = pattern.sub(lambda m: _DIGRAPH_MAP[m.group(0)], token)
     key = _SOFT_C.sub("s", key).replace("c", "k")
     if key.endswith("j") and len(key) > 2 and key[-2] in _VOWELS:
         key = key[:-1] + "i"  # Sergej -> sergei

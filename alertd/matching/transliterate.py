@@ -244,12 +244,23 @@ def _romanise_arabic(text: str, tables: NameTables) -> list[Slot]:
     return slots
 
 
+def _article(next_letter: str) -> Slot:
+    """ "al", and before a sun letter the article as said and often written: الصبار is
+    "as-Sabbar", listed "Essabar" (so "as" written together with the word meets it)."""
+    if next_letter in _SUN_LETTERS:
+        return ("al", "a" + _ARABIC[next_letter][:1])
+    return ("al",)
+
+
+_SUN_LETTERS = frozenset("تثدذرزسشصضطظن")
+
+
 def _arabic_word(word: str, tables: NameTables) -> list[Slot]:
     if word in _ARABIC_NAMES:
         return [_ARABIC_NAMES[word]]
     known = tables.translit.get(word, ())
     if word.startswith("ال") and len(word) > 3 and not known:
-        return [("al",), *_arabic_word(word[2:], tables)]
+        return [_article(word[2]), *_arabic_word(word[2:], tables)]
     return [(*known, *_arabic_by_rules(word))]
 
 

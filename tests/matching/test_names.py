@@ -83,3 +83,28 @@ def test_agreeing_only_on_common_words_is_weaker_when_a_family_name_is_missing(
 
 def test_a_title_written_after_the_name_weighs_like_a_particle(tables: NameTables) -> None:
     assert _score("BANDO HAJI", "Haji Bando", tables) > 0.92
+
+
+def test_a_name_no_romaniser_spells_still_meets_itself(tables: NameTables) -> None:
+    assert _score("ь", "ь", tables) == 1.0  # found by the entry-is-a-hit property
+
+
+def test_apostrophes_of_every_kind_join(tables: NameTables) -> None:
+    assert _score("Mo’alim Ayman", "Mo'alim Ayman", tables) == 1.0
+    assert _score("Mo’alirn Ayman", "Mo'alim Ayman", tables) == 1.0  # OCR, non-ASCII name
+
+
+@pytest.mark.parametrize(
+    ("arabic", "listed"),
+    [
+        ("زكريا الصبار", "ZAKARYA ESSABAR"),  # the article assimilated: as-Sabbar
+        ("علي حسن المجيد التكريتي", "ALI HASSAN AL-MAJID AL-TIKRITI"),  # "al" not taken twice
+        ("حمد الله الله نور", "HAMDULLAH ALLAH NOOR"),  # joined before an equal single
+        ("سيد محمد حقانی", "SAYYED MOHAMMED HAQQANI"),  # سيد is the title Sayyed
+        ("عبدالرحمان زاهد", "ABDUL RAHMAN ZAHED"),  # ز+ه is not the digraph zh
+    ],
+)
+def test_arabic_names_meet_their_list_spellings(
+    arabic: str, listed: str, tables: NameTables
+) -> None:
+    assert _score(arabic, listed, tables) >= 0.84
