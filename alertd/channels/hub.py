@@ -117,6 +117,7 @@ class Hub:
         self._groups: dict[int, dict[tuple[Any, ...], set[Connection]]] = {}
         self._pending: asyncio.Queue[AlertNotice] = asyncio.Queue()
         self.high_water = 0
+        self._held: AsyncConnection | None = None  # the dispatcher's (see ``_read``)
         # Sign-ins and replays, batched: a reconnect storm takes one pooled connection
         # and a few queries per batch instead of the officers' whole pool.
         self.admissions = Admissions(engine)
@@ -159,6 +160,8 @@ class Hub:
             await self._dispatch_forever()
         finally:
             admissions.cancel()
+            if self._held is not None:
+                await self._held.close()
 
     async def _dispatch_forever(self) -> None:
         while True:
@@ -178,9 +181,16 @@ class Hub:
         under a lock held to commit, so every seq below a committed one is committed."""
         newest = max((n.seq for n in notices if n.kind == "alert"), default=0)
         updated = list(dict.fromkeys(n.alert_id for n in notices if n.kind == "alert_update"))
-        async with self._engine.connect() as conn:
-            fresh = await self._new_alerts(conn, newest) if newest > self.high_water else []
-            changed = await load_snapshots(conn, updated) if self.connections else []
+        if not self.connections:  # nobody to tell: just move the mark
+            self.high_water = max(self.high_water, newest)
+            return
+        try:
+            fresh, changed = await self._read(newest, updated)
+        except (SQLAlchemyError, OSError):
+            # The held connection may have died with the database (a restart, a cut):
+            # once more on a fresh one from the pool, which checks it before use.
+            await self._drop_held_connection()
+            fresh, changed = await self._read(newest, updated)
         for snapshot in fresh:
             self._fan_out("alert", snapshot)
             self.high_water = max(self.high_water, snapshot.seq)
@@ -189,6 +199,31 @@ class Hub:
             await asyncio.sleep(0)
         for snapshot in changed:
             self._fan_out("alert_update", snapshot)
+
+    async def _read(
+        self, newest: int, updated: Sequence[int]
+    ) -> tuple[list[AlertSnapshot], list[AlertSnapshot]]:
+        """The new alerts up to ``newest`` and the changed ones, in one short transaction
+        on the dispatcher's own connection: checking a pooled connection out and back
+        in for every notice cost three more round trips (the pool's liveness check) on
+        the path from commit to desk."""
+        conn = await self._held_connection()
+        try:
+            fresh = await self._new_alerts(conn, newest) if newest > self.high_water else []
+            changed = await load_snapshots(conn, updated)
+        finally:
+            await conn.rollback()  # never idle in a transaction between notices
+        return fresh, changed
+
+    async def _held_connection(self) -> AsyncConnection:
+        if self._held is None or self._held.closed or self._held.invalidated:
+            self._held = await self._engine.connect()
+        return self._held
+
+    async def _drop_held_connection(self) -> None:
+        held, self._held = self._held, None
+        if held is not None and not held.closed:
+            await held.invalidate()
 
     async def _new_alerts(self, conn: AsyncConnection, newest: int) -> list[AlertSnapshot]:
         ids = (
@@ -202,9 +237,6 @@ class Hub:
             .scalars()
             .all()
         )
-        if not self.connections:  # nobody to tell: just move the mark
-            self.high_water = newest
-            return []
         return await load_snapshots(conn, list(ids))
 
     def _fan_out(self, kind: str, snapshot: AlertSnapshot) -> None:
