@@ -5,31 +5,37 @@ the change it records commit or vanish together. Each event's hash is SHA-256 ov
 previous event's hash and a canonical JSON form of the event; editing, deleting or
 reordering any row breaks every later hash, which ``verify`` detects offline.
 
-On PostgreSQL, concurrent writers take a transaction-scoped advisory lock before reading
-the chain head, so two transactions never both append after the same event (no fork)
-and sequence numbers follow commit order. The lock is held until COMMIT and every writer
-waits for it, so the append is one call of ``alertd_audit_append`` (migration 0005):
-lock, head read and insert in one round trip. On SQLite, ``BEGIN IMMEDIATE`` already
-serialises writers, and the same steps run here in Python.
+On PostgreSQL, each event is chained when its transaction commits: a deferred trigger
+(migration 0005) takes a transaction-scoped advisory lock, reads the chain head and
+gives the event its sequence number and hashes, so two transactions never both append
+after the same event (no fork) and sequence numbers follow commit order. The lock is
+held only inside COMMIT, never across a round trip to this process. Until then the row
+is "pending" and seen by nobody else. On SQLite, ``BEGIN IMMEDIATE`` already serialises
+writers, and each event is chained here, in Python, as it is written.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, LargeBinary, RowMapping, String, Text, bindparam, func, select
+from sqlalchemy import RowMapping, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd.clock import isoformat
 from alertd.tables import audit_events
 
 GENESIS_HASH = "0" * 64
-# Any constant works; it only has to be the same on every node.
+# The previous hash of an event its transaction has not committed yet (PostgreSQL); a
+# real one is 64 hexadecimal digits. Migration 0005's trigger knows this value.
+PENDING = "pending"
+# Any constant works; it only has to be the same on every node (and in migration 0005).
 AUDIT_CHAIN_LOCK_ID = 0x616C657274640001
 VERIFY_BATCH_ROWS = 5000
 
@@ -71,8 +77,8 @@ class VerifyReport:
         return report
 
 
-async def record(conn: AsyncConnection, actor: Actor, event: AuditEvent, now: datetime) -> int:
-    """Append ``event`` to the chain in the caller's transaction; returns its sequence."""
+async def record(conn: AsyncConnection, actor: Actor, event: AuditEvent, now: datetime) -> None:
+    """Append ``event`` to the chain in the caller's transaction."""
     row: dict[str, Any] = {
         "occurred_at": now,
         "actor": actor.username,
@@ -84,31 +90,47 @@ async def record(conn: AsyncConnection, actor: Actor, event: AuditEvent, now: da
         "details": canonical_json(dict(event.details)),
     }
     if conn.dialect.name == "postgresql":
-        return await _append_in_postgresql(conn, row)
-    return await _append_in_python(conn, row)
+        await _write_pending(conn, row)
+    else:
+        await _append_in_python(conn, row)
 
 
-async def _append_in_postgresql(conn: AsyncConnection, row: dict[str, Any]) -> int:
-    """One round trip: the function locks, reads the head, hashes and inserts."""
+async def _write_pending(conn: AsyncConnection, row: dict[str, Any]) -> None:
+    """Insert the event for the commit-time trigger to chain: no lock, one statement.
+
+    The trigger splices the sequence number into the hashed JSON; the real details
+    travel with the JSON around it and are put back when the event is chained.
+    """
     before_seq, after_seq = _hashed_json_around_seq(row)
-    appended = await conn.execute(
-        _APPEND, row | {"lock_id": AUDIT_CHAIN_LOCK_ID, "before": before_seq, "after": after_seq}
+    carried = {
+        "before_seq": base64.b64encode(before_seq).decode(),
+        "after_seq": base64.b64encode(after_seq).decode(),
+        "details": row["details"],
+    }
+    await conn.execute(
+        _INSERT,
+        row
+        | {
+            # Unique among the transactions in flight; replaced when chained.
+            "seq": -1 - secrets.randbits(62),
+            "details": json.dumps(carried),
+            "prev_hash": PENDING,
+            "hash": PENDING,
+        },
     )
-    return int(appended.scalar_one())
 
 
-async def _append_in_python(conn: AsyncConnection, row: dict[str, Any]) -> int:
+async def _append_in_python(conn: AsyncConnection, row: dict[str, Any]) -> None:
     head = (await conn.execute(_HEAD)).first()
     seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
     chained = row | {"seq": seq, "prev_hash": prev_hash}
     chained["hash"] = chain_hash(chained)
     await conn.execute(_INSERT, chained)
-    return seq
 
 
 def _hashed_json_around_seq(row: dict[str, Any]) -> tuple[bytes, bytes]:
     """The UTF-8 canonical JSON that ``chain_hash`` hashes, split where the sequence
-    number goes (only the database knows it yet).
+    number goes (only the commit-time trigger will know it).
 
     Keys are sorted, so ``"seq":`` comes right before ``"subject"``; every quote inside
     a string value is escaped, so the unescaped ``"seq":0,`` occurs exactly once.
@@ -124,21 +146,6 @@ def _hashed_json_around_seq(row: dict[str, Any]) -> tuple[bytes, bytes]:
 _SEQ_MARK = '"seq":0,'
 _HEAD = select(audit_events.c.seq, audit_events.c.hash).order_by(audit_events.c.seq.desc()).limit(1)
 _INSERT = audit_events.insert()
-_APPEND = select(
-    func.alertd_audit_append(
-        bindparam("lock_id", type_=BigInteger),
-        bindparam("occurred_at", type_=audit_events.c.occurred_at.type),
-        bindparam("actor", type_=String),
-        bindparam("agency", type_=String),
-        bindparam("action", type_=String),
-        bindparam("subject", type_=String),
-        bindparam("outcome", type_=String),
-        bindparam("request_id", type_=String),
-        bindparam("details", type_=Text),
-        bindparam("before", type_=LargeBinary),
-        bindparam("after", type_=LargeBinary),
-    )
-)
 
 
 def canonical_json(value: Any) -> str:

@@ -207,6 +207,41 @@ async def test_concurrent_writers_never_fork_the_chain(
         await engine.dispose()
 
 
+@pytest.mark.skipif(
+    configured_backend() == "sqlite",
+    reason="SQLite serialises every writer with BEGIN IMMEDIATE; runs in the PostgreSQL pass",
+)
+async def test_events_are_chained_in_commit_order_and_an_open_transaction_blocks_nobody(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """The chain's lock is taken inside COMMIT: a transaction that wrote an event and
+    has not committed holds up no other writer, and its event is numbered when it
+    commits, after the events of those that committed first."""
+    engine = create_engine(settings.database_url_value, pool_size=2)
+    try:
+        async with engine.begin() as slow:
+            await audit.record(slow, Actor("slow"), AuditEvent("test.slow"), clock.now())
+
+            async def quick() -> None:
+                async with engine.begin() as conn:
+                    await audit.record(conn, Actor("quick"), AuditEvent("test.quick"), clock.now())
+
+            await asyncio.wait_for(quick(), 5)
+            async with engine.connect() as reader:
+                seen = (await reader.execute(select(audit_events.c.actor))).scalars().all()
+            assert seen == ["quick"], "another transaction's pending event is never seen"
+        async with engine.connect() as conn:
+            rows = (await conn.execute(select(audit_events).order_by(audit_events.c.seq))).all()
+            report = await audit.verify(conn)
+        assert [(r.seq, r.actor, r.details) for r in rows] == [
+            (1, "quick", "{}"),
+            (2, "slow", "{}"),
+        ]
+        assert report.ok, report
+    finally:
+        await engine.dispose()
+
+
 async def test_the_cli_verifies_an_intact_chain(
     engine: AsyncEngine, clock: FrozenClock, settings: Settings
 ) -> None:

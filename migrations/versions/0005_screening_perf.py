@@ -1,24 +1,32 @@
-"""audit append in one round trip on PostgreSQL
+"""audit events chained at COMMIT on PostgreSQL
 
-``alertd_audit_append`` takes the audit chain's advisory lock, reads the chain head and
-inserts the next event, hashed the way ``alertd.audit.chain_hash`` hashes it, in one
-call. Before, the lock, the head read and the insert were three round trips, and the
-lock is held from the first of them until COMMIT: every writer in the system waits
-behind it, so each round trip under it cost all of them.
+The audit chain needs one writer at a time: each event's hash covers the previous
+event's hash, and sequence numbers must follow commit order. A transaction-scoped
+advisory lock gives that, and it is held until the transaction ends. Taken when the
+event was written, it was held across every round trip from there to COMMIT; under
+load the server's event loop takes milliseconds to come back to a transaction and send
+its COMMIT, and every other writer in the system waited that long.
 
-Why a function and not one plain statement: under READ COMMITTED a statement reads the
-snapshot taken when it started, before it waited for the lock, so a head read in the
-same statement as the lock could miss the event committed by the writer it waited for
-(a fork). Each statement of a VOLATILE function takes a fresh snapshot, so the head
-read after ``pg_advisory_xact_lock`` sees every event committed before the lock was
-granted.
+Now the event is inserted "pending" (a temporary negative ``seq`` and ``prev_hash`` =
+``'pending'``), without the lock, and a deferred constraint trigger chains it when the
+transaction commits: it takes the lock, reads the chain head, and gives the event its
+sequence number, previous hash and hash. The lock is then held only inside COMMIT,
+with no client round trip under it. Pending events are never seen by anyone else: they
+are chained before the transaction's changes become visible, or vanish with it.
 
-The hash: SHA-256 over ``prev_hash + "\\n" + canonical JSON of the event``. The caller
-sends that JSON's UTF-8 bytes in two pieces, before and after the sequence number
-(which only the function knows), and the function splices the number in.
+Why the head read is sound: under READ COMMITTED each statement of a VOLATILE function
+(a trigger function is one) takes a fresh snapshot, so the head read after
+``pg_advisory_xact_lock`` sees every event committed before the lock was granted; and
+a transaction's lock is released only after its commit is visible.
 
-SQLite needs nothing: ``BEGIN IMMEDIATE`` already serialises writers, and ``record``
-does the same work in Python there.
+The hash is SHA-256 over ``prev_hash + "\\n" + canonical JSON of the event``, as
+``alertd.audit.chain_hash`` computes it. The writer cannot know the sequence number, so
+it stores the canonical JSON's UTF-8 bytes before and after that number (base64, with
+the event's real details) in the pending row's ``details``; the trigger splices the
+number in and puts the real details back.
+
+SQLite needs nothing: ``BEGIN IMMEDIATE`` already serialises writers, and
+``alertd.audit.record`` chains each event in Python as it writes it.
 
 Revision ID: 0005
 Revises: 0004
@@ -34,67 +42,64 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-POSTGRES_UP = r"""
-CREATE FUNCTION alertd_audit_append(
-    p_lock_id bigint,
-    p_occurred_at timestamptz,
-    p_actor varchar,
-    p_agency varchar,
-    p_action varchar,
-    p_subject varchar,
-    p_outcome varchar,
-    p_request_id varchar,
-    p_details text,
-    p_json_before_seq bytea,
-    p_json_after_seq bytea
-) RETURNS bigint
+# alertd.audit.AUDIT_CHAIN_LOCK_ID and alertd.audit.PENDING: the same on every node.
+POSTGRES_UP = (
+    r"""
+CREATE FUNCTION alertd_audit_chain() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
     head_seq bigint;
     head_hash varchar;
     new_seq bigint;
+    pending json;
 BEGIN
-    PERFORM pg_advisory_xact_lock(p_lock_id);
+    IF NEW.prev_hash <> 'pending' THEN
+        RETURN NULL;  -- written already chained (not by alertd.audit.record)
+    END IF;
+    PERFORM pg_advisory_xact_lock(7020097461417148417);
     SELECT e.seq, e.hash INTO head_seq, head_hash
-        FROM audit_events e ORDER BY e.seq DESC LIMIT 1;
+        FROM audit_events e WHERE e.seq > 0 ORDER BY e.seq DESC LIMIT 1;
     new_seq := coalesce(head_seq, 0) + 1;
     head_hash := coalesce(head_hash, repeat('0', 64));
-    INSERT INTO audit_events (
-        seq, occurred_at, actor, agency, action, subject, outcome, request_id, details,
-        prev_hash, hash
-    ) VALUES (
-        new_seq, p_occurred_at, p_actor, p_agency, p_action, p_subject, p_outcome,
-        p_request_id, p_details, head_hash,
-        encode(
+    pending := NEW.details::json;
+    UPDATE audit_events SET
+        seq = new_seq,
+        details = pending->>'details',
+        prev_hash = head_hash,
+        hash = encode(
             sha256(
                 convert_to(head_hash || chr(10), 'UTF8')
-                || p_json_before_seq
+                || decode(pending->>'before_seq', 'base64')
                 || convert_to(new_seq::text, 'UTF8')
-                || p_json_after_seq
+                || decode(pending->>'after_seq', 'base64')
             ),
             'hex'
         )
-    );
-    RETURN new_seq;
+    WHERE seq = NEW.seq;
+    RETURN NULL;
 END
 $$
-"""
+""",
+    "CREATE CONSTRAINT TRIGGER audit_events_chain_at_commit AFTER INSERT ON audit_events "
+    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION alertd_audit_chain()",
+)
 POSTGRES_DOWN = (
-    "DROP FUNCTION IF EXISTS alertd_audit_append("
-    "bigint, timestamptz, varchar, varchar, varchar, varchar, varchar, varchar, text, "
-    "bytea, bytea)"
+    "DROP TRIGGER IF EXISTS audit_events_chain_at_commit ON audit_events",
+    "DROP FUNCTION IF EXISTS alertd_audit_chain()",
 )
 
 
 def upgrade() -> None:
     if not _sqlite():
-        op.execute(POSTGRES_UP)
+        for statement in POSTGRES_UP:
+            op.execute(statement)
 
 
 def downgrade() -> None:
     if not _sqlite():
-        op.execute(POSTGRES_DOWN)
+        for statement in POSTGRES_DOWN:
+            op.execute(statement)
 
 
 def _sqlite() -> bool:
