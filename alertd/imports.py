@@ -47,6 +47,7 @@ from alertd.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from alertd.live_index import published_contents
 from alertd.policy import Permission
 from alertd.principal import Principal
 from alertd.tables import (
@@ -657,28 +658,9 @@ async def published_changes(
         entry_ids = await _batch_entry_ids(conn, batch_id, "published")
     for start in range(0, len(entry_ids), chunk):
         async with engine.connect() as conn:
-            changes = await _published_now(conn, entry_ids[start : start + chunk])
+            changes = await published_contents(conn, entry_ids[start : start + chunk])
         if changes:
             yield changes
-
-
-async def _published_now(conn: AsyncConnection, entry_ids: Sequence[int]) -> list[EntryChange]:
-    versions = watchlist_versions
-    rows = await conn.execute(
-        select(versions.c.entry_id, versions.c.version, versions.c.content)
-        .select_from(watchlist_entries)
-        .join(
-            versions,
-            and_(
-                versions.c.entry_id == watchlist_entries.c.id,
-                versions.c.version == watchlist_entries.c.published_version,
-            ),
-        )
-        .where(watchlist_entries.c.id.in_(entry_ids), watchlist_entries.c.status == "published")
-    )
-    return [
-        EntryChange("publish", row.entry_id, row.version, json.loads(row.content)) for row in rows
-    ]
 
 
 async def refresh_statistics(engine: AsyncEngine, count: int) -> None:

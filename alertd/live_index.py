@@ -15,8 +15,8 @@ from collections.abc import Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from alertd.matching import BandThresholds, DocumentInput, EntryInput, MatchIndex, NameInput
 from alertd.tables import watchlist_entries, watchlist_versions
@@ -86,7 +86,7 @@ class LiveIndex:
         """Apply changes named by another node: published contents come from the database."""
         for change in changes:
             if change.kind == "publish":
-                self.apply(await _contents(engine, [(change.entry_id, change.version)]))
+                self.apply(await _contents(engine, [change.entry_id]))
             else:
                 self.apply([change])
 
@@ -101,7 +101,7 @@ class LiveIndex:
         wanted = [(e, v) for e, v in published.items() if self._versions.get(e) != v]
         for chunk_start in range(0, len(wanted), REBUILD_BATCH_ROWS):
             chunk = wanted[chunk_start : chunk_start + REBUILD_BATCH_ROWS]
-            self.apply(await _contents(engine, chunk))
+            self.apply(await _contents(engine, [entry_id for entry_id, _ in chunk]))
         log.info(
             "matching index brought up to date",
             extra={
@@ -155,13 +155,32 @@ async def _published_versions(engine: AsyncEngine, now: datetime) -> dict[int, i
         return {row.id: row.published_version for row in await conn.execute(query)}
 
 
-async def _contents(engine: AsyncEngine, versions: Sequence[tuple[int, int]]) -> list[EntryChange]:
-    query = select(
-        watchlist_versions.c.entry_id, watchlist_versions.c.version, watchlist_versions.c.content
-    ).where(tuple_(watchlist_versions.c.entry_id, watchlist_versions.c.version).in_(versions))
+async def _contents(engine: AsyncEngine, entry_ids: Sequence[int]) -> list[EntryChange]:
     async with engine.connect() as conn:
-        rows = await conn.execute(query)
-        return [
-            EntryChange("publish", row.entry_id, row.version, json.loads(row.content))
-            for row in rows
-        ]
+        return await published_contents(conn, entry_ids)
+
+
+async def published_contents(conn: AsyncConnection, entry_ids: Sequence[int]) -> list[EntryChange]:
+    """The version of each entry that is published now, found by primary keys alone
+    (the entries, then their versions), for entries still published.
+
+    Naming (entry, version) pairs instead had PostgreSQL scan every version for each
+    chunk: 8 s a chunk of 5,000 at 100,000 entries, a start-up of minutes. A version
+    newer than the one asked for is as good (it is what is published).
+    """
+    versions = watchlist_versions
+    rows = await conn.execute(
+        select(versions.c.entry_id, versions.c.version, versions.c.content)
+        .select_from(watchlist_entries)
+        .join(
+            versions,
+            and_(
+                versions.c.entry_id == watchlist_entries.c.id,
+                versions.c.version == watchlist_entries.c.published_version,
+            ),
+        )
+        .where(watchlist_entries.c.id.in_(entry_ids), watchlist_entries.c.status == "published")
+    )
+    return [
+        EntryChange("publish", row.entry_id, row.version, json.loads(row.content)) for row in rows
+    ]
