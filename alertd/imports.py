@@ -681,6 +681,18 @@ async def refresh_statistics(engine: AsyncEngine, count: int) -> None:
                 await conn.exec_driver_sql(f"ANALYZE {table}")
         else:
             await conn.exec_driver_sql(f"ANALYZE {', '.join(STATISTICS_TABLES)}")
+    if engine.dialect.name == "postgresql":
+        await _vacuum_releases(engine)
+
+
+async def _vacuum_releases(engine: AsyncEngine) -> None:
+    """PostgreSQL lists a page for a released agency by hashing the entries released to
+    it; once vacuumed, it reads them from the index alone (100,000 entries: a page in
+    23 ms instead of 35). Autovacuum gets there too, a while later. VACUUM cannot run
+    inside a transaction."""
+    async with engine.connect() as conn:
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.exec_driver_sql("VACUUM entry_releases")
 
 
 # --- shared steps ---------------------------------------------------------------------------
