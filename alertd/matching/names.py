@@ -62,6 +62,10 @@ SKELETON_MIN = 2
 # edit (optimal string alignment): "Qadri" typed "Qardi" is one slip, not two.
 # Spelling distance on phonetic keys is discounted a little against the raw spelling.
 PHONETIC_DISTANCE_FACTOR = 0.97
+# Spelling similarity when the words begin differently: people get the first letter of a
+# name right far more often than the rest (the reason for Jaro-Winkler's prefix weight),
+# and a short name with another first letter is another name (Ali, Mali, Wali).
+FIRST_LETTER_DIFFERS_FACTOR = 0.85
 # Pairs below this similarity are not aligned at all: they are different words.
 ALIGN_MIN = 0.65
 # Two words written together are tried against one only if their lengths are this close.
@@ -186,10 +190,20 @@ def is_common_word(token: str) -> bool:
 
 
 def _original_slots(text: str) -> tuple[Slot, ...]:
-    """The words as written (folded), for a name no romaniser gives letters for (a lone
-    Cyrillic soft sign): the same writing still meets itself."""
+    """The words as written, for a name no romaniser gives letters for (a lone Cyrillic
+    soft sign): spelled by code point (spellings stay ASCII), the same writing still
+    meets itself."""
     words = (w for w in fold_unicode(text).split() if any(c.isalnum() for c in w))
-    return tuple((_intern(w),) for w in words)
+    return tuple((_intern("".join(_code_point_letters(c) for c in w)),) for w in words)
+
+
+def _code_point_letters(ch: str) -> str:
+    """A character as "x" and its code point in hex written with letters (a-p): ASCII,
+    and normalising it again changes nothing (digits would be read as letters)."""
+    return "x" + f"{ord(ch):x}".translate(_HEX_AS_LETTERS)
+
+
+_HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
 
 def _script_name(text: str) -> str:
@@ -357,15 +371,28 @@ def _similarity(
     best, reason = 0.0, "different"
     if (keys_a[3] or keys_b[3]) and keys_a[2] == keys_b[2] and len(keys_a[2]) >= SKELETON_MIN:
         best, reason = (SKELETON_LONG if len(keys_a[2]) >= 4 else SKELETON_SHORT), "skeleton"
-    spelling = OSA.normalized_similarity(a, b, score_cutoff=best)
+    factor = 1.0 if _same_start(keys_a[0], keys_b[0]) else FIRST_LETTER_DIFFERS_FACTOR
+    spelling = factor * OSA.normalized_similarity(a, b, score_cutoff=best / factor)
     if spelling > best:
         best, reason = spelling, "spelling"
-    sounding = PHONETIC_DISTANCE_FACTOR * OSA.normalized_similarity(
-        keys_a[0], keys_b[0], score_cutoff=best / PHONETIC_DISTANCE_FACTOR
+    sounding = (factor * PHONETIC_DISTANCE_FACTOR) * OSA.normalized_similarity(
+        keys_a[0], keys_b[0], score_cutoff=best / (factor * PHONETIC_DISTANCE_FACTOR)
     )
     if sounding > best:
         best, reason = sounding, "phonetic"
     return best, reason
+
+
+def _same_start(key_a: str, key_b: str) -> bool:
+    """Do two phonetic keys begin with the same sound, as romanisations spell it? Initial
+    vowels vary (Omar/Umar, Ibrahim/Ebrahim), and so do ch (Chaker/Shaker, Chaled/
+    Khaled), g/k (Gamal), j/i (Jusuf/Yusuf, Jakov/Yakov), d/z (Dia/Zia)."""
+    a, b = key_a[:1], key_b[:1]
+    return a == b or (a in _VOWEL_LETTERS and b in _VOWEL_LETTERS) or a + b in _SAME_STARTS
+
+
+_VOWEL_LETTERS = frozenset("aeiou")
+_SAME_STARTS = frozenset(("cs", "sc", "ck", "kc", "gk", "kg", "ji", "ij", "dz", "zd"))
 
 
 def compare_names(

@@ -108,3 +108,10 @@ def test_arabic_names_meet_their_list_spellings(
     arabic: str, listed: str, tables: NameTables
 ) -> None:
     assert _score(arabic, listed, tables) >= 0.84
+
+
+def test_a_different_first_letter_costs_more_than_a_slip_inside(tables: NameTables) -> None:
+    assert token_similarity("ali", "mali", tables)[0] < 0.65  # another name
+    assert token_similarity("ali", "wali", tables)[0] < 0.65
+    assert token_similarity("khol", "chol", tables)[0] >= 0.75  # ch is also kh
+    assert token_similarity("hasan", "hasn", tables)[0] >= 0.8
