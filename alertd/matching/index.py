@@ -1,33 +1,64 @@
 """The in-memory candidate index: which entries could be this traveller?
 
 Retrieval is kept apart from scoring (as in yente): the index finds candidates through
-keys, and every candidate is scored by the same pure function (score.score_prepared)
-that ``MatchIndex.score`` applies to any entry, so candidate recall can be measured
-against an exhaustive scan.
+keys, and every candidate it keeps is scored by the same pure function
+(score.score_prepared) that ``MatchIndex.score`` applies to any entry, so candidate recall
+can be measured against an exhaustive scan.
 
-Keys: name tokens (every spelling of every word, and adjacent words written together)
-reached fuzzily through the vocabulary (vocabulary.py), and document-number keys
-(documents.document_keys: confusable-folded numbers and their one-deletion forms).
+Keys: name tokens (every spelling of every word) reached fuzzily through the vocabulary
+(vocabulary.py), and document-number keys (documents.document_keys: confusable-folded
+numbers and their one-deletion forms). Postings are kept per *name* (one entry has
+several), so that two query words met must be two words of the same listed name.
 
-Why a candidate needs two words: a name score able to reach "possible" needs at least two
-aligned words unless one of the two names is a single word (names.SINGLE_WORD_FACTOR and
-the coverage rule). So for a query of several words the candidates are the entries met
-through at least two of its words, plus entries holding a one-word name met through any
-word, plus every entry met through a document key.
+Three steps per query name:
 
-Memory: entries are held once; postings are lists of small integer ids; tokens are
+1. Meet. Each query word looks up the listed tokens near it and how similar each is (the
+   scorer's own token comparison); their postings are the names the word meets. A name
+   score able to reach "possible" needs two aligned words unless one of the two names is
+   a single word (names.SINGLE_WORD_FACTOR and the coverage rule), so the candidates are
+   the names met by at least two query words, plus one-word names met by any. Adjacent
+   query words written together, or one written as two listed words, meet names too.
+2. Bound. Each candidate name gets an upper bound of its name score from those
+   similarities (bounds.py, no alignment); an entry whose best bound plus the most the
+   rest of the evidence can add (less what it surely takes away: a different date of
+   birth or sex) is below its category's "possible" is dropped: the scorer could not
+   return it. Entries met through a document key are always kept.
+   Names holding a query word split in two are bounded by the highest name score.
+3. Score, best bound first, at most MAX_SCORED entries (a ceiling on the time one query
+   can take, reached only by names common in the list and loose in spelling).
+
+Known limits (the bench's candidate recall counts them): a listed word two or more edits
+from a query word may not be returned by the vocabulary, and one query word close to (not
+equal to) two listed words written together is not looked for.
+
+Memory: entries are held once; postings are lists of small integer name ids; tokens are
 interned strings shared by every entry that uses them. ``remove`` leaves a tombstone that
 searches skip; the postings are compacted when tombstones pile up.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from itertools import pairwise
 
+from alertd.matching.bounds import (
+    BOUND_SLACK,
+    QueryName,
+    Similarities,
+    most_support,
+    score_bound,
+)
 from alertd.matching.documents import document_keys
 from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
-from alertd.matching.names import ALIGN_MIN, PreparedName, Slot, TokenComparer
+from alertd.matching.names import (
+    ALIGN_MIN,
+    JOINED_MAX_LENGTH_GAP,
+    PreparedName,
+    Slot,
+    TokenComparer,
+)
 from alertd.matching.score import (
     PreparedEntry,
     PreparedQuery,
@@ -39,17 +70,23 @@ from alertd.matching.tables import NameTables, packaged_name_tables
 from alertd.matching.thresholds import CATEGORY_THRESHOLDS, DEFAULT_THRESHOLDS
 from alertd.matching.vocabulary import Vocabulary
 
-# At most this many candidates are scored per query, the best ranked first (see _rank).
-# Bench: most queries have a handful; common names at 1,000,000 entries reach the cap.
-MAX_SCORED = 120
-# A word met with at least this similarity counts double when ranking candidates.
-CLOSE_WORD = 0.85
-# Entries met through a document key are always scored.
-DOCUMENT_RANK = 1000
+# At most this many entries are scored per query, the highest bounds first. Scoring one
+# costs ~30-60 us, so this caps a query near 0.1 s; the bench counts the queries that
+# reach it (names common in the list and loose in spelling, at 1,000,000 entries).
+MAX_SCORED = 2000
+# Entries met through a document key are always scored, first (the document rules).
+FORCED = 2.0
+# Names holding a query word split in two listed words ("Kimjong" ~ "Kim Jong") get the
+# highest name score as their bound (the date, sex and nationality can still rule them out).
+SPLIT_BOUND = 1.0
 # A joined word is split into listed words of at least this many letters.
 MIN_SPLIT_PART = 2
-# Compact postings when this share of the entry slots are tombstones.
+# Compact postings when this share of the entry slots are tombstones (and at least
+# COMPACT_MIN_DEAD of them: compacting re-files every live entry).
 COMPACT_AT_DEAD_SHARE = 0.3
+COMPACT_MIN_DEAD = 1000
+
+_Met = set[int]  # name ids met through one query word
 
 
 class MatchIndex:
@@ -66,9 +103,11 @@ class MatchIndex:
         self._vocabulary = Vocabulary()
         self._entries: list[PreparedEntry | None] = []
         self._slot_of: dict[str, int] = {}
-        self._postings: list[list[int]] = []  # token id -> entry slots
+        self._names: list[PreparedName] = []  # name id -> the prepared name
+        self._name_entry = array("l")  # name id -> entry slot
+        self._postings: list[list[int]] = []  # token id -> name ids
         self._documents: dict[str, list[int]] = {}  # document key -> entry slots
-        self._one_word: set[int] = set()  # entry slots holding a one-word name
+        self._one_word: set[int] = set()  # name ids of one-word names
         self._dead = 0
         self._shared_slots: dict[Slot, Slot] = {}
 
@@ -87,47 +126,56 @@ class MatchIndex:
     def add(self, entry: EntryInput) -> None:
         """Index an entry version, replacing any earlier one with the same entry_id."""
         self.remove(entry.entry_id)
-        prepared = prepare_entry(entry, self._tables, self._share)
-        slot = len(self._entries)
-        self._entries.append(prepared)
-        self._slot_of[entry.entry_id] = slot
-        self._file(slot, prepared)
+        self._append(prepare_entry(entry, self._tables, self._share))
+
+    def add_many(self, entries: Iterable[EntryInput]) -> None:
+        """``add`` each entry in turn (the same result; for rebuilds and imports)."""
+        for entry in entries:
+            self.add(entry)
 
     def remove(self, entry_id: str) -> None:
         slot = self._slot_of.pop(entry_id, None)
         if slot is None:
             return
         self._entries[slot] = None
-        self._one_word.discard(slot)
         self._dead += 1
-        if self._dead > 1000 and self._dead > COMPACT_AT_DEAD_SHARE * len(self._entries):
+        if self._dead > COMPACT_MIN_DEAD and self._dead > COMPACT_AT_DEAD_SHARE * len(
+            self._entries
+        ):
             self._compact()
 
+    def _append(self, prepared: PreparedEntry) -> None:
+        slot = len(self._entries)
+        self._entries.append(prepared)
+        self._slot_of[prepared.entry.entry_id] = slot
+        self._file(slot, prepared)
+
     def _file(self, slot: int, prepared: PreparedEntry) -> None:
-        tids: set[int] = set()
+        ids, id_of = self._vocabulary.ids, self._vocabulary.id_of
+        postings, names = self._postings, self._names
         for name in prepared.names:
-            tids.update(self._vocabulary.id_of(token) for token in _index_tokens(name))
-            if _is_one_word(name):
-                self._one_word.add(slot)
-        postings = self._postings
-        while len(postings) < len(self._vocabulary):
-            postings.append([])
-        for tid in tids:
-            postings[tid].append(slot)
+            nid = len(names)
+            names.append(name)
+            self._name_entry.append(slot)
+            tids = {id_of(t) for spellings in name.slots for t in spellings}
+            while len(postings) < len(ids):
+                postings.append([])
+            for tid in tids:
+                postings[tid].append(nid)
+            if name.word_count == 1:
+                self._one_word.add(nid)
         for document in prepared.entry.documents:
             for key in document_keys(document.number):
                 self._documents.setdefault(key, []).append(slot)
 
     def _compact(self) -> None:
         live = [e for e in self._entries if e is not None]
-        self._entries, self._slot_of, self._one_word, self._dead = [], {}, set(), 0
+        self._entries, self._slot_of, self._dead = [], {}, 0
+        self._names, self._name_entry, self._one_word = [], array("l"), set()
         self._postings = [[] for _ in self._postings]
         self._documents = {}
         for prepared in live:
-            slot = len(self._entries)
-            self._entries.append(prepared)
-            self._slot_of[prepared.entry.entry_id] = slot
-            self._file(slot, prepared)
+            self._append(prepared)
 
     # --- queries -------------------------------------------------------------------------
 
@@ -168,108 +216,109 @@ class MatchIndex:
         return [p for p in self._entries if p is not None]
 
     def candidates(self, query: PreparedQuery, comparer: TokenComparer) -> list[int]:
-        """Entry slots worth scoring: those met through the most (and closest) words first."""
-        ranks: dict[int, int] = {}
+        """Entry slots worth scoring, highest name-score bound first (see the module doc)."""
+        bounds: dict[int, float] = {}
         for name in query.names:
-            for slot, rank in self._name_candidates(name, comparer).items():
-                if rank > ranks.get(slot, 0):
-                    ranks[slot] = rank
+            self._bound_name(name, comparer, bounds)
         for document in query.traveller.documents:
             for key in document_keys(document.number):
                 for slot in self._documents.get(key, ()):
-                    ranks[slot] = ranks.get(slot, 0) + DOCUMENT_RANK  # always scored
-        if len(ranks) <= MAX_SCORED:
-            return list(ranks)
-        return sorted(ranks, key=ranks.__getitem__, reverse=True)[:MAX_SCORED]
+                    bounds[slot] = FORCED
+        kept = [slot for slot, bound in bounds.items() if self._may_match(query, slot, bound)]
+        kept.sort(key=bounds.__getitem__, reverse=True)
+        del kept[MAX_SCORED:]
+        return kept
 
-    def _name_candidates(self, name: PreparedName, comparer: TokenComparer) -> dict[int, int]:
-        # Particles (al, bin, van) do not make a candidate, unless the name is only those.
-        full_words = [s for s, w in zip(name.slots, name.weights, strict=True) if w == 1.0]
-        words = [self._slots_near(slot, comparer) for slot in full_words or name.slots]
-        words.extend(self._joined_sets(name, comparer))
-        met = [near for near, _close in words if near]
+    def _may_match(self, query: PreparedQuery, slot: int, bound: float) -> bool:
+        """Whether the scorer could return this entry, given a bound of its name score."""
+        prepared = self._entries[slot]
+        if prepared is None:
+            return False
+        if bound >= FORCED:
+            return True
+        entry = prepared.entry
+        floor = self.thresholds_for(entry.category).possible - BOUND_SLACK
+        # The cheap test first: name bound plus the most the rest could add.
+        if bound + most_support(bool(query.traveller.documents), bool(entry.documents)) < floor:
+            return False
+        return score_bound(bound, query, prepared) >= floor
+
+    def _bound_name(
+        self, name: PreparedName, comparer: TokenComparer, bounds: dict[int, float]
+    ) -> None:
+        """Raise ``bounds[entry slot]`` to this query name's bound for each name it meets."""
+        similar = [self._similar(slot, comparer) for slot in name.slots]
+        joined = [self._joined_similar(a, b, comparer) for a, b in pairwise(name.slots)]
+        query = QueryName(name, similar, joined)
+        found = self._met_names(name, similar)
+        names, owner = self._names, self._name_entry
+        # The scorer joins query words only against a name of fewer words.
+        joined_met: _Met = set().union(*(self._met(sims) for sims in joined))
+        if len(name.slots) == 2:
+            joined_met &= self._one_word
+        found.update(n for n in joined_met - found if len(names[n].slots) < len(name.slots))
+        for nid in found:
+            bound = query.bound(names[nid])
+            slot = owner[nid]
+            if bound > bounds.get(slot, -1.0):
+                bounds[slot] = bound
+        for slot_spellings in name.slots:
+            for spelling in slot_spellings[:2]:
+                for nid in self._split_word(spelling):
+                    bounds[owner[nid]] = max(bounds.get(owner[nid], SPLIT_BOUND), SPLIT_BOUND)
+
+    def _met_names(self, name: PreparedName, similar: list[Similarities]) -> _Met:
+        """Names met by two query words (or one, for one-word names)."""
+        full = [sims for sims, w in zip(similar, name.weights, strict=True) if w == 1.0]
+        met = [m for m in (self._met(sims) for sims in full or similar) if m]
         # A word that meets no listed word at all (badly garbled) does not count: the name
         # is then judged on the words that do meet something.
+        found: _Met = set()
         if name.word_count == 1 or len(met) == 1:
-            found = set().union(*met)
-        else:
-            found = set()
-            for i, first in enumerate(met):
-                for second in met[i + 1 :]:
-                    found |= first & second if len(first) <= len(second) else second & first
-                found |= first & self._one_word
-        if len(found) <= MAX_SCORED:
-            return dict.fromkeys(found, 1)
-        return {slot: _rank(slot, words) for slot in found}
+            return found.union(*met)
+        for i, first in enumerate(met):
+            for second in met[i + 1 :]:
+                found |= first & second if len(first) <= len(second) else second & first
+            found |= first & self._one_word
+        return found
 
-    def _slots_near(
-        self, spellings: tuple[str, ...], comparer: TokenComparer
-    ) -> tuple[set[int], set[int]]:
-        """Entry slots holding a token that aligns with one of these spellings, and the
-        subset holding a close one (similarity >= CLOSE_WORD)."""
-        tokens = self._vocabulary.tokens
-        similar: dict[int, float] = {}
+    def _joined_similar(self, first: Slot, second: Slot, comparer: TokenComparer) -> Similarities:
+        """Listed tokens that align with two adjacent query words written together
+        ("Abdul Rahman" ~ "Abdulrahman"): the scorer compares a joined word only with
+        words of a close length."""
+        spellings = tuple(a + b for a in first[:2] for b in second[:2])
+        size = len(spellings[0])
+        similar = self._similar(spellings, comparer)
+        return {t: s for t, s in similar.items() if abs(len(t) - size) <= JOINED_MAX_LENGTH_GAP}
+
+    def _similar(self, spellings: Slot, comparer: TokenComparer) -> Similarities:
+        """Listed tokens that align with one of these spellings, with their similarity."""
+        tokens, vocabulary = self._vocabulary.tokens, self._vocabulary
+        similar: Similarities = {}
         for spelling in spellings:
-            for tid in self._vocabulary.near(spelling):
-                score = comparer.compare(spelling, tokens[tid])[0]
-                if score >= ALIGN_MIN and score > similar.get(tid, 0.0):
-                    similar[tid] = score
+            for tid in vocabulary.near(spelling):
+                token = tokens[tid]
+                score = comparer.compare(spelling, token)[0]
+                if score >= ALIGN_MIN and score > similar.get(token, 0.0):
+                    similar[token] = score
             for nickname in self._tables.nicknames.get(spelling, ()):
-                found = self._vocabulary.ids.get(nickname)
-                if found is not None:
-                    similar[found] = 1.0
-        postings = self._postings
-        met: set[int] = set().union(*(postings[tid] for tid in similar))
-        close_ids = [tid for tid, score in similar.items() if score >= CLOSE_WORD]
-        close = (
-            met
-            if len(close_ids) == len(similar)
-            else set().union(*(postings[tid] for tid in close_ids))
-        )
-        return met, close
+                if nickname in vocabulary.ids:
+                    similar[nickname] = 1.0  # the scorer gives less: still a bound
+        return similar
 
-    def _joined_sets(self, name: PreparedName, comparer: TokenComparer) -> list[_Near]:
-        """Two adjacent query words may be one listed word ("Abdul Rahman" ~ "Abdulrahman"),
-        and one query word may be two listed words: both count as two words met."""
-        joined: list[_Near] = []
-        for first, second in zip(name.slots, name.slots[1:], strict=False):
-            spellings = tuple(a + b for a in first[:2] for b in second[:2])
-            met, close = self._slots_near(spellings, comparer)
-            if met:
-                joined.extend(((met, close), (met, close)))
-        for slot in name.slots:
-            found = set().union(*(self._split_word(spelling) for spelling in slot[:2]))
-            if found:
-                joined.extend(((found, found), (found, found)))
-        return joined
-
-    def _split_word(self, word: str) -> set[int]:
-        """Entries holding both halves of ``word`` as listed words, at any split point."""
+    def _met(self, similar: Similarities) -> _Met:
         ids, postings = self._vocabulary.ids, self._postings
-        found: set[int] = set()
+        return set().union(*(postings[ids[token]] for token in similar))
+
+    def _split_word(self, word: str) -> _Met:
+        """Names holding both halves of ``word`` as listed words, at any split point."""
+        ids, postings = self._vocabulary.ids, self._postings
+        found: _Met = set()
         for cut in range(MIN_SPLIT_PART, len(word) - MIN_SPLIT_PART + 1):
             head, tail = ids.get(word[:cut]), ids.get(word[cut:])
             if head is not None and tail is not None:
                 found.update(set(postings[head]).intersection(postings[tail]))
         return found
-
-
-def _index_tokens(name: PreparedName) -> Iterable[str]:
-    """Every spelling of every word (joined words are found from the query side)."""
-    for spellings in name.slots:
-        yield from spellings
-
-
-_Near = tuple[set[int], set[int]]  # entry slots met through a word, and met closely
-
-
-def _rank(slot: int, words: list[_Near]) -> int:
-    """Two points per query word met closely, one per word met loosely."""
-    return sum(2 if slot in close else 1 for met, close in words if slot in met)
-
-
-def _is_one_word(name: PreparedName) -> bool:
-    return sum(1 for w in name.weights if w == 1.0) <= 1
 
 
 def _expired(entry: EntryInput, now: datetime) -> bool:

@@ -5,6 +5,9 @@ entries (millions of names): a query token finds the listed tokens that share it
 phonetic key, its vowel-folded key or (for abjad spellings) its consonant skeleton, or
 that are one edit away from its phonetic key (symmetric deletion neighbourhoods, as in
 SymSpell). Entries are then reached through each token's postings.
+
+Adding a token is the costly step of indexing a new word (a dozen keys), so each key is
+derived once from one phonetic key; a token already known costs one dict lookup.
 """
 
 from __future__ import annotations
@@ -34,14 +37,20 @@ class Vocabulary:
         found = self.ids.get(token)
         if found is not None:
             return found
+        return self._new(token)
+
+    def _new(self, token: str) -> int:
         tid = len(self.tokens)
         self.ids[token] = tid
         self.tokens.append(token)
-        self.keys[token] = comparison_keys(token)
-        for key in token_keys(token):
-            self._by_key.setdefault(key, []).append(tid)
-        for deletion in _deletion_keys(token):
-            self._by_deletion.setdefault(deletion, []).append(tid)
+        self.keys[token] = comparison_keys(token)  # the scorer's keys, whatever they are
+        key = phonetic_key(token)
+        vowels, skel, abjad = vowel_key(key), skeleton(key), is_abjad(token)
+        by_key, by_deletion = self._by_key, self._by_deletion
+        for filed in _filed_keys(key, vowels, skel, abjad):
+            by_key.setdefault(filed, []).append(tid)
+        for deletion in _deletion_keys(token, key):
+            by_deletion.setdefault(deletion, []).append(tid)
         return tid
 
     def near(self, token: str) -> set[int]:
@@ -57,7 +66,7 @@ class Vocabulary:
         key = phonetic_key(token)
         found.update(self._by_deletion.get(key, ()))
         found.update(self._by_deletion.get("=" + token, ()))
-        for deletion in _deletion_keys(token):
+        for deletion in _deletion_keys(token, key):
             found.update(self._by_deletion.get(deletion, ()))
         for deletion in _deletions(key):
             found.update(self._by_key.get("p" + deletion, ()))
@@ -68,9 +77,12 @@ def token_keys(token: str) -> tuple[str, ...]:
     """The keys a listed token is filed under, prefixed so kinds never collide: p phonetic,
     v vowel-folded, s skeleton, and a skeleton again for abjad (vowel-less) tokens."""
     key = phonetic_key(token)
-    skel = "s" + skeleton(key)
-    keys = ("p" + key, "v" + vowel_key(key), skel)
-    return (*keys, "a" + skel[1:]) if is_abjad(token) else keys
+    return _filed_keys(key, vowel_key(key), skeleton(key), is_abjad(token))
+
+
+def _filed_keys(key: str, vowels: str, skel: str, abjad: bool) -> tuple[str, ...]:
+    keys = ("p" + key, "v" + vowels, "s" + skel)
+    return (*keys, "a" + skel) if abjad else keys
 
 
 def query_keys(token: str) -> tuple[str, ...]:
@@ -81,11 +93,11 @@ def query_keys(token: str) -> tuple[str, ...]:
     return ("p" + key, "v" + vowel_key(key), ("s" if is_abjad(token) else "a") + skel)
 
 
-def _deletion_keys(token: str) -> tuple[str, ...]:
-    """One-deletion forms of the phonetic key and (prefixed "=") of the spelling itself:
-    digraph folding can hide a transposition (mlaeki -> mlaki vs maleki)."""
+def _deletion_keys(token: str, key: str) -> tuple[str, ...]:
+    """One-deletion forms of the phonetic key ``key`` and (prefixed "=") of the spelling
+    itself: digraph folding can hide a transposition (mlaeki -> mlaki vs maleki)."""
     spelled = tuple("=" + d for d in _deletions(token))
-    return (*_deletions(phonetic_key(token)), *spelled)
+    return (*_deletions(key), *spelled)
 
 
 def _deletions(key: str) -> tuple[str, ...]:

@@ -1,0 +1,192 @@
+"""Upper bounds on the scorer's name score, cheap enough to sort thousands of candidates.
+
+The index meets candidates through words; scoring one with the full scorer (alignment,
+dates, documents, explanation) costs tens of microseconds, and a common name at a million
+entries meets thousands. So each candidate name first gets an upper bound of its name
+score from the similarities its words already had when the index looked them up (no
+alignment, no new string comparison): a query word is covered at most by its best
+similarity with any word of the name, a listed word at most by its best similarity with
+any query word, and the scorer's coverage formula (names.py) is increasing in both.
+
+A candidate whose bound plus the most that date, nationality, sex and document can add,
+minus what they surely take away (a different date of birth costs 0.30, a different sex
+0.10: score.py), stays below its category's "possible" cannot come out of the scorer: it
+is skipped without loss. The others are scored, highest bound first. The evidence part
+follows score.py's rules with its constants; tests/matching/test_index_speedpaths.py
+checks the index against an exhaustive scan so that a change there cannot go unseen.
+
+The bound assumes what candidate generation already assumes: a listed word the
+vocabulary does not return as near a query word does not align with it. Words written
+together on the query side are bounded through the listed spellings the joined word
+meets; one query word split into two listed words is not (the index bounds those names
+by the highest name score).
+"""
+
+from __future__ import annotations
+
+from alertd.matching.dates import compare_dates
+from alertd.matching.names import (
+    BETTER_COVERAGE_WEIGHT,
+    INITIAL,
+    PARTICLE_WEIGHT,
+    PreparedName,
+    Slot,
+)
+from alertd.matching.score import (
+    DOB_AGREEMENT,
+    DOB_DISAGREEMENT,
+    DOB_FULL_DOUBT,
+    DOCUMENT_MATCH_BONUS,
+    NATIONALITY_AGREES,
+    NATIONALITY_DIFFERS,
+    SEX_AGREES,
+    SEX_DIFFERS,
+    PreparedEntry,
+    PreparedQuery,
+)
+
+# The most date of birth, nationality and sex agreeing can add to a name score, and with a
+# document of the same kind on both sides (score.py caps nothing below this).
+MOST_SUPPORT = DOB_AGREEMENT + NATIONALITY_AGREES + SEX_AGREES
+MOST_SUPPORT_WITH_DOCUMENTS = MOST_SUPPORT + DOCUMENT_MATCH_BONUS
+# Float sums of the same similarities in another order differ in the last bits: a bound
+# this close below the floor is kept.
+BOUND_SLACK = 1e-9
+
+Similarities = dict[str, float]  # listed spelling -> its best similarity with one query word
+
+
+class QueryName:
+    """One prepared query name with, per word, the listed spellings it meets (and how well),
+    and per pair of adjacent words written together, the listed spellings that one meets."""
+
+    __slots__ = ("_initials", "_rows", "joined", "name", "similar", "total", "weights")
+
+    def __init__(
+        self, name: PreparedName, similar: list[Similarities], joined: list[Similarities]
+    ) -> None:
+        self.name = name
+        self.similar = similar
+        self.joined = joined  # joined[k]: query words k and k + 1 written together
+        self.weights = name.weights
+        self.total = sum(self.weights)
+        self._rows: dict[Slot, tuple[tuple[float, ...], tuple[float, ...]]] = {}
+        self._initials = any(len(s) == 1 for slot in name.slots for s in slot)
+
+    def row(self, slot: Slot) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """The best similarity of a listed word (any spelling) with each query word, and
+        with each pair of adjacent query words written together."""
+        found = self._rows.get(slot)
+        if found is None:
+            singles = _best(slot, self.similar)
+            if min(len(s) for s in slot) == 1 or self._initials:
+                singles = tuple(
+                    max(s, _initial(q, slot)) for s, q in zip(singles, self.name.slots, strict=True)
+                )
+            found = self._rows[slot] = (singles, _best(slot, self.joined))
+        return found
+
+    def bound(self, listed: PreparedName) -> float:
+        """At least the name score ``names.name_score`` gives this name against ``listed``.
+
+        Each aligned pair adds its similarity once to both names' coverage (twice on the
+        query side for two query words written together), and uses its words at most
+        once: so each coverage is at most both the weighted best similarities of its own
+        words and the plain best similarities of the other name's words.
+        """
+        best_query = [0.0] * len(self.similar)
+        listed_weighted = listed_plain = 0.0
+        particles = listed.particles
+        for j, slot in enumerate(listed.slots):
+            singles, joins = self.row(slot)
+            best = max(singles)
+            best_joined = max(joins, default=0.0)
+            if not (best or best_joined):
+                continue
+            listed_plain += max(best, 2.0 * best_joined)
+            weight = PARTICLE_WEIGHT if particles >> j & 1 else 1.0
+            listed_weighted += max(best, best_joined) * weight
+            for i, similarity in enumerate(singles):
+                if similarity > best_query[i]:
+                    best_query[i] = similarity
+            for k, similarity in enumerate(joins):
+                best_query[k] = max(best_query[k], similarity)
+                best_query[k + 1] = max(best_query[k + 1], similarity)
+        if not listed_plain:
+            return 0.0
+        query_weighted = sum(s * w for s, w in zip(best_query, self.weights, strict=True))
+        listed_total = len(listed.slots) - (1.0 - PARTICLE_WEIGHT) * particles.bit_count()
+        return name_score_bound(
+            min(query_weighted, listed_plain) / self.total,
+            min(listed_weighted, sum(best_query)) / listed_total,
+        )
+
+
+def _initial(query: Slot, listed: Slot) -> float:
+    """An initial against a word it begins (the vocabulary does not look initials up)."""
+    for x in query:
+        for y in listed:
+            if (len(x) == 1 or len(y) == 1) and x[0] == y[0]:
+                return INITIAL
+    return 0.0
+
+
+def _best(slot: Slot, similar: list[Similarities]) -> tuple[float, ...]:
+    return tuple(max([sims.get(spelling, 0.0) for spelling in slot]) for sims in similar)
+
+
+def name_score_bound(coverage_query: float, coverage_listed: float) -> float:
+    """The scorer's name score for these coverages (increasing in both), before the
+    factors below 1 it may apply (one word against several, only common words met)."""
+    high, low = max(coverage_query, coverage_listed), min(coverage_query, coverage_listed)
+    return min(1.0, BETTER_COVERAGE_WEIGHT * high + (1.0 - BETTER_COVERAGE_WEIGHT) * low)
+
+
+def most_support(query_has_documents: bool, entry_has_documents: bool) -> float:
+    """The most the evidence other than the name can add to one entry's score."""
+    both = query_has_documents and entry_has_documents
+    return MOST_SUPPORT_WITH_DOCUMENTS if both else MOST_SUPPORT
+
+
+_KNOWN_SEXES = frozenset({"M", "F"})
+
+
+def score_bound(name_bound: float, query: PreparedQuery, entry: PreparedEntry) -> float:
+    """At least the score ``score.score_prepared`` gives ``entry`` when its name score is at
+    most ``name_bound`` (the entry not met through a document key: no document rule)."""
+    support, against = name_bound, 0.0
+    effect = _date_effect(query, entry)
+    if effect >= 0.0:
+        support += effect
+    else:
+        against -= effect
+    traveller, listed = query.traveller, entry.entry
+    if traveller.nationality and listed.nationalities:
+        wanted = traveller.nationality.strip().upper()
+        if any(n.strip().upper() == wanted for n in listed.nationalities):
+            support += NATIONALITY_AGREES
+        else:
+            against -= NATIONALITY_DIFFERS
+    sexes = _sex(traveller.sex), _sex(listed.sex)
+    if sexes[0] in _KNOWN_SEXES and sexes[1] in _KNOWN_SEXES:
+        if sexes[0] == sexes[1]:
+            support += SEX_AGREES
+        else:
+            against -= SEX_DIFFERS
+    if traveller.documents and listed.documents:
+        support += DOCUMENT_MATCH_BONUS  # at most; a differing one costs (ignored here)
+    return min(1.0, support) - against
+
+
+def _date_effect(query: PreparedQuery, entry: PreparedEntry) -> float:
+    if query.date_of_birth is None or not entry.dates_of_birth:
+        return 0.0
+    dob = compare_dates(query.date_of_birth, entry.dates_of_birth)
+    if dob.kind == "unknown":
+        return 0.0
+    doubt = min(1.0, (1.0 - dob.similarity) / DOB_FULL_DOUBT)
+    return DOB_AGREEMENT * dob.similarity - DOB_DISAGREEMENT * doubt
+
+
+def _sex(value: str | None) -> str | None:
+    return value.strip().upper() if value else None

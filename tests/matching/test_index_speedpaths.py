@@ -1,0 +1,106 @@
+"""The index's fast paths lose nothing: search equals an exhaustive scan with the scorer.
+
+The index skips candidates whose score bound (bounds.py) cannot reach "possible"; these
+tests build lists full of namesakes and near-namesakes (common words, typos, shared dates,
+differing sexes and nationalities) so that a bound below a real score would show.
+Typos are one edit from a listed word: the vocabulary's fuzzy lookup reaches those (two
+edits and more it may not, nor a query word near, not equal, to two listed words
+written together: known limits of candidate generation, see index.py).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from alertd.matching import EntryInput, MatchIndex, NameInput, Traveller
+from alertd.matching.index import MAX_SCORED
+from alertd.matching.score import prepare_query
+from alertd.matching.tables import NameTables, load_name_tables
+from tests.matching.helpers import NOW, entry
+
+GIVEN = ("Mohammed", "Muhammad", "Ali", "Ahmad", "Sok", "Chan", "Dara", "Abdul", "Kim")
+FAMILY = ("Hassan", "Hasan", "Heng", "Sophal", "Khan", "Jongun", "Al Rashid")
+DATES = ("1970-01-01", "1970-03-02", "1971", "1985-07-14", "1990-12-31")
+
+
+@pytest.fixture(scope="module")
+def tables() -> NameTables:
+    return load_name_tables()
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    """One letter replaced (not the first, never a space)."""
+    i = rng.choice([i for i in range(1, len(word)) if word[i] != " "])
+    return word[:i] + rng.choice("aeiourn") + word[i + 1 :]
+
+
+def _listed(number: int, rng: random.Random) -> EntryInput:
+    words = [rng.choice(GIVEN), rng.choice(GIVEN), rng.choice(FAMILY)]
+    names = [" ".join(words[rng.randrange(2) :]), f"{words[0]} {rng.choice(FAMILY)}"]
+    return entry(
+        *names,
+        entry_id=f"E{number}",
+        category=rng.choice(("wanted_person", "missing_person", "discreet_check")),
+        dob=(rng.choice(DATES),) if rng.random() < 0.7 else (),
+        nationalities=(rng.choice(("KHM", "IRQ")),) if rng.random() < 0.7 else (),
+        sex=rng.choice(("M", "F", None)),
+    )
+
+
+def _query(rng: random.Random) -> Traveller:
+    words = [rng.choice(GIVEN), rng.choice(FAMILY)]
+    if rng.random() < 0.5:
+        words.insert(0, rng.choice(GIVEN))
+    if rng.random() < 0.3:
+        words[-1] = _typo(words[-1], rng)
+    if rng.random() < 0.3:
+        words.reverse()
+    return Traveller(
+        names=(NameInput(" ".join(words)),),
+        date_of_birth=rng.choice((*DATES, None)),
+        nationality=rng.choice(("KHM", "IRQ", None)),
+        sex=rng.choice(("M", "F", None)),
+    )
+
+
+def test_search_finds_what_an_exhaustive_scan_finds(tables: NameTables) -> None:
+    rng = random.Random(4)
+    listed = [_listed(i, rng) for i in range(600)]
+    index = MatchIndex(tables=tables)
+    index.add_many(listed)
+    expected_total = 0
+    for _ in range(60):
+        query = _query(rng)
+        expected = {e.entry_id for e in listed if index.score(query, e) is not None}
+        found = {m.entry_id for m in index.search(query, now=NOW, limit=10**6)}
+        assert found == expected, query.names[0].full
+        expected_total += len(expected)
+    assert expected_total > 200  # the list really is full of namesakes
+
+
+def test_add_many_is_add_in_turn(tables: NameTables) -> None:
+    rng = random.Random(5)
+    listed = [_listed(i, rng) for i in range(200)]
+    one, many = MatchIndex(tables=tables), MatchIndex(tables=tables)
+    for item in listed:
+        one.add(item)
+    many.add_many(listed)
+    query = _query(rng)
+    assert one.search(query, now=NOW) == many.search(query, now=NOW)
+    assert len(one) == len(many) == 200
+
+
+def test_candidates_are_capped(tables: NameTables) -> None:
+    index = MatchIndex(tables=tables)
+    index.add_many(entry("Sok Chan", entry_id=f"E{i}") for i in range(MAX_SCORED + 50))
+    query = prepare_query(Traveller(names=(NameInput("Sok Chan"),)), tables)
+    assert len(index.candidates(query, index.comparer())) == MAX_SCORED
+
+
+def test_an_initial_meets_the_word_it_begins(tables: NameTables) -> None:
+    index = MatchIndex(tables=tables)
+    index.add(entry("John Smith", entry_id="A", dob=("1970",)))
+    query = Traveller(names=(NameInput("J Smith"),), date_of_birth="1970")
+    assert [m.entry_id for m in index.search(query, now=NOW)] == ["A"]
