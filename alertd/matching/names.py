@@ -10,6 +10,7 @@ costs little while a missing family name costs a lot.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -107,6 +108,8 @@ john james david maria jose juan carlos luis smith garcia rodriguez martinez lop
 gonzalez hernandez
 """
 _COMMON_KEYS = frozenset(vowel_key(phonetic_key(word)) for word in _COMMON_WORDS.split())
+# Distinct words whose commonness is remembered (a bounded, pure memo: ~10 MB at most).
+COMMON_WORD_MEMO = 1 << 16
 # When every aligned word is common and a rarer first or last word of either name is left
 # unmatched (a family name "Mohammed Ali" does not have), the name score takes this
 # factor: sharing common given names is what namesakes do.
@@ -184,8 +187,10 @@ def _is_light(token: str) -> bool:
     return is_particle(token) or is_title_word(token)
 
 
+@functools.lru_cache(maxsize=COMMON_WORD_MEMO)
 def is_common_word(token: str) -> bool:
-    """One of the commonest name words in the world (any spelling: same vowel-folded key)."""
+    """One of the commonest name words in the world (any spelling: same vowel-folded key).
+    Memoised: a list of a million names repeats a few hundred thousand words."""
     return vowel_key(phonetic_key(token)) in _COMMON_KEYS
 
 
