@@ -101,7 +101,20 @@ async def raise_alert(
     agency_ids = await _agency_ids(conn, routed)
     if not agency_ids:
         return None
+    # What only reads comes before the sequence lock: that lock is held until COMMIT and
+    # every alert in the system waits for it, so the fewer round trips after it, the
+    # better. (The crossing's row stays after it: every writer takes the sequence lock
+    # before crossing rows, so a retro-screening of several crossings cannot deadlock.)
+    desk_ids = {
+        agency_id: _desk_id(
+            policy.choose_desk(await agency_desks(conn, agency_id), new.checkpoint_id, rule.desks)
+        )
+        for agency_id in agency_ids
+    }
     seq = await _next_seq(conn)
+    await conn.execute(
+        update(crossings).where(crossings.c.id == new.crossing_id).values(has_alert=True)
+    )
     result = await conn.execute(
         insert(alerts).values(
             seq=seq,
@@ -124,21 +137,18 @@ async def raise_alert(
     assert key is not None
     alert_id = int(key[0])
     deadline = now + deadlines.after(rule.severity)
-    for agency_id in agency_ids:
-        desk = policy.choose_desk(
-            await agency_desks(conn, agency_id), new.checkpoint_id, rule.desks
-        )
-        await conn.execute(
-            insert(alert_routes).values(
-                alert_id=alert_id,
-                agency_id=agency_id,
-                desk_id=desk.id if desk else None,
-                status="new",
-                deadline_at=deadline,
-            )
-        )
     await conn.execute(
-        update(crossings).where(crossings.c.id == new.crossing_id).values(has_alert=True)
+        insert(alert_routes),
+        [
+            {
+                "alert_id": alert_id,
+                "agency_id": agency_id,
+                "desk_id": desk_id,
+                "status": "new",
+                "deadline_at": deadline,
+            }
+            for agency_id, desk_id in desk_ids.items()
+        ],
     )
     details = {
         "seq": seq,
@@ -153,6 +163,10 @@ async def raise_alert(
         conn, actor, AuditEvent("alert.raise", f"alert:{alert_id}", "success", details), now
     )
     return alert_id, seq
+
+
+def _desk_id(desk: DeskInfo | None) -> int | None:
+    return desk.id if desk else None
 
 
 async def _next_seq(conn: AsyncConnection) -> int:
