@@ -24,6 +24,8 @@ by the highest name score).
 
 from __future__ import annotations
 
+import operator
+
 from alertd.matching.dates import compare_dates
 from alertd.matching.names import (
     BETTER_COVERAGE_WEIGHT,
@@ -60,7 +62,7 @@ class QueryName:
     """One prepared query name with, per word, the listed spellings it meets (and how well),
     and per pair of adjacent words written together, the listed spellings that one meets."""
 
-    __slots__ = ("_initials", "_rows", "joined", "name", "similar", "total", "weights")
+    __slots__ = ("_initials", "_records", "_zeros", "joined", "name", "similar", "total", "weights")
 
     def __init__(
         self, name: PreparedName, similar: list[Similarities], joined: list[Similarities]
@@ -70,21 +72,30 @@ class QueryName:
         self.joined = joined  # joined[k]: query words k and k + 1 written together
         self.weights = name.weights
         self.total = sum(self.weights)
-        self._rows: dict[Slot, tuple[tuple[float, ...], tuple[float, ...]]] = {}
+        self._records: dict[Slot, _Record] = {}
         self._initials = any(len(s) == 1 for slot in name.slots for s in slot)
+        self._zeros = (0.0,) * len(similar)
 
-    def row(self, slot: Slot) -> tuple[tuple[float, ...], tuple[float, ...]]:
-        """The best similarity of a listed word (any spelling) with each query word, and
-        with each pair of adjacent query words written together."""
-        found = self._rows.get(slot)
-        if found is None:
-            singles = _best(slot, self.similar)
-            if min(len(s) for s in slot) == 1 or self._initials:
-                singles = tuple(
-                    max(s, _initial(q, slot)) for s, q in zip(singles, self.name.slots, strict=True)
-                )
-            found = self._rows[slot] = (singles, _best(slot, self.joined))
-        return found
+    def _record(self, slot: Slot) -> _Record:
+        """What one listed word can cover: each query word's best similarity with it
+        (alone or written together with its neighbour), the query coverage it can carry
+        (twice a joined similarity: two query words), and its own best similarity."""
+        singles = _best(slot, self.similar)
+        if self._initials or min(len(s) for s in slot) == 1:
+            singles = tuple(
+                max(s, _initial(q, slot)) for s, q in zip(singles, self.name.slots, strict=True)
+            )
+        cover = list(singles)
+        best_joined = 0.0
+        for k, similarity in enumerate(_best(slot, self.joined)):
+            if similarity:
+                cover[k] = max(cover[k], similarity)
+                cover[k + 1] = max(cover[k + 1], similarity)
+                best_joined = max(best_joined, similarity)
+        best = max(singles)
+        record = (tuple(cover), max(best, 2.0 * best_joined), max(best, best_joined))
+        self._records[slot] = record
+        return record
 
     def bound(self, listed: PreparedName) -> float:
         """At least the name score ``names.name_score`` gives this name against ``listed``.
@@ -94,32 +105,28 @@ class QueryName:
         once: so each coverage is at most both the weighted best similarities of its own
         words and the plain best similarities of the other name's words.
         """
-        best_query = [0.0] * len(self.similar)
+        records = self._records
+        cover = self._zeros
         listed_weighted = listed_plain = 0.0
         particles = listed.particles
         for j, slot in enumerate(listed.slots):
-            singles, joins = self.row(slot)
-            best = max(singles)
-            best_joined = max(joins, default=0.0)
-            if not (best or best_joined):
+            record = records.get(slot) or self._record(slot)
+            if not record[1]:
                 continue
-            listed_plain += max(best, 2.0 * best_joined)
-            weight = PARTICLE_WEIGHT if particles >> j & 1 else 1.0
-            listed_weighted += max(best, best_joined) * weight
-            for i, similarity in enumerate(singles):
-                if similarity > best_query[i]:
-                    best_query[i] = similarity
-            for k, similarity in enumerate(joins):
-                best_query[k] = max(best_query[k], similarity)
-                best_query[k + 1] = max(best_query[k + 1], similarity)
+            listed_plain += record[1]
+            listed_weighted += record[2] * PARTICLE_WEIGHT if particles >> j & 1 else record[2]
+            cover = tuple(map(max, cover, record[0]))
         if not listed_plain:
             return 0.0
-        query_weighted = sum(s * w for s, w in zip(best_query, self.weights, strict=True))
+        query_weighted = sum(map(operator.mul, cover, self.weights))
         listed_total = len(listed.slots) - (1.0 - PARTICLE_WEIGHT) * particles.bit_count()
         return name_score_bound(
             min(query_weighted, listed_plain) / self.total,
-            min(listed_weighted, sum(best_query)) / listed_total,
+            min(listed_weighted, sum(cover)) / listed_total,
         )
+
+
+_Record = tuple[tuple[float, ...], float, float]
 
 
 def _initial(query: Slot, listed: Slot) -> float:
@@ -132,6 +139,9 @@ def _initial(query: Slot, listed: Slot) -> float:
 
 
 def _best(slot: Slot, similar: list[Similarities]) -> tuple[float, ...]:
+    if len(slot) == 1:
+        spelling = slot[0]
+        return tuple(sims.get(spelling, 0.0) for sims in similar)
     return tuple(max([sims.get(spelling, 0.0) for spelling in slot]) for sims in similar)
 
 
