@@ -444,10 +444,7 @@ def align(
     best_first, joined_first = _orders(query, entry)
     score, chosen = _greedy(pairs, query, entry, best_first)
     if _may_be_joined(query, entry, chosen):
-        joined = _joined_pairs(query.slots, entry.slots, comparer, query_joined=False)
-        joined += _joined_pairs(entry.slots, query.slots, comparer, query_joined=True)
-        joined += _split_pairs(query.slots, entry.slots, query_joined=False)
-        joined += _split_pairs(entry.slots, query.slots, query_joined=True)
+        joined = _joined_candidates(query, entry, chosen, comparer)
         if joined:
             # A single pair can block a joined one that would cover more ("Omarawadh Omar"
             # vs "Omar Awadh Omar": omar~omar takes the first Omar; "Hamad Allah Allah"
@@ -580,20 +577,43 @@ def _orders(query: PreparedName, entry: PreparedName) -> tuple[_Order, _Order]:
     return best_first, joined_first
 
 
+def _joined_candidates(
+    query: PreparedName, entry: PreparedName, chosen: list[_Pair], comparer: TokenComparer
+) -> list[_Pair]:
+    """Joined and split pairs for the words not already matched well (cost: only those)."""
+    well_q = well_e = 0
+    for similarity, mask_q, mask_e in chosen:
+        if similarity >= JOINED_NOT_NEEDED:
+            well_q |= mask_q
+            well_e |= mask_e
+    return [
+        *_joined_pairs(query, entry, comparer, query_joined=False, skip=well_q),
+        *_joined_pairs(entry, query, comparer, query_joined=True, skip=well_e),
+        *_split_pairs(query.slots, entry.slots, query_joined=False, skip=well_q),
+        *_split_pairs(entry.slots, query.slots, query_joined=True, skip=well_e),
+    ]
+
+
 def _joined_pairs(
-    single: tuple[Slot, ...],
-    split: tuple[Slot, ...],
+    single_name: PreparedName,
+    split_name: PreparedName,
     comparer: TokenComparer,
     *,
     query_joined: bool,
+    skip: int,
 ) -> list[_Pair]:
-    """One word of ``single`` against two adjacent words of ``split`` written together."""
+    """One word of ``single`` against two adjacent words of ``split`` written together
+    (words of ``single`` in ``skip`` are already matched well and not tried)."""
+    single, split = single_name.slots, split_name.slots
+    # A romanised name's second spelling is another reading (consonantal, ...); a Latin
+    # name's is only another fold: one joined form is enough there.
+    spellings = 1 if split_name.script == "latin" else JOINED_SPELLINGS
     found: list[_Pair] = []
     for j in range(len(split) - 1):
-        joined = _joined_slot(split[j], split[j + 1])
+        joined = _joined_slot(split[j], split[j + 1], spellings)
         size = len(joined[0])
         for i, word in enumerate(single):
-            if abs(len(word[0]) - size) > JOINED_MAX_LENGTH_GAP:
+            if skip >> i & 1 or abs(len(word[0]) - size) > JOINED_MAX_LENGTH_GAP:
                 continue
             pair = (joined, word) if query_joined else (word, joined)
             similarity = comparer.slots(*pair)[0]
@@ -604,18 +624,24 @@ def _joined_pairs(
 
 
 def _split_pairs(
-    single: tuple[Slot, ...], split: tuple[Slot, ...], *, query_joined: bool
+    single: tuple[Slot, ...], split: tuple[Slot, ...], *, query_joined: bool, skip: int
 ) -> list[_Pair]:
     """One word of ``single`` that is two words of ``split`` written together in another
     order ("HOYOScarlos" for "Carlos Ivan MUNOZ HOYOS", "Luiscuellar" for "Luis Eduardo
     CUELLAR"): both halves spelled exactly as listed (adjacent words: _joined_pairs)."""
+    long_words = [
+        (i, slot[0])
+        for i, slot in enumerate(single)
+        if not skip >> i & 1 and len(slot[0]) >= 2 * SPLIT_MIN_PART
+    ]
+    if not long_words:
+        return []
     where: dict[str, int] = {}
     for j, slot in enumerate(split):
         for spelling in slot:
             where.setdefault(spelling, j)
     found: list[_Pair] = []
-    for i, slot in enumerate(single):
-        word = slot[0]
+    for i, word in long_words:
         for cut in range(SPLIT_MIN_PART, len(word) - SPLIT_MIN_PART + 1):
             first, second = where.get(word[:cut]), where.get(word[cut:])
             if first is None or second is None or second - first in (0, 1):
@@ -625,9 +651,7 @@ def _split_pairs(
     return found
 
 
-def _joined_slot(first: Slot, second: Slot) -> Slot:
+def _joined_slot(first: Slot, second: Slot, spellings: int = JOINED_SPELLINGS) -> Slot:
     """Two adjacent words written together, in their first spellings (for romanised
     names, the table spelling and the consonantal one: "Wali Jan" ~ "Walijan")."""
-    return tuple(
-        _intern(a + b) for a in first[:JOINED_SPELLINGS] for b in second[:JOINED_SPELLINGS]
-    )
+    return tuple(_intern(a + b) for a in first[:spellings] for b in second[:spellings])
