@@ -16,8 +16,6 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -27,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from alertd.alerts import AlertNotice, AlertReader, AlertSnapshot, load_snapshots
 from alertd.channels import protocol
 from alertd.channels.admission import Admissions
+from alertd.channels.connection import Connection, Push
 from alertd.clock import Clock
 from alertd.tables import alerts, auth_sessions, users
 
@@ -34,75 +33,6 @@ log = logging.getLogger("alertd.channels")
 WATCHDOG_INTERVAL_SECONDS = 1.0  # sessions are checked in the database this often
 CATCH_UP_INTERVAL_SECONDS = 2.0
 SESSIONS_PER_CHECK = 1000
-
-
-@dataclass(frozen=True)
-class Push:
-    kind: str  # "alert" | "alert_update" | "ping"
-    seq: int
-    text: str  # the whole message, serialised once for every connection of an agency
-
-
-PING = Push("ping", 0, json.dumps({"type": "ping"}))
-
-
-class Connection:
-    """One desk's WebSocket, as the hub sees it."""
-
-    def __init__(
-        self,
-        reader: AlertReader,
-        session_id: str,
-        expires_at: datetime,
-        queue_size: int,
-    ) -> None:
-        self.reader = reader
-        self.session_id = session_id
-        self.expires_at = expires_at  # on the application clock, like the token's exp
-        self.queue: asyncio.Queue[Push] = asyncio.Queue(maxsize=queue_size)
-        # When the oldest ping the client has not answered yet was sent (None: every
-        # ping was answered). On the monotonic clock: a wall-clock step (NTP, a test's
-        # frozen clock) must neither kill every connection at once nor keep dead ones.
-        self.unanswered_ping_since: float | None = None
-        # When the watchdog pings next (monotonic); None until the connection is live,
-        # so that a long replay is never mistaken for a dead client.
-        self.next_ping: float | None = None
-        self.start_seq = 0  # the hub's high-water mark when this connection joined
-        self.close_code: int | None = None
-        self.close_reason = ""
-        self.closing = asyncio.Event()
-
-    def offer(self, push: Push) -> None:
-        if self.closing.is_set():
-            return
-        try:
-            self.queue.put_nowait(push)
-        except asyncio.QueueFull:
-            self.request_close(protocol.CLOSE_TOO_SLOW, "send queue full: reconnect and resume")
-
-    def start_pings(self, interval: float) -> None:
-        self.next_ping = time.monotonic() + interval
-
-    def ping_if_due(self, now: float, interval: float) -> None:
-        """Queue a ping every ``interval`` seconds whatever the traffic: the client's pongs
-        are what the heartbeat listens for, so a busy desk is pinged as surely as an idle
-        one. Pings travel in the send queue: a sender waits on its queue alone, with no
-        timer per message (thousands of them, each alive for a ping interval, made the
-        garbage collector's full passes frequent and long)."""
-        if self.next_ping is not None and now >= self.next_ping:
-            self.next_ping = now + interval
-            if self.unanswered_ping_since is None:
-                self.unanswered_ping_since = now
-            self.offer(PING)
-
-    def heard(self) -> None:
-        """Any message from the client answers the pings sent so far."""
-        self.unanswered_ping_since = None
-
-    def request_close(self, code: int, reason: str) -> None:
-        if not self.closing.is_set():
-            self.close_code, self.close_reason = code, reason
-            self.closing.set()
 
 
 class Hub:

@@ -23,7 +23,7 @@ from alertd.api.context import request_id
 from alertd.api.openapi import operation
 from alertd.channels import protocol
 from alertd.channels.admission import AdmissionFailed
-from alertd.channels.hub import Connection
+from alertd.channels.connection import Connection
 from alertd.errors import AlertdError, NotAuthenticated, PermissionDenied
 from alertd.policy import Permission, allows, require
 from alertd.principal import Principal
@@ -167,8 +167,10 @@ async def _serve(ws: web.WebSocketResponse, request: web.Request, connection: Co
         }
     )
     last_seq = await _maybe_resume(ws, request, connection)
+    connection.last_seq = last_seq
+    connection.socket = _TransportSocket(ws, request)
     connection.start_pings(settings.ws_ping_interval_seconds)
-    sender = asyncio.create_task(_send(ws, connection, last_seq))
+    sender = asyncio.create_task(_send(ws, connection))
     receiver = asyncio.create_task(_receive(ws, request, connection))
     closing = asyncio.create_task(connection.closing.wait())
     try:
@@ -223,15 +225,38 @@ async def _replay(
     return last
 
 
-async def _send(ws: web.WebSocketResponse, connection: Connection, last_seq: int) -> None:
-    """Pushes and pings in queue order; live alerts the replay already sent are skipped."""
+async def _send(ws: web.WebSocketResponse, connection: Connection) -> None:
+    """Drain the queue (what came during the replay, or while the client lagged) at the
+    client's pace, then let the hub write straight to the socket until something is
+    queued again. Nothing is written directly while the queue holds anything, so pushes
+    reach the client in the order offered."""
     while True:
-        push = await connection.queue.get()
-        if push.kind == "alert" and push.seq <= last_seq:
-            continue
-        await ws.send_str(push.text)
-        if push.kind == "alert":
-            last_seq = push.seq
+        connection.queued.clear()
+        while (push := connection.next_queued()) is not None:
+            if connection.wants(push):
+                await ws.send_str(push.text)
+                connection.sent(push)
+        connection.direct = True
+        await connection.queued.wait()
+
+
+class _TransportSocket:
+    """The WebSocket's transport, written to by the hub in whole frames (as aiohttp does
+    for uncompressed frames, so theirs and ours never interleave)."""
+
+    def __init__(self, ws: web.WebSocketResponse, request: web.Request) -> None:
+        self._ws = ws
+        self._transport = request.transport
+
+    def write(self, frame: bytes) -> None:
+        if self._transport is not None:
+            self._transport.write(frame)
+
+    def unsent(self) -> int:
+        return self._transport.get_write_buffer_size() if self._transport else 0
+
+    def is_closing(self) -> bool:
+        return self._ws.closed or self._transport is None or self._transport.is_closing()
 
 
 async def _receive(ws: web.WebSocketResponse, request: web.Request, connection: Connection) -> None:
