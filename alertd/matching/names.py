@@ -20,10 +20,10 @@ from rapidfuzz.distance import OSA
 
 from alertd.matching.normalise import (
     ascii_forms,
-    drop_titles,
     fold_unicode,
     is_particle,
     is_title_word,
+    title_positions,
     tokenise,
 )
 from alertd.matching.phonetic import (
@@ -75,6 +75,8 @@ JOINED_MAX_LENGTH_GAP = 3
 JOINED_NOT_NEEDED = 0.95
 # Spellings of each word tried when two are written together (2 x 2 joined forms).
 JOINED_SPELLINGS = 2
+# A title glued to a name is split off only when this many letters are left.
+GLUED_TITLE_REST = 4
 # A word is split into two listed words (in any order) only into parts this long.
 SPLIT_MIN_PART = 3
 # Two spellings of the same native-script word in the Wikidata pairs (Mehmet ~ Muhammad).
@@ -216,7 +218,35 @@ def _script_name(text: str) -> str:
 
 
 def _ascii_slots(text: str) -> tuple[Slot, ...]:
-    return tuple(_ocr_spellings(t) for t in drop_titles(tokenise(text.lower())))
+    return _without_titles(tuple(_ocr_spellings(t) for t in tokenise(text.lower())))
+
+
+def _without_titles(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
+    """Titles dropped (a slot is a title if any spelling is: "Mu1lah", سيد), and a title
+    written glued to the next word split off as another spelling ("Hajibasir")."""
+    dropped = title_positions(tuple(_title_spelling(slot) for slot in slots))
+    if len(dropped) == len(slots):
+        dropped = frozenset()  # a name made only of titles is kept whole
+    return tuple(_unglued(slot) for i, slot in enumerate(slots) if i not in dropped)
+
+
+def _unglued(slot: Slot) -> Slot:
+    word = slot[0]
+    if word[:3] not in _GLUED_TITLE_STARTS:  # the common case, kept cheap
+        return slot
+    for title in _GLUED_TITLES:
+        if word.startswith(title) and len(word) - len(title) >= GLUED_TITLE_REST:
+            return (*slot, _intern(word[len(title) :]))
+    return slot
+
+
+# Honorifics that Afghan, Pakistani, Iranian and Arab names often write joined to the
+# name ("Hajibasir", "Sayyedjaber", "Mullahomar"); longest first.
+_GLUED_TITLES = (
+    "hajji", "sayyed", "seyyed", "sayyid", "sheikh", "shaikh", "shaykh", "mullah", "maulvi",
+    "mawlawi", "sayed", "seyed", "mulla", "hajj", "haji", "syed",
+)  # fmt: skip
+_GLUED_TITLE_STARTS = frozenset(title[:3] for title in _GLUED_TITLES)
 
 
 # OCR misreads inside names: the letters a scanner takes for these (1 is I or l).
@@ -242,10 +272,9 @@ def _ocr_spellings(token: str) -> Slot:
 def _latin_slots(text: str) -> tuple[Slot, ...]:
     """Passport and plain folds of each word, then their OCR alternatives."""
     forms = [tokenise(f) for f in ascii_forms(fold_unicode(text))]
-    first = drop_titles(forms[0])
-    if len(forms) == 1 or len(forms[1]) != len(forms[0]) or len(first) != len(forms[0]):
-        return tuple(_slot(_ocr_spellings(t)) for t in first)
-    return tuple(_two_folds(a, b) for a, b in zip(forms[0], forms[1], strict=True))
+    if len(forms) == 1 or len(forms[1]) != len(forms[0]):
+        return _without_titles(tuple(_slot(_ocr_spellings(t)) for t in forms[0]))
+    return _without_titles(tuple(_two_folds(a, b) for a, b in zip(*forms, strict=True)))
 
 
 def _two_folds(passport: str, plain: str) -> Slot:
@@ -263,11 +292,7 @@ def _native_slots(native: tuple[Slot, ...]) -> tuple[Slot, ...]:
         slot = _slot(tuple(s for s in spellings if s))
         if slot:
             slots.append(slot)
-    firsts = tuple(_title_spelling(slot) for slot in slots)
-    kept = drop_titles(firsts)
-    if len(kept) == len(slots):
-        return tuple(slots)
-    return tuple(slot for slot, first in zip(slots, firsts, strict=True) if first in kept)
+    return _without_titles(tuple(slots))
 
 
 def _title_spelling(slot: Slot) -> str:

@@ -40,7 +40,7 @@ samdech akka moha sena padei techo | samdech akka moha thamma pothisal | samdech
 samdech | oknha | okhna | neak oknha | lok chumteav | lok chumtiev | lok srey | lok oknha |
 chumteav | excellency | his excellency | her excellency | ek oudom | ekkak oudom |
 neak srey | preah | sheikh | shaikh | shaykh | sheik | cheikh | haji | hajji | hajj |
-al haj | al hajj | alhaj | alhajj | sayyid | sayed | sayyed | mullah | mulla | maulana |
+haj | al haj | al hajj | alhaj | alhajj | sayyid | sayed | sayyed | mullah | mulla | maulana |
 maulvi | mawlawi | moulvi | molvi | mawlana | syed | seyed | seyyed | sayid | prince |
 princess | tan sri | puan sri |
 datuk seri | dato seri | datuk | dato | datin | khun ying | nang sao | mr | mrs | ms |
@@ -103,16 +103,23 @@ def drop_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
     is a family name ("Muhammad Fawzi HAJJI", "Ibrahim Amin SAYYED"), so it is kept.
     Suffixes (Jr) go wherever they are.
     """
-    kept: list[str] = []
+    dropped = title_positions(tokens)
+    kept = tuple(t for i, t in enumerate(tokens) if i not in dropped)
+    return kept if kept else tokens
+
+
+def title_positions(tokens: tuple[str, ...]) -> frozenset[int]:
+    """The positions drop_titles leaves out (it may still keep them all: never empty)."""
+    dropped: set[int] = set()
     i = 0
     while i < len(tokens):
         title = _title_at(tokens, i)
         if title and (i + title < len(tokens) or tokens[i : i + title] in _SUFFIXES):
+            dropped.update(range(i, i + title))
             i += title
         else:
-            kept.append(tokens[i])
             i += 1
-    return tuple(kept) if kept else tokens
+    return frozenset(dropped)
 
 
 def _title_at(tokens: tuple[str, ...], i: int) -> int:

@@ -115,3 +115,22 @@ def test_a_different_first_letter_costs_more_than_a_slip_inside(tables: NameTabl
     assert token_similarity("ali", "wali", tables)[0] < 0.65
     assert token_similarity("khol", "chol", tables)[0] >= 0.75  # ch is also kh
     assert token_similarity("hasan", "hasn", tables)[0] >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("SAFDARI Sayyedjaber", "Seyed Jaber SAFDARI"),  # a title glued to the name
+        ("Hajibasir NOORZAI", "Haji Basir NOORZAI"),
+        ("Mu1lah Krekar", "Mullah Krekar"),  # an OCR-misread title is still a title
+    ],
+)
+def test_titles_glued_or_misread_are_still_titles(
+    query: str, listed: str, tables: NameTables
+) -> None:
+    assert _score(query, listed, tables) == 1.0
+
+
+def test_a_name_that_is_only_a_title_is_kept(tables: NameTables) -> None:
+    prepared = prepare_name(NameInput("Haji"), tables)
+    assert prepared is not None and prepared.slots == (("haji",),)
