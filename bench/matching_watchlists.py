@@ -116,9 +116,11 @@ def load_un(path: Path) -> list[ListedPerson]:
         parts = [_text(ind, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")]
         names = [NameInput(" ".join(p for p in parts if p))]
         names += [
-            NameInput(_text(a, "ALIAS_NAME"))
+            NameInput(alias.strip())
             for a in ind.iter("INDIVIDUAL_ALIAS")
-            if _text(a, "ALIAS_NAME") and _text(a, "QUALITY") != "Low"
+            if _text(a, "QUALITY") != "Low"
+            for alias in _text(a, "ALIAS_NAME").split(";")  # "Fazel Rahim; Fazil Rahim"
+            if alias.strip()
         ]
         dates = []
         for dob in ind.iter("INDIVIDUAL_DATE_OF_BIRTH"):

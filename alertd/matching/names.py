@@ -51,6 +51,8 @@ PHONETIC = 0.93
 VOWEL_VARIANT_LONG = 0.9
 VOWEL_VARIANT_SHORT = 0.8
 VOWEL_VARIANT_LONG_FROM = 5  # letters of the vowel-folded key (Omar/Amar stay short)
+# ...and one consonant is too little to call two words one name (Ali/Allah, Eli/Ola).
+VOWEL_VARIANT_MIN_CONSONANTS = 2
 # A spelled-out name against its initial ("J" ~ "John"): compatible, far from proof.
 INITIAL = 0.8
 # One side written without vowels (abjad romanisation: "mhmd") and the same consonant
@@ -395,7 +397,7 @@ def _similarity(
         return NICKNAME, "nickname"
     if tables.are_transliterations(a, b):
         return TRANSLITERATION, "transliteration"
-    if keys_a[1] == keys_b[1]:
+    if keys_a[1] == keys_b[1] and _consonants(keys_a[1]) >= VOWEL_VARIANT_MIN_CONSONANTS:
         long = len(keys_a[1]) >= VOWEL_VARIANT_LONG_FROM
         return (VOWEL_VARIANT_LONG if long else VOWEL_VARIANT_SHORT), "vowels"
     best, reason = 0.0, "different"
@@ -411,6 +413,10 @@ def _similarity(
     if sounding > best:
         best, reason = sounding, "phonetic"
     return best, reason
+
+
+def _consonants(key: str) -> int:
+    return sum(1 for ch in key if ch not in _VOWEL_LETTERS)
 
 
 def _same_start(key_a: str, key_b: str) -> bool:

@@ -134,3 +134,8 @@ def test_titles_glued_or_misread_are_still_titles(
 def test_a_name_that_is_only_a_title_is_kept(tables: NameTables) -> None:
     prepared = prepare_name(NameInput("Haji"), tables)
     assert prepared is not None and prepared.slots == (("haji",),)
+
+
+def test_one_consonant_is_not_enough_for_a_vowel_variant(tables: NameTables) -> None:
+    assert token_similarity("ali", "allah", tables)[0] < 0.65
+    assert token_similarity("omar", "amor", tables) == (0.8, "vowels")
