@@ -151,18 +151,23 @@ class MatchIndex:
         self._file(slot, prepared)
 
     def _file(self, slot: int, prepared: PreparedEntry) -> None:
-        ids, id_of = self._vocabulary.ids, self._vocabulary.id_of
-        postings, names = self._postings, self._names
+        vocabulary = self._vocabulary
+        ids, postings, names, owner = vocabulary.ids, self._postings, self._names, self._name_entry
         for name in prepared.names:
             nid = len(names)
             names.append(name)
-            self._name_entry.append(slot)
-            tids = {id_of(t) for spellings in name.slots for t in spellings}
-            while len(postings) < len(ids):
-                postings.append([])
-            for tid in tids:
-                postings[tid].append(nid)
-            if name.word_count == 1:
+            owner.append(slot)
+            filed: set[int] = set()  # a token twice in one name is filed once
+            for spellings in name.slots:
+                for token in spellings:
+                    tid = ids.get(token)
+                    if tid is None:
+                        tid = vocabulary.id_of(token)
+                        postings.append([])
+                    if tid not in filed:
+                        filed.add(tid)
+                        postings[tid].append(nid)
+            if len(name.slots) - name.particles.bit_count() <= 1:  # name.word_count == 1
                 self._one_word.add(nid)
         for document in prepared.entry.documents:
             for key in document_keys(document.number):

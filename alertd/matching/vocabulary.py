@@ -43,9 +43,9 @@ class Vocabulary:
         tid = len(self.tokens)
         self.ids[token] = tid
         self.tokens.append(token)
-        self.keys[token] = comparison_keys(token)  # the scorer's keys, whatever they are
-        key = phonetic_key(token)
-        vowels, skel, abjad = vowel_key(key), skeleton(key), is_abjad(token)
+        # The scorer's keys (phonetic, vowel-folded, skeleton, abjad) are the lookup keys.
+        keys = self.keys[token] = comparison_keys(token)
+        key, vowels, skel, abjad = keys
         by_key, by_deletion = self._by_key, self._by_deletion
         for filed in _filed_keys(key, vowels, skel, abjad):
             by_key.setdefault(filed, []).append(tid)
