@@ -23,6 +23,8 @@ from alertd.matching.normalise import (
     fold_unicode,
     is_particle,
     is_title_word,
+    may_start_title,
+    no_title_starts,
     title_positions,
     tokenise,
 )
@@ -180,8 +182,12 @@ def prepare_name(
         return None
     if share is not None:
         slots = tuple(share(slot) for slot in slots)
-    particles = sum(1 << i for i, slot in enumerate(slots) if _is_light(slot[0]))
-    common = sum(1 << i for i, slot in enumerate(slots) if is_common_word(slot[0]))
+    particles = common = 0
+    for i, slot in enumerate(slots):
+        if _is_light(slot[0]):
+            particles |= 1 << i
+        if is_common_word(slot[0]):
+            common |= 1 << i
     return PreparedName(text, slots, script, particles, common)
 
 
@@ -226,6 +232,11 @@ def _ascii_slots(text: str) -> tuple[Slot, ...]:
 def _without_titles(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
     """Titles dropped (a slot is a title if any spelling is: "Mu1lah", سيد), and a title
     written glued to the next word split off as another spelling ("Hajibasir")."""
+    spellings = [spelling for slot in slots for spelling in slot]
+    if no_title_starts(spellings):  # the common case, kept cheap
+        if _GLUED_TITLE_STARTS.isdisjoint([spelling[:3] for spelling in spellings]):
+            return slots
+        return tuple(map(_unglued, slots))
     dropped = title_positions(tuple(_title_spelling(slot) for slot in slots))
     if len(dropped) == len(slots):
         dropped = frozenset()  # a name made only of titles is kept whole
@@ -234,8 +245,6 @@ def _without_titles(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
 
 def _unglued(slot: Slot) -> Slot:
     word = slot[0]
-    if word[:3] not in _GLUED_TITLE_STARTS:  # the common case, kept cheap
-        return slot
     for title in _GLUED_TITLES:
         if word.startswith(title) and len(word) - len(title) >= GLUED_TITLE_REST:
             return (*slot, _intern(word[len(title) :]))
@@ -298,8 +307,11 @@ def _native_slots(native: tuple[Slot, ...]) -> tuple[Slot, ...]:
 
 
 def _title_spelling(slot: Slot) -> str:
-    """The slot's spelling that is a title, if one is (سيد: "sid", "syed"...)."""
-    return next((s for s in slot if is_title_word(s)), slot[0])
+    """The slot's spelling that may start a title, if one does (سيد: "sid", "syed"...)."""
+    for spelling in slot:
+        if may_start_title(spelling):
+            return spelling
+    return slot[0]
 
 
 def _slot(spellings: tuple[str, ...]) -> Slot:

@@ -135,12 +135,22 @@ def is_particle(token: str) -> bool:
     return token in PARTICLES
 
 
+def may_start_title(token: str) -> bool:
+    """Could a title start with this word? (The cheap test before title_positions.)"""
+    return token in _TITLE_FIRST_TOKENS
+
+
+def no_title_starts(tokens: list[str]) -> bool:
+    """None of these words could start a title."""
+    return _TITLE_FIRST_TOKENS.isdisjoint(tokens)
+
+
 def is_title_word(token: str) -> bool:
     """A one-word title (kept by drop_titles only as a name's last word: "Bando HAJI")."""
-    return (token,) in _TITLE_SET
+    return token in _ONE_WORD_TITLES
 
 
-_TITLE_SET = frozenset(_TITLES)
+_ONE_WORD_TITLES = frozenset(title[0] for title in _TITLES if len(title) == 1)
 
 
 def latin_name_forms(latin_text: str) -> tuple[tuple[str, ...], ...]:
