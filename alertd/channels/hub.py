@@ -4,7 +4,7 @@ A notice names an alert; the hub loads its snapshot from the database once, and 
 each connection whose reader may see it (``AlertReader.sees_snapshot``, the same rule as
 the REST list) the alert rendered for that connection's agency. Each connection has a
 bounded queue: one that falls behind is closed (``CLOSE_TOO_SLOW``) instead of slowing
-the others, and recovers by resuming from the database. A watchdog queues the pings,
+the others, and recovers by resuming from the database. A watchdog offers the pings,
 and closes connections whose token expired, whose session was revoked or whose
 heartbeat stopped. Sign-ins and replays are batched by ``admission.Admissions``.
 """
