@@ -43,11 +43,21 @@ class NameTables:
         default_factory=lambda: MappingProxyType({})
     )
 
+    # the spellings of each native token, numbered as in ``spelling_groups``
+    groups: tuple[tuple[str, ...], ...] = ()
+
     def __repr__(self) -> str:  # the tables are large: never print them whole
         return f"NameTables({len(self.translit)} native tokens, {len(self.nicknames)} names)"
 
     def are_nicknames(self, a: str, b: str) -> bool:
         return b in self.nicknames.get(a, frozenset())
+
+    def transliterations_of(self, spelling: str) -> frozenset[str]:
+        """The other Latin spellings of the native words ``spelling`` spells (Mehmet ->
+        Muhammad, Mohammed, ...): what candidate lookup needs to meet them."""
+        others = {s for group in self.spelling_groups.get(spelling, ()) for s in self.groups[group]}
+        others.discard(spelling)
+        return frozenset(others)
 
     def are_transliterations(self, a: str, b: str) -> bool:
         """Both spell one native-script name word (Mehmet ~ Muhammad for محمد)."""
@@ -69,6 +79,7 @@ def load_name_tables(directory: Path | None = None) -> NameTables:
         translit=MappingProxyType(translit),
         nicknames=MappingProxyType(parse_nicknames(nickname_text)),
         spelling_groups=MappingProxyType(spelling_groups(translit)),
+        groups=tuple(translit.values()),
     )
 
 

@@ -139,3 +139,10 @@ def test_a_name_that_is_only_a_title_is_kept(tables: NameTables) -> None:
 def test_one_consonant_is_not_enough_for_a_vowel_variant(tables: NameTables) -> None:
     assert token_similarity("ali", "allah", tables)[0] < 0.65
     assert token_similarity("omar", "amor", tables) == (0.8, "vowels")
+
+
+def test_transliterations_of_a_spelling_are_the_table_pairs(tables: NameTables) -> None:
+    others = tables.transliterations_of("mehmet")
+    assert "muhammad" in others and "mehmet" not in others
+    assert all(tables.are_transliterations("mehmet", other) for other in others)
+    assert tables.transliterations_of("zzzz") == frozenset()
