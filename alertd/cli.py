@@ -176,6 +176,8 @@ def _serve_workers(settings: Settings, count: int) -> int:
     signal.signal(signal.SIGINT, stop)
     for process in processes:
         process.start()
+    if stopping:  # told to stop while they were starting
+        _terminate(processes)
     multiprocessing.connection.wait([p.sentinel for p in processes])
     if not stopping:
         click.echo("alertd: a worker exited; stopping the others", err=True)

@@ -13,7 +13,7 @@ from alertd import audit
 from alertd.audit import GENESIS_HASH, Actor, AuditEvent
 from alertd.clock import FrozenClock
 from alertd.config import Settings
-from alertd.db import create_engine
+from alertd.db import MIGRATIONS_DIR, create_engine
 from alertd.tables import audit_events
 from tests.conftest import run_alertd
 from tests.databases import configured_backend
@@ -240,6 +240,14 @@ async def test_events_are_chained_in_commit_order_and_an_open_transaction_blocks
         assert report.ok, report
     finally:
         await engine.dispose()
+
+
+def test_the_commit_time_trigger_uses_the_chain_lock_and_pending_marker_of_the_code() -> None:
+    """Migration 0005 spells both constants out (a migration must not import the code)."""
+    migration = MIGRATIONS_DIR / "versions" / "0005_screening_perf.py"
+    text = migration.read_text()
+    assert f"pg_advisory_xact_lock({audit.AUDIT_CHAIN_LOCK_ID})" in text
+    assert f"NEW.prev_hash <> '{audit.PENDING}'" in text
 
 
 async def test_the_cli_verifies_an_intact_chain(
