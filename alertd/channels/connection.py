@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import struct
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
+
+from websockets.frames import Frame, Opcode
 
 from alertd.alerts import AlertReader
 from alertd.channels import protocol
@@ -27,20 +28,15 @@ from alertd.channels import protocol
 # Unsent bytes a socket's transport may hold before pushes go through its queue (and
 # its sender waits for the client to read): the transport's default high-water mark.
 DIRECT_WRITE_LIMIT = 64 * 1024
-TEXT_FRAME = 0x81  # FIN + text opcode
 
 
 def text_frame(text: str) -> bytes:
-    """A whole unmasked, uncompressed WebSocket text frame (RFC 6455, section 5.2)."""
-    payload = text.encode()
-    size = len(payload)
-    if size < 126:
-        header = struct.pack("!BB", TEXT_FRAME, size)
-    elif size < 1 << 16:
-        header = struct.pack("!BBH", TEXT_FRAME, 126, size)
-    else:
-        header = struct.pack("!BBQ", TEXT_FRAME, 127, size)
-    return header + payload
+    """A whole unmasked, uncompressed WebSocket text frame (RFC 6455, section 5.2).
+
+    Built by the ``websockets`` library's frame serialiser (aiohttp, which serves the
+    socket, only writes frames it builds itself): a server's frames are never masked.
+    """
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
 
 
 @dataclass(frozen=True)
