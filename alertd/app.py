@@ -11,7 +11,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from alertd import alerts, idempotency, retention, watchlist
+from alertd import alerts, audit, idempotency, retention, watchlist
 from alertd.alerts import Deadlines
 from alertd.api import admin, auth, health
 from alertd.api import alerts as alerts_api
@@ -95,6 +95,12 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
                 f"the database schema is at {state.current or 'nothing (empty database)'} "
                 f"but this alertd needs {state.head}: run `alertd db upgrade` first"
             )
+        async with engine.connect() as conn:
+            if not await audit.chained_at_commit(conn):
+                raise SchemaNotCurrent(
+                    "the audit chain's commit trigger (migration 0005) is missing or "
+                    "disabled: run `alertd db upgrade`, or re-enable it"
+                )
         app[ENGINE], app[READ_ENGINE] = engine, reader
         yield
     finally:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import RowMapping, func, select
+from sqlalchemy import RowMapping, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd.clock import isoformat
@@ -95,6 +95,16 @@ async def record(conn: AsyncConnection, actor: Actor, event: AuditEvent, now: da
         await _append_in_python(conn, row)
 
 
+async def chained_at_commit(conn: AsyncConnection) -> bool:
+    """Whether events written here will be chained: on PostgreSQL, whether migration
+    0005's trigger is in place and enabled (without it, pending events would stay
+    unchained and the chain would no longer verify). SQLite needs no trigger."""
+    if conn.dialect.name != "postgresql":
+        return True
+    found = await conn.execute(_CHAIN_TRIGGER)
+    return found.first() is not None
+
+
 async def _write_pending(conn: AsyncConnection, row: dict[str, Any]) -> None:
     """Insert the event for the commit-time trigger to chain: no lock, one statement.
 
@@ -146,6 +156,10 @@ def _hashed_json_around_seq(row: dict[str, Any]) -> tuple[bytes, bytes]:
 _SEQ_MARK = '"seq":0,'
 _HEAD = select(audit_events.c.seq, audit_events.c.hash).order_by(audit_events.c.seq.desc()).limit(1)
 _INSERT = audit_events.insert()
+_CHAIN_TRIGGER = text(
+    "SELECT 1 FROM pg_trigger WHERE tgname = 'audit_events_chain_at_commit' "
+    "AND tgrelid = 'audit_events'::regclass AND tgenabled <> 'D'"
+)
 
 
 def canonical_json(value: Any) -> str:

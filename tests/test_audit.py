@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alertd import audit
+from alertd.app import SchemaNotCurrent, create_app
 from alertd.audit import GENESIS_HASH, Actor, AuditEvent
 from alertd.clock import FrozenClock
 from alertd.config import Settings
@@ -248,6 +251,24 @@ def test_the_commit_time_trigger_uses_the_chain_lock_and_pending_marker_of_the_c
     text = migration.read_text()
     assert f"pg_advisory_xact_lock({audit.AUDIT_CHAIN_LOCK_ID})" in text
     assert f"NEW.prev_hash <> '{audit.PENDING}'" in text
+
+
+@pytest.mark.skipif(
+    configured_backend() == "sqlite", reason="the commit-time trigger is PostgreSQL's"
+)
+async def test_the_server_refuses_to_start_without_the_commit_time_trigger(
+    engine: AsyncEngine, settings: Settings, aiohttp_client: Callable[..., Any]
+) -> None:
+    """Without it, events would stay pending (unchained) and the chain would break."""
+    toggle = "ALTER TABLE audit_events {} TRIGGER audit_events_chain_at_commit"
+    async with engine.begin() as conn:
+        await conn.execute(text(toggle.format("DISABLE")))
+    try:
+        with pytest.raises(SchemaNotCurrent, match="commit trigger"):
+            await aiohttp_client(create_app(settings))
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(text(toggle.format("ENABLE")))
 
 
 async def test_the_cli_verifies_an_intact_chain(
