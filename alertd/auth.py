@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -228,24 +229,11 @@ class Authenticator:
         """
         claims = self._tokens.verify(token, self._clock.now())
         async with self._lookups.connect() as conn:
-            rows = (
-                await conn.execute(
-                    _PRINCIPAL_QUERY, {"session_id": claims.session_id, "user_id": claims.user_id}
-                )
-            ).all()
-        if not rows:
+            found = await principals_for_claims(conn, [claims])
+        who = found.get(claims.session_id)
+        if who is None:
             raise NotAuthenticated("the session has ended; sign in again")
-        first = rows[0]
-        return Principal(
-            user_id=claims.user_id,
-            username=first.username,
-            agency=first.agency,
-            agency_id=first.agency_id,
-            desk_id=first.desk_id,
-            roles=frozenset(Role(r.role) for r in rows if r.role is not None),
-            checkpoints=frozenset(r.checkpoint for r in rows if r.checkpoint is not None),
-            session_id=claims.session_id,
-        )
+        return who
 
     async def _open_session(
         self, conn: AsyncConnection, user_id: int, creds: Credentials, actor: Actor, now: datetime
@@ -329,11 +317,48 @@ class Authenticator:
         await audit.record(conn, actor, event, now)
 
 
-# The signed-in user behind a live session, with one row per (role, checkpoint) pair:
+async def principals_for_claims(
+    conn: AsyncConnection, claims: Sequence[AccessClaims]
+) -> dict[str, Principal]:
+    """The principals behind verified access tokens, keyed by session id, in one query.
+
+    The one rule for "who is this token's user": a session that was revoked, whose user
+    was disabled, or that belongs to another user than the token names, is absent from
+    the answer. REST requests ask for one token; WebSocket sign-ins for many at once.
+    """
+    wanted = {c.session_id: c for c in claims}
+    if not wanted:
+        return {}
+    rows = await conn.execute(_PRINCIPAL_QUERY, {"session_ids": sorted(wanted)})
+    by_session: dict[str, list[Any]] = {}
+    for row in rows:
+        if row.user_id == wanted[row.session_id].user_id:
+            by_session.setdefault(row.session_id, []).append(row)
+    return {sid: _principal(wanted[sid], found) for sid, found in by_session.items()}
+
+
+def _principal(claims: AccessClaims, rows: Sequence[Any]) -> Principal:
+    first = rows[0]
+    return Principal(
+        user_id=claims.user_id,
+        username=first.username,
+        agency=first.agency,
+        agency_id=first.agency_id,
+        desk_id=first.desk_id,
+        roles=frozenset(Role(r.role) for r in rows if r.role is not None),
+        checkpoints=frozenset(r.checkpoint for r in rows if r.checkpoint is not None),
+        session_id=claims.session_id,
+    )
+
+
+# The signed-in user behind each live session, with one row per (role, checkpoint) pair:
 # roles and checkpoints are outer-joined so a user with none of either still has a row.
-# Built once: SQLAlchemy then skips constructing and re-keying it on every request.
+# Built once: SQLAlchemy then skips constructing and re-keying it on every request (the
+# expanding IN keeps one cached statement for any number of sessions).
 _PRINCIPAL_QUERY = (
     select(
+        auth_sessions.c.id.label("session_id"),
+        auth_sessions.c.user_id,
         users.c.username,
         users.c.agency_id,
         users.c.desk_id,
@@ -348,8 +373,7 @@ _PRINCIPAL_QUERY = (
     .outerjoin(user_checkpoints, user_checkpoints.c.user_id == users.c.id)
     .outerjoin(checkpoints, checkpoints.c.id == user_checkpoints.c.checkpoint_id)
     .where(
-        auth_sessions.c.id == bindparam("session_id"),
-        auth_sessions.c.user_id == bindparam("user_id"),
+        auth_sessions.c.id.in_(bindparam("session_ids", expanding=True)),
         auth_sessions.c.revoked_at.is_(None),
         users.c.disabled_at.is_(None),
     )

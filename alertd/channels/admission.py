@@ -20,28 +20,17 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from alertd.alerts import AlertReader, AlertSnapshot, load_snapshots
+from alertd.auth import principals_for_claims
 from alertd.errors import NotAuthenticated
 from alertd.policy import DeskInfo
 from alertd.principal import Principal
-from alertd.roles import Role
-from alertd.tables import (
-    agencies,
-    alert_routes,
-    alerts,
-    auth_sessions,
-    checkpoints,
-    desks,
-    user_checkpoints,
-    user_roles,
-    users,
-)
+from alertd.tables import alert_routes, alerts, desks
 from alertd.tokens import AccessClaims
 
 log = logging.getLogger("alertd.channels")
@@ -92,7 +81,7 @@ class Admissions:
 
     async def sign_in(self, claims: AccessClaims) -> Admitted:
         """The principal of a verified token and its desk; NotAuthenticated if its session
-        ended or its user was disabled (the rule of ``Authenticator.principal_for_token``)."""
+        ended or its user was disabled (``auth.principals_for_claims``: the REST rule)."""
         request = _SignIn(claims, asyncio.get_running_loop().create_future())
         self._waiting.put_nowait(request)
         return await request.future
@@ -210,73 +199,18 @@ async def _scan(conn: AsyncConnection, group: Sequence[_Replay]) -> _Scan:
 
 
 async def _answer_sign_ins(conn: AsyncConnection, requests: Sequence[_SignIn]) -> None:
-    """``Authenticator.principal_for_token``'s lookup for many verified tokens at once:
-    a session that was revoked, or whose user was disabled, is refused."""
-    sessions = await _live_sessions(conn, [r.claims.session_id for r in requests])
-    user_ids = sorted({row.user_id for row in sessions.values()})
-    roles = await _roles(conn, user_ids)
-    posts = await _posts(conn, user_ids)
-    desk_infos = await _desks(conn, [row.desk_id for row in sessions.values()])
+    """``principals_for_claims`` (the rule of every REST request) for many verified
+    tokens at once, and the desks of those who hold one: a session that was revoked, or
+    whose user was disabled, is refused."""
+    principals = await principals_for_claims(conn, [r.claims for r in requests])
+    desk_infos = await _desks(conn, [who.desk_id for who in principals.values()])
     for request in requests:
-        claims = request.claims
-        row = sessions.get(claims.session_id)
-        if row is None or row.user_id != claims.user_id:
+        who = principals.get(request.claims.session_id)
+        if who is None:
             request.future.set_exception(NotAuthenticated("the session has ended; sign in again"))
             continue
-        who = Principal(
-            user_id=claims.user_id,
-            username=row.username,
-            agency=row.code,
-            agency_id=row.agency_id,
-            desk_id=row.desk_id,
-            roles=frozenset(Role(r) for r in roles.get(claims.user_id, ())),
-            checkpoints=frozenset(posts.get(claims.user_id, ())),
-            session_id=claims.session_id,
-        )
-        request.future.set_result(Admitted(who, desk_infos.get(row.desk_id)))
-
-
-async def _live_sessions(conn: AsyncConnection, session_ids: Sequence[str]) -> dict[str, Any]:
-    query = (
-        select(
-            auth_sessions.c.id.label("session_id"),
-            auth_sessions.c.user_id,
-            users.c.username,
-            users.c.agency_id,
-            users.c.desk_id,
-            agencies.c.code,
-        )
-        .join(users, users.c.id == auth_sessions.c.user_id)
-        .join(agencies, agencies.c.id == users.c.agency_id)
-        .where(
-            auth_sessions.c.id.in_(sorted(set(session_ids))),
-            auth_sessions.c.revoked_at.is_(None),
-            users.c.disabled_at.is_(None),
-        )
-    )
-    return {row.session_id: row for row in await conn.execute(query)}
-
-
-async def _roles(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[int, list[str]]:
-    query = select(user_roles.c.user_id, user_roles.c.role).where(
-        user_roles.c.user_id.in_(user_ids)
-    )
-    found: dict[int, list[str]] = {}
-    for row in await conn.execute(query):
-        found.setdefault(row.user_id, []).append(row.role)
-    return found
-
-
-async def _posts(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[int, list[str]]:
-    query = (
-        select(user_checkpoints.c.user_id, checkpoints.c.code)
-        .join(checkpoints, checkpoints.c.id == user_checkpoints.c.checkpoint_id)
-        .where(user_checkpoints.c.user_id.in_(user_ids))
-    )
-    found: dict[int, list[str]] = {}
-    for row in await conn.execute(query):
-        found.setdefault(row.user_id, []).append(row.code)
-    return found
+        desk = desk_infos.get(who.desk_id) if who.desk_id is not None else None
+        request.future.set_result(Admitted(who, desk))
 
 
 async def _desks(conn: AsyncConnection, desk_ids: Sequence[int | None]) -> dict[int, DeskInfo]:
