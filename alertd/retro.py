@@ -3,6 +3,11 @@ screened against it, and matches raise alerts marked ``retro`` (the person alrea
 crossed). It runs after the publishing transaction, in the background of the node that
 published; each crossing is searched with the same matcher as live screening, on an
 index holding only the new entries, a batch of crossings at a time.
+
+One worker per node does the work: entries published while it runs wait for its next
+round, so a large import fed to it a chunk at a time is screened in one pass, not in a
+hundred concurrent ones. The index of new entries is built only once a crossing is
+found to screen (a quiet window costs one query).
 """
 
 from __future__ import annotations
@@ -49,14 +54,21 @@ class RetroScreening:
         self._notifier = notifier
         self._clock = clock
         self._window = timedelta(days=days)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._pending: list[EntryChange] = []
+        self._worker: asyncio.Task[None] | None = None
 
     def apply(self, changes: Sequence[EntryChange]) -> None:
         published = [c for c in changes if c.kind == "publish"]
-        if published and self._window:
-            task = asyncio.create_task(self._run(published), name="retro-screening")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        if not published or not self._window:
+            return
+        self._pending.extend(published)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._work(), name="retro-screening")
+
+    async def _work(self) -> None:
+        while self._pending:
+            changes, self._pending = self._pending, []
+            await self._run(changes)
 
     async def drain(self, grace: float | None = None) -> None:
         """Wait for running retro-screenings (tests, shutdown). At shutdown, what has not
@@ -64,14 +76,15 @@ class RetroScreening:
         the node from stopping, and the entries stay published for live screening."""
         try:
             async with asyncio.timeout(grace):
-                while self._tasks:
-                    await asyncio.gather(*tuple(self._tasks))
+                while self._worker is not None and not self._worker.done():
+                    await asyncio.shield(self._worker)
         except TimeoutError:
-            unfinished = tuple(self._tasks)
-            for task in unfinished:
-                task.cancel()
-            await asyncio.gather(*unfinished, return_exceptions=True)
-            log.warning("retro-screening cancelled at shutdown", extra={"tasks": len(unfinished)})
+            worker, unscreened = self._worker, len(self._pending)
+            self._pending = []
+            if worker is not None:
+                worker.cancel()
+                await asyncio.gather(worker, return_exceptions=True)
+            log.warning("retro-screening cancelled at shutdown", extra={"queued": unscreened})
 
     async def _run(self, changes: Sequence[EntryChange]) -> None:
         try:
@@ -87,21 +100,28 @@ class RetroScreening:
         """Screen the crossings recorded since ``now`` minus the window against the
         published entries, a batch at a time (memory stays flat whatever the traffic,
         and the event loop serves requests between batches)."""
-        probe = MatchIndex(self._screener.routing.thresholds())
-        for change in changes:
-            probe.add(entry_input(change.entry_id, change.version, change.content or {}))
+        probe: MatchIndex | None = None
         notices: list[AlertNotice] = []
         since, after_id, scanned = now - self._window, 0, 0
         while True:
             batch = await self._crossings_after(since, after_id)
             if not batch:
                 break
+            if probe is None:
+                probe = self._probe(changes)
             for row in batch:
                 notices += await self._screen_crossing(probe, row, now)
             scanned, after_id = scanned + len(batch), batch[-1].id
             await asyncio.sleep(0)
         log.info("retro-screening done", extra={"crossings": scanned, "alerts": len(notices)})
         return notices
+
+    def _probe(self, changes: Sequence[EntryChange]) -> MatchIndex:
+        """An index of only the newly published entries."""
+        probe = MatchIndex(self._screener.routing.thresholds())
+        for change in changes:
+            probe.add(entry_input(change.entry_id, change.version, change.content or {}))
+        return probe
 
     async def _crossings_after(self, since: datetime, after_id: int) -> Sequence[Any]:
         query = (

@@ -27,7 +27,7 @@ from tests.screening.conftest import (
     crossing,
     publish,
 )
-from tests.watchlist.helpers import entry_body
+from tests.watchlist.helpers import entry_body, person
 
 OTHER_PASSPORT = SOK | {"documents": [{"type": "passport", "number": "P9999999", "country": "KHM"}]}
 
@@ -66,6 +66,27 @@ async def test_publishing_screens_recent_crossings_and_raises_retro_alerts(
     live = await cross(client, desks)
     assert live["outcome"] == "hit"
     assert [a["retro"] for a in await alerts_for(client, desks.police)] == [True, False]
+
+
+async def test_entries_published_while_retro_screening_runs_are_screened_next(
+    client: Client, desks: Desks, engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """One worker per node: what is published while it runs waits for its next round,
+    and nothing is left unscreened."""
+    await cross(client, desks)
+    await cross(client, desks, NOBODY)
+    sok = await publish(client, desks, entry_body(clock))
+    maria = entry_body(
+        clock,
+        **person("Maria GONZALEZ", "GONZALEZ", "Maria", dates_of_birth=["1990-01-01"]),
+        nationalities=["ESP"],
+        sex="F",
+    )
+    gonzalez = await publish(client, desks, maria)  # the first round may still be running
+    await client.app[RETRO].drain()
+    async with engine.connect() as conn:
+        raised = (await conn.execute(select(alerts.c.entry_id, alerts.c.retro))).all()
+    assert sorted(raised) == sorted([(sok, True), (gonzalez, True)])
 
 
 async def test_retro_screening_follows_the_category_rule(
