@@ -51,7 +51,9 @@ def refuse_nul_characters(raw: bytes, prefix: str = "") -> None:
     Without this a NUL in, say, a username reaches the database driver and fails there
     (a 500) instead of being refused here (a 422).
     """
-    if not _NUL_ESCAPE.search(raw):
+    # The substring test first: it is a plain byte search, the regex steps through every
+    # byte in Python's engine (3 s of CPU over a 100,000-line import).
+    if b"\\u0000" not in raw or not _NUL_ESCAPE.search(raw):
         return
     try:
         document = json.loads(raw)
