@@ -4,6 +4,7 @@ audit | demo``. Settings are built here, once, and passed down."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import getpass
 import json
 import multiprocessing
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import uvloop
 from aiohttp import web
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -123,9 +125,14 @@ def serve(ctx: click.Context, workers: int | None) -> None:
 
 
 def _serve_one(settings: Settings, *, reuse_port: bool) -> None:
+    app = create_app(settings)
+    app.on_startup.append(_freeze_startup_heap)  # after the app's own start-up: the index
     try:
         web.run_app(
-            create_app(settings),
+            app,
+            # uvloop: the same asyncio API on libuv; measured about 10% less server CPU per
+            # crossing (bench/screening.py), and asyncpg is built to run on it.
+            loop=uvloop.new_event_loop(),
             host=settings.host,
             port=settings.port,
             reuse_port=reuse_port,
@@ -135,6 +142,17 @@ def _serve_one(settings: Settings, *, reuse_port: bool) -> None:
         )
     except SchemaNotCurrent as exc:
         raise click.ClickException(str(exc)) from None
+
+
+async def _freeze_startup_heap(_app: web.Application) -> None:
+    """Move everything alive after start-up (above all the matching index: millions of
+    small objects at 100,000 entries) out of the garbage collector's sight.
+
+    They live as long as the process, yet every full collection walked them all: pauses
+    of half a second and more in the middle of answering officers and pushing alerts.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def workers_problem(settings: Settings) -> str | None:
