@@ -197,6 +197,13 @@ class PostgresBroker:
         if data.get("origin") != self.node_id:
             self._inbox.put_nowait(data)
 
+    def _drop_queued(self) -> None:
+        """Forget the notifications already waiting: a rebuild starting now reads all they
+        announce (each was sent after its changes were committed). A large import sends a
+        resync per chunk; without this every other node rebuilt once per chunk."""
+        while not self._inbox.empty():
+            self._inbox.get_nowait()
+
     async def _apply_incoming(self) -> None:
         """Apply other nodes' watchlist changes one notification at a time, in order,
         reading the published contents from the database."""
@@ -204,6 +211,7 @@ class PostgresBroker:
             data = await self._inbox.get()
             try:
                 if data.get("resync"):
+                    self._drop_queued()
                     await self._live.rebuild(self._engine, self._clock.now())
                 else:
                     changes = [EntryChange(k, int(e), int(v)) for k, e, v in data["changes"]]
