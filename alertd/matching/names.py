@@ -116,6 +116,10 @@ gonzalez hernandez
 _COMMON_KEYS = frozenset(vowel_key(phonetic_key(word)) for word in _COMMON_WORDS.split())
 # Distinct words whose commonness is remembered (a bounded, pure memo: ~10 MB at most).
 COMMON_WORD_MEMO = 1 << 16
+# Distinct blank-free pieces of ASCII names whose slots are remembered (a bounded, pure
+# memo like the one above: a list of a million names repeats a few hundred thousand words;
+# a miss only costs folding the word again).
+ASCII_WORD_MEMO = 1 << 16
 # When every aligned word is common and a rarer first or last word of either name is left
 # unmatched (a family name "Mohammed Ali" does not have), the name score takes this
 # factor: sharing common given names is what namesakes do.
@@ -226,7 +230,16 @@ def _script_name(text: str) -> str:
 
 
 def _ascii_slots(text: str) -> tuple[Slot, ...]:
-    return _without_titles(tuple(_ocr_spellings(t) for t in tokenise(text.lower())))
+    words = text.lower().split()
+    return _without_titles(tuple(slot for word in words for slot in _ascii_word_slots(word)))
+
+
+@functools.lru_cache(maxsize=ASCII_WORD_MEMO)
+def _ascii_word_slots(word: str) -> tuple[Slot, ...]:
+    """The slots of one blank-free piece of a name (tokenising never joins across blanks,
+    so piece by piece gives the slots of the whole). Memoised: most words of a big list
+    recur, and this is most of what indexing an ASCII name costs."""
+    return tuple(_ocr_spellings(t) for t in tokenise(word))
 
 
 def _without_titles(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
