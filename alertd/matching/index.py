@@ -12,12 +12,14 @@ several), so that two query words met must be two words of the same listed name.
 
 Three steps per query name:
 
-1. Meet. Each query word looks up the listed tokens near it and how similar each is (the
-   scorer's own token comparison); their postings are the names the word meets. A name
-   score able to reach "possible" needs two aligned words unless one of the two names is
-   a single word (names.SINGLE_WORD_FACTOR and the coverage rule), so the candidates are
-   the names met by at least two query words, plus one-word names met by any. Adjacent
-   query words written together, or one written as two listed words, meet names too.
+1. Meet. Each query word looks up the listed tokens near it (vocabulary keys, nicknames,
+   other spellings of the same native word in the transliteration table) and how similar
+   each is (the scorer's own token comparison); their postings are the names the word
+   meets. A name score able to reach "possible" needs two aligned words unless one of the
+   two names is a single word (names.SINGLE_WORD_FACTOR and the coverage rule), so the
+   candidates are the names met by at least two query words, plus one-word names met by
+   any. Adjacent query words written together, or one written as two listed words, meet
+   names too.
 2. Bound. Each candidate name gets an upper bound of its name score from those
    similarities (bounds.py, no alignment); an entry whose best bound plus the most the
    rest of the evidence can add (less what it surely takes away: a different date of
@@ -309,7 +311,21 @@ class MatchIndex:
             for nickname in self._tables.nicknames.get(spelling, ()):
                 if nickname in vocabulary.ids:
                     similar[nickname] = 1.0  # the scorer gives less: still a bound
+            self._transliterations(spelling, comparer, similar)
         return similar
+
+    def _transliterations(
+        self, spelling: str, comparer: TokenComparer, similar: Similarities
+    ) -> None:
+        """Listed spellings of the same native word (Mehmet ~ Muhammad, Volodymyr ~
+        Vladimir: the Wikidata table) that share no key with ``spelling``, with the
+        scorer's similarity (names.TRANSLITERATION, or more when another rule gives more)."""
+        ids = self._vocabulary.ids
+        for other in self._tables.transliterations_of(spelling):
+            if other in ids:
+                score = comparer.compare(spelling, other)[0]
+                if score > similar.get(other, 0.0):
+                    similar[other] = score
 
     def _met(self, similar: Similarities) -> _Met:
         ids, postings = self._vocabulary.ids, self._postings

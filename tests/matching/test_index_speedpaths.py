@@ -104,3 +104,33 @@ def test_an_initial_meets_the_word_it_begins(tables: NameTables) -> None:
     index.add(entry("John Smith", entry_id="A", dob=("1970",)))
     query = Traveller(names=(NameInput("J Smith"),), date_of_birth="1970")
     assert [m.entry_id for m in index.search(query, now=NOW)] == ["A"]
+
+
+@pytest.mark.parametrize(
+    ("query_name", "listed_name"),
+    [
+        ("Mehmet Sharif KARIMOV", "Muhammad Sharif KARIMOV"),
+        ("Volodymyr Petrovich IVANOV", "Vladimir Petrovich IVANOV"),
+        ("Vladimir IVANOV", "Volodymyr IVANOV"),
+    ],
+)
+def test_a_transliteration_neighbour_is_met(
+    tables: NameTables, query_name: str, listed_name: str
+) -> None:
+    """Two spellings of one native word (the Wikidata table) share no vocabulary key: the
+    index looks them up through the table, and finds what the exhaustive scan finds."""
+    assert tables.are_transliterations(
+        query_name.split()[0].lower(), listed_name.split()[0].lower()
+    )
+    listed = [
+        entry(listed_name, entry_id="A", dob=("1970",)),
+        entry("Sharif KARIMOV", entry_id="B", dob=("1990",)),
+        entry("Petrovich IVANOV", entry_id="C"),
+    ]
+    index = MatchIndex(tables=tables)
+    index.add_many(listed)
+    query = Traveller(names=(NameInput(query_name),), date_of_birth="1970")
+    expected = {e.entry_id for e in listed if index.score(query, e) is not None}
+    found = {m.entry_id for m in index.search(query, now=NOW, limit=100)}
+    assert "A" in expected
+    assert found == expected
