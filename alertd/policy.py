@@ -88,16 +88,34 @@ def can_see_reason(principal: Principal, owner_agency_id: int) -> bool:
 
 def entry_visibility(principal: Principal) -> ColumnElement[bool]:
     """``can_see_entry`` as a SQL condition on ``watchlist_entries``, for lists."""
+    branches = entry_visibility_branches(principal)
+    return or_(*branches) if branches else false()
+
+
+def entry_visibility_branches(principal: Principal) -> list[ColumnElement[bool]]:
+    """``can_see_entry`` as disjoint SQL conditions on ``watchlist_entries``: an entry is
+    visible when one of them holds, and never more than one does (none: nothing is).
+
+    A page of a list reads each branch on its own, newest first, and merges them: the
+    owning agency's entries through the (owner, id) index, the released ones through the
+    releases' (agency, id) index, instead of testing every candidate row against a hash
+    of all that agency's releases.
+    """
     if not allows(principal, Permission.READ_WATCHLIST):
-        return false()
+        return []
+    owner = watchlist_entries.c.owner_agency_id
     released = exists().where(
         entry_releases.c.entry_id == watchlist_entries.c.id,
         entry_releases.c.agency_id == principal.agency_id,
     )
-    return or_(
-        watchlist_entries.c.owner_agency_id == principal.agency_id,
-        and_(watchlist_entries.c.status.in_(PUBLIC_ENTRY_STATES), released),
-    )
+    return [
+        owner == principal.agency_id,
+        and_(
+            owner != principal.agency_id,
+            watchlist_entries.c.status.in_(PUBLIC_ENTRY_STATES),
+            released,
+        ),
+    ]
 
 
 def redact_content(

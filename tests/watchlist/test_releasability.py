@@ -226,3 +226,27 @@ async def test_not_released_agency_sees_nothing_in_lists_or_export(
         assert page["entries"] == []
     response = await client.get("/api/v1/watchlist/export", headers=headers)
     assert await response.text() == ""
+
+
+async def test_a_page_merges_own_and_released_entries_newest_first(api: WatchlistApi) -> None:
+    """An agency's own entries (drafts too) and the published entries released to it come
+    in one newest-first order, page after page; an entry released to its own owner is
+    listed once."""
+    ncct_1 = await api.publish(external_ref="N-1")
+    gdi_draft = await api.create("gdi_editor", external_ref="G-1")
+    ncct_2 = await api.publish(external_ref="N-2", release_to=["GDI", OWNER])
+    ncct_draft = await api.create(external_ref="N-3")
+    gdi_1 = await api.publish("gdi_editor", "gdi_approver", external_ref="G-2", release_to=["GDI"])
+    expected = [gdi_1, ncct_2, gdi_draft, ncct_1]
+    assert await api.listed("gdi_desk") == expected
+    paged: list[int] = []
+    params = {"limit": "1"}
+    while True:
+        page = await api.ok("GET", ENTRIES, "gdi_desk", params=params)
+        paged += [item["id"] for item in page["entries"]]
+        if page["next_after"] is None:
+            break
+        params = {"limit": "1", "after": str(page["next_after"])}
+    assert paged == expected
+    assert await api.listed("gdi_desk", status="published") == [gdi_1, ncct_2, ncct_1]
+    assert await api.listed("editor") == [ncct_draft, ncct_2, ncct_1]
