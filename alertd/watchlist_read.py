@@ -10,21 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Select,
-    Text,
-    and_,
-    column,
-    false,
-    or_,
-    select,
-    table,
-    text,
-    union,
-    union_all,
-)
+from sqlalchemy import ColumnElement, Integer, Select, Text, and_, column, or_, select, table, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd import audit, policy
@@ -62,11 +48,6 @@ async def list_entries(
     conn: AsyncConnection, who: Principal, actor: Actor, now: datetime, query: ListQuery
 ) -> dict[str, Any]:
     policy.require(who, Permission.READ_WATCHLIST)
-    if conn.dialect.name == "postgresql":
-        # The best plan depends on the values (how many entries the agency owns, how rare
-        # `q` is): a generic plan, which PostgreSQL adopts after five runs of a prepared
-        # statement, scans every entry newest first for a needle found nowhere.
-        await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = (await conn.execute(list_statement(who, query, now, conn.dialect.name))).all()
     page = rows[: min(query.limit, MAX_PAGE)]
     items = [_summary(who, row, now) for row in page]
@@ -84,38 +65,13 @@ async def list_entries(
 
 def list_statement(who: Principal, query: ListQuery, now: datetime, dialect: str) -> Select[Any]:
     """One page of the entries ``who`` may see, newest first, and one more (to know
-    whether a next page exists).
-
-    SQLite reads the entries newest first and probes each one's release by primary key,
-    stopping at a full page. PostgreSQL would instead hash all of the agency's releases
-    (half the list, for a partner agency) on every page: there each visibility branch
-    (owned, released) gives its own newest page along its own index, and since the
-    branches are disjoint their union holds the page without duplicates.
-    """
-    limit = min(query.limit, MAX_PAGE) + 1
-    filters = _filters(query, now, dialect)
-    if dialect != "postgresql":
-        return (
-            select(watchlist_entries, agencies.c.code.label("owner"))
-            .join(agencies, agencies.c.id == watchlist_entries.c.owner_agency_id)
-            .where(policy.entry_visibility(who), *filters)
-            .order_by(watchlist_entries.c.id.desc())
-            .limit(limit)
-        )
-    pages = [
-        select(watchlist_entries)
-        .where(branch, *filters)
-        .order_by(watchlist_entries.c.id.desc())
-        .limit(limit)
-        .subquery()
-        for branch in policy.entry_visibility_branches(who) or [false()]
-    ]
-    visible = union_all(*(select(page) for page in pages)).subquery("visible")
+    whether a next page exists)."""
     return (
-        select(visible, agencies.c.code.label("owner"))
-        .join(agencies, agencies.c.id == visible.c.owner_agency_id)
-        .order_by(visible.c.id.desc())
-        .limit(limit)
+        select(watchlist_entries, agencies.c.code.label("owner"))
+        .join(agencies, agencies.c.id == watchlist_entries.c.owner_agency_id)
+        .where(policy.entry_visibility(who), *_filters(query, now, dialect))
+        .order_by(watchlist_entries.c.id.desc())
+        .limit(min(query.limit, MAX_PAGE) + 1)
     )
 
 
