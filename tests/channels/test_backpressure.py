@@ -37,6 +37,9 @@ QUEUE_SIZE = "2"
 CLIENT_RECEIVE_BUFFER = 4096
 BURSTS, BURST_SIZE = 8, 10
 ALERT_PADDING = 50_000
+# Limits for reading what was sent (megabytes through a tiny receive buffer): generous,
+# since a loaded CI machine is slow; a passing run ends as soon as all has arrived.
+READ_WITHIN = 30
 
 
 @pytest.mark.parametrize("settings_overrides", [{"ws_ping_interval_seconds": PING_INTERVAL}])
@@ -87,13 +90,13 @@ async def test_a_desk_that_stops_reading_is_closed_and_recovers_by_resuming(
         for _ in range(BURSTS):  # the slow desk reads nothing meanwhile
             await raise_alerts(app, base, [wanted_at_poipet] * BURST_SIZE)
         got = Inbox()
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(READ_WITHIN):
             async for message in slow:  # now it reads what was sent before the close
                 got.take(message.json())
         assert slow.close_code == protocol.CLOSE_TOO_SLOW
         expected_fast = [a["seq"] for a in await listed(client, desks.immigration)]
         with contextlib.suppress(TimeoutError):
-            await until(lambda: len(healthy.seqs) >= len(expected_fast), within=5)
+            await until(lambda: len(healthy.seqs) >= len(expected_fast), within=READ_WITHIN)
         assert healthy.seqs == expected_fast  # the slow desk did not hold the others back
         assert not reader.done()  # and it is still connected
         reader.cancel()
