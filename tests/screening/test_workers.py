@@ -108,18 +108,22 @@ async def test_workers_share_the_port_and_every_one_matches_a_new_entry(
             people = await sign_in(session, node, secrets)
             await publish(session, node, people)
         crossing = {"checkpoint": "POI", "direction": "entry", "traveller": SOK}
-        outcomes = []
+        outcomes, posted = [], 0
         for _ in range(FRESH_CONNECTIONS):
-            outcomes.append(await _outcome_within_a_second(node, people.officer, crossing))
+            outcome, attempts = await _outcome_within_a_second(node, people.officer, crossing)
+            outcomes.append(outcome)
+            posted += attempts
         assert outcomes == ["hit"] * FRESH_CONNECTIONS
         answered = set()
         for _ in range(FRESH_CONNECTIONS):
             status, text = await on_a_fresh_connection("GET", f"{node.url}/metrics")
             assert status == 200
             answered.add(sum(float(n) for n in CROSSINGS_ANSWERED.findall(text)))
-        # Each worker counts only what it answered: two counts that add up to the whole.
-        assert len(answered) == WORKERS, answered
-        assert sum(answered) >= FRESH_CONNECTIONS
+        # Each worker counts only what it answered: both answered some (a worker that
+        # answered none reports 0), and their two counts add up to the whole (an even
+        # split shows one value twice).
+        assert 0 not in answered, answered
+        assert sum(answered) == posted or answered == {posted / 2}, (answered, posted)
         workers = worker_pids(process.pid)
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), STOP_TIMEOUT)
@@ -133,17 +137,20 @@ async def test_workers_share_the_port_and_every_one_matches_a_new_entry(
 
 async def _outcome_within_a_second(
     node: Node, officer: dict[str, str], crossing: Mapping[str, object]
-) -> str:
-    """The worker that did not take the publication learns of it through the broker."""
+) -> tuple[str, int]:
+    """The worker that did not take the publication learns of it through the broker;
+    the outcome, and how many crossings were posted to get it."""
+    attempts = 0
     async with asyncio.timeout(1.0):
         while True:
             status, text = await on_a_fresh_connection(
                 "POST", f"{node.url}/api/v1/crossings", json=crossing, headers=officer
             )
+            attempts += 1
             assert status == 201, text
             outcome = str(json.loads(text)["outcome"])
             if outcome == "hit":
-                return outcome
+                return outcome, attempts
             await asyncio.sleep(0.05)
 
 
