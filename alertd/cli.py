@@ -10,8 +10,11 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.process
+import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -180,7 +183,7 @@ def _serve_workers(settings: Settings, count: int) -> int:
     """
     spawn = multiprocessing.get_context("spawn")  # nothing inherited but the settings
     processes = [
-        spawn.Process(target=_worker_main, args=(settings,), name=f"alertd-worker-{n}")
+        spawn.Process(target=_worker_main, args=(settings, os.getpid()), name=f"alertd-worker-{n}")
         for n in range(count)
     ]
     stopping = False
@@ -211,11 +214,24 @@ def _terminate(processes: Sequence[multiprocessing.process.BaseProcess]) -> None
             process.terminate()  # SIGTERM: the worker shuts down gracefully
 
 
-def _worker_main(settings: Settings) -> None:
+def _worker_main(settings: Settings, parent: int) -> None:
     configure_logging(settings.log_level)
     # The parent forwards SIGTERM; a terminal's Ctrl-C reaches the whole group.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_stop_with_parent, args=(parent,), daemon=True).start()
     _serve_one(settings, reuse_port=True)
+
+
+# How often a worker checks that its parent is still alive.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _stop_with_parent(parent: int) -> None:
+    """Stop this worker gracefully if its parent dies without stopping it (SIGKILL, a
+    crash): an orphaned worker would keep the port and its database connections."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 @main.group()

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.smoke
 WORKERS = 2
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
+POLL_SECONDS = 0.2
 # Fresh connections: with two workers, the chance that every one lands on the same
 # worker is 2**-(n-1).
 FRESH_CONNECTIONS = 24
@@ -133,6 +134,26 @@ async def test_workers_share_the_port_and_every_one_matches_a_new_entry(
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def test_workers_stop_when_their_parent_is_killed(
+    node_database: str,  # noqa: F811 (the fixture)
+    tmp_path: Path,
+) -> None:
+    """A supervisor's SIGKILL skips the parent's graceful stop: the workers notice they
+    are orphans and stop by themselves, releasing the port and the database."""
+    env = node_environment(node_database, tmp_path / "data")
+    await seed(env)
+    process = await start_workers(env, free_port())
+    workers = worker_pids(process.pid)
+    assert len(workers) == WORKERS
+    process.kill()
+    await process.wait()
+    for _ in range(int(STOP_TIMEOUT / POLL_SECONDS)):
+        if not any(_command_line(pid) for pid in workers):
+            return
+        await asyncio.sleep(POLL_SECONDS)
+    pytest.fail("the workers outlived their killed parent")
 
 
 async def _outcome_within_a_second(
