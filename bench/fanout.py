@@ -65,7 +65,9 @@ import aiohttp
 import pyotp
 from alembic import command
 from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_databases import throwaway_database
 
 from alertd import identity
 from alertd.alerts import Deadlines, NewAlert, raise_alert
@@ -484,33 +486,19 @@ async def raise_while_down(database_url: str, count: int, alert_id: int) -> None
         await engine.dispose()
 
 
-async def admin(server_url: str, statement: str) -> None:
-    engine = create_engine(server_url)
-    try:
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 async def bench(args: argparse.Namespace) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the server inherits it
-    server_url = args.postgres
-    name = f"alertd_fanout_{os.getpid()}"
-    await admin(server_url, f'CREATE DATABASE "{name}"')
-    database_url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     rows: list[tuple[str, str, str]] = []
-    try:
-        await asyncio.to_thread(command.upgrade, alembic_config(database_url), "head")
-        secrets = await seed(database_url)
-        with tempfile.TemporaryDirectory() as tmp:
-            env = node_env(database_url, Path(tmp), free_port())
-            await run_phases(args, env, secrets, database_url, rows)
-    finally:
-        print_table(args, rows)  # what was measured, even if a later phase failed
-        await admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with throwaway_database("postgresql", args.postgres) as database:
+        try:
+            await asyncio.to_thread(command.upgrade, alembic_config(database.url), "head")
+            secrets = await seed(database.url)
+            with tempfile.TemporaryDirectory() as tmp:
+                env = node_env(database.url, Path(tmp), free_port())
+                await run_phases(args, env, secrets, database.url, rows)
+        finally:
+            print_table(args, rows)  # what was measured, even if a later phase failed
 
 
 async def run_phases(

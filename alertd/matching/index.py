@@ -130,11 +130,6 @@ class MatchIndex:
         self.remove(entry.entry_id)
         self._append(prepare_entry(entry, self._tables, self._share))
 
-    def add_many(self, entries: Iterable[EntryInput]) -> None:
-        """``add`` each entry in turn (the same result; for rebuilds and imports)."""
-        for entry in entries:
-            self.add(entry)
-
     def remove(self, entry_id: str) -> None:
         slot = self._slot_of.pop(entry_id, None)
         if slot is None:

@@ -69,7 +69,8 @@ def test_search_finds_what_an_exhaustive_scan_finds(tables: NameTables) -> None:
     rng = random.Random(4)
     listed = [_listed(i, rng) for i in range(600)]
     index = MatchIndex(tables=tables)
-    index.add_many(listed)
+    for item in listed:
+        index.add(item)
     expected_total = 0
     for _ in range(60):
         query = _query(rng)
@@ -80,21 +81,10 @@ def test_search_finds_what_an_exhaustive_scan_finds(tables: NameTables) -> None:
     assert expected_total > 200  # the list really is full of namesakes
 
 
-def test_add_many_is_add_in_turn(tables: NameTables) -> None:
-    rng = random.Random(5)
-    listed = [_listed(i, rng) for i in range(200)]
-    one, many = MatchIndex(tables=tables), MatchIndex(tables=tables)
-    for item in listed:
-        one.add(item)
-    many.add_many(listed)
-    query = _query(rng)
-    assert one.search(query, now=NOW) == many.search(query, now=NOW)
-    assert len(one) == len(many) == 200
-
-
 def test_candidates_are_capped(tables: NameTables) -> None:
     index = MatchIndex(tables=tables)
-    index.add_many(entry("Sok Chan", entry_id=f"E{i}") for i in range(MAX_SCORED + 50))
+    for i in range(MAX_SCORED + 50):
+        index.add(entry("Sok Chan", entry_id=f"E{i}"))
     query = prepare_query(Traveller(names=(NameInput("Sok Chan"),)), tables)
     assert len(index.candidates(query, index.comparer())) == MAX_SCORED
 
@@ -128,7 +118,8 @@ def test_a_transliteration_neighbour_is_met(
         entry("Petrovich IVANOV", entry_id="C"),
     ]
     index = MatchIndex(tables=tables)
-    index.add_many(listed)
+    for item in listed:
+        index.add(item)
     query = Traveller(names=(NameInput(query_name),), date_of_birth="1970")
     expected = {e.entry_id for e in listed if index.score(query, e) is not None}
     found = {m.entry_id for m in index.search(query, now=NOW, limit=100)}
