@@ -22,6 +22,14 @@ Targets (issue 5): at least 800 crossings/s on PostgreSQL with p99 at most 50 ms
 "server CPU ms/crossing" is the CPU time of every server process (all workers) during
 the measured run divided by the crossings: on a machine shared with other work it is a
 steadier figure than the rate.
+
+A second table says where all the machine's CPU went during the measured run, per
+crossing: this client, the alertd processes, the PostgreSQL backends serving the bench
+database, PostgreSQL's shared processes (postmaster, WAL writer, checkpointer: shared
+with anything else using that server), and everything else on the machine (other work,
+the kernel's own threads), against the CPU the machine had (cores x seconds). Client,
+server and database share the cores: the target rate leaves about
+cores / rate = 2.5 ms of CPU per crossing on 2 cores for all of them together.
 """
 
 from __future__ import annotations
@@ -38,7 +46,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -52,6 +60,7 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_databases import Database, throwaway_database
+from cpu_meter import CpuSnapshot, CpuUse, postgres_processes, process_tree
 
 from alertd import identity
 from alertd.audit import Actor
@@ -278,26 +287,6 @@ class Server:
     process: asyncio.subprocess.Process
     base: str
 
-    def cpu_seconds(self) -> float:
-        """User and system CPU of the server and its workers, in seconds."""
-        return sum(_cpu_ticks(pid) for pid in _process_tree(self.process.pid)) / os.sysconf(
-            "SC_CLK_TCK"
-        )
-
-
-def _process_tree(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    below = children.read_text().split() if children.exists() else []
-    return [pid, *(p for child in below for p in _process_tree(int(child)))]
-
-
-def _cpu_ticks(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:  # it has just exited
-        return 0
-    return int(fields[11]) + int(fields[12])
-
 
 @asynccontextmanager
 async def running_server(
@@ -409,6 +398,46 @@ async def wait_until_every_worker_matches(
             await asyncio.sleep(0.5)
 
 
+CLIENT_GROUP, ALERTD_GROUP = "bench client", "alertd"
+PG_BACKENDS_GROUP, PG_SHARED_GROUP = "postgres backends", "postgres shared"
+CPU_GROUPS = (CLIENT_GROUP, ALERTD_GROUP, PG_BACKENDS_GROUP, PG_SHARED_GROUP)
+
+
+@asynccontextmanager
+async def process_groups(
+    server: Server, database: Database
+) -> AsyncIterator[Callable[[], Awaitable[dict[str, list[int]]]]]:
+    """A function naming, when called, the processes of each CPU group: this client,
+    the alertd processes, and (PostgreSQL on this machine) the bench database's
+    backends and the server's shared processes."""
+
+    def own() -> dict[str, list[int]]:
+        return {CLIENT_GROUP: [os.getpid()], ALERTD_GROUP: process_tree(server.process.pid)}
+
+    if database.backend != "postgresql":
+
+        async def local() -> dict[str, list[int]]:
+            return own()
+
+        yield local
+        return
+    engine = create_engine(database.url)
+    try:
+        async with engine.connect() as conn:
+
+            async def with_postgres() -> dict[str, list[int]]:
+                found = await postgres_processes(conn)
+                await conn.rollback()  # a fresh snapshot of pg_stat_activity next time
+                return own() | {
+                    PG_BACKENDS_GROUP: list(found.backends),
+                    PG_SHARED_GROUP: list(found.shared),
+                }
+
+            yield with_postgres
+    finally:
+        await engine.dispose()
+
+
 # --- the load -----------------------------------------------------------------------------
 
 
@@ -466,7 +495,7 @@ class Result:
     crossings: int
     seconds: float
     tally: Tally
-    server_cpu_s: float
+    cpu: CpuUse
     workers: int
 
     @property
@@ -498,11 +527,12 @@ async def measure(backend: str, args: argparse.Namespace, watchlist: Watchlist) 
                 load_s += time.perf_counter() - started
                 keys = args.idempotency_keys
                 await hammer(server.base, tokens, bodies[: args.warmup], args.concurrency, keys)
-                cpu_before = server.cpu_seconds()
-                tally, seconds = await hammer(
-                    server.base, tokens, bodies[args.warmup :], args.concurrency, keys
-                )
-                cpu = server.cpu_seconds() - cpu_before
+                async with process_groups(server, database) as groups:
+                    before = CpuSnapshot.take(await groups())
+                    tally, seconds = await hammer(
+                        server.base, tokens, bodies[args.warmup :], args.concurrency, keys
+                    )
+                    cpu = before.until(CpuSnapshot.take(await groups()))
             durable = await durability(database)
     return Result(
         backend,
@@ -546,8 +576,11 @@ def report(results: Sequence[Result], concurrency: int) -> Iterator[str]:
             f"| {r.backend} | {r.entries:,} | {r.crossings:,} | {concurrency} | {rate} "
             f"| {statistics.median(t.latencies_ms):.1f} | {_percentile(t.latencies_ms, 0.95):.1f} "
             f"| {p99_text} | {statistics.median(t.server_ms) if t.server_ms else float('nan'):.1f} "
-            f"| {1000 * r.server_cpu_s / r.crossings:.2f} | {mix} | {t.alerts} | {errors} |"
+            f"| {1000 * r.cpu.groups[ALERTD_GROUP] / r.crossings:.2f} | {mix} | {t.alerts} "
+            f"| {errors} |"
         )
+    yield ""
+    yield from cpu_report(results)
     yield ""
     for r in results:
         yield (
@@ -558,6 +591,25 @@ def report(results: Sequence[Result], concurrency: int) -> Iterator[str]:
         f"Targets (PostgreSQL): >= {TARGET_RATE:.0f} crossings/s, p99 <= {TARGET_P99_MS:.0f} ms "
         "(✗ marks a miss). Client and server share this machine's cores."
     )
+
+
+def cpu_report(results: Sequence[Result]) -> Iterator[str]:
+    """Where the machine's CPU went during each measured run, in ms per crossing."""
+    yield (
+        "CPU per crossing during the measured run, ms (share of the machine's cores x "
+        f"seconds); at {TARGET_RATE:.0f}/s the machine has "
+        f"{1000 * (os.cpu_count() or 1) / TARGET_RATE:.2f} ms per crossing in all:"
+    )
+    yield ""
+    columns = (*CPU_GROUPS, "rest of machine", "idle", "machine")
+    yield "| backend | workers | " + " | ".join(columns) + " |"
+    yield "|---|---:|" + "---:|" * len(columns)
+    for r in results:
+        cpu = r.cpu
+        seconds = [cpu.groups.get(g, 0.0) for g in CPU_GROUPS] + [cpu.other, cpu.idle]
+        cells = [f"{1000 * s / r.crossings:.2f} ({100 * s / cpu.available:.0f}%)" for s in seconds]
+        cells.append(f"{1000 * cpu.available / r.crossings:.2f}")
+        yield f"| {r.backend} | {r.workers} | " + " | ".join(cells) + " |"
 
 
 async def main_async(args: argparse.Namespace) -> None:
