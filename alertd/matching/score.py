@@ -65,6 +65,15 @@ NATIONALITY_DIFFERS = -0.05
 SEX_AGREES = 0.02
 SEX_DIFFERS = -0.10
 
+# --- Names made only of common words ("Mohammed Ali", "Sok Chan", "Nguyen Van Anh")
+# Millions of people share such a name, so a date of birth that merely fits the listed one
+# (a full date within a listed year, a year off by one, a few days apart) cannot tell the
+# listed person from a namesake: the match stays at "possible" (an officer's second look),
+# this far below "hit". A date that agrees as given, a document, or nothing to compare
+# leaves the band to the score.
+COMMON_NAME_BELOW_HIT = 0.01
+_AGREEING_DATES = frozenset({"exact", "day_month_swapped", "unknown"})
+
 _DOCUMENT_MATCH_KINDS = frozenset({"exact", "confusable", "one_edit"})
 _KNOWN_SEXES = frozenset({"M", "F"})
 
@@ -158,6 +167,8 @@ def score_prepared(
     ]
     score = combine(contributions)
     rules: list[str] = []
+    if pair and score >= thresholds.hit and not _corroborated(dob, document):
+        score = _common_name_rule(score, pair[1], pair[2], thresholds, rules)
     if entry.entry.category == LOST_STOLEN:
         score = _lost_stolen_rule(score, document, rules)
     band = thresholds.band(score)
@@ -215,6 +226,35 @@ def _document_contribution(document: DocumentComparison | None) -> Contribution:
             "document", -DOCUMENT_DIFFERS_PENALTY, "a document of the same kind differs"
         )
     return Contribution("document", 0.0, "not comparable: neutral")
+
+
+def _corroborated(dob: DateComparison, document: DocumentComparison | None) -> bool:
+    """Whether the date agrees (or cannot be compared) or a document matches."""
+    return dob.kind in _AGREEING_DATES or (
+        document is not None and document.kind in _DOCUMENT_MATCH_KINDS
+    )
+
+
+def _common_name_rule(
+    score: float,
+    query: PreparedName,
+    entry: PreparedName,
+    thresholds: BandThresholds,
+    rules: list[str],
+) -> float:
+    """Keep a name made only of common words below "hit" (COMMON_NAME_BELOW_HIT)."""
+    if not (_only_common(query) and _only_common(entry)):
+        return score
+    rules.append(
+        "Name made only of common words and a date of birth that only fits the listed "
+        "one: a namesake would match as well, so check identity (possible, not hit)."
+    )
+    return min(score, thresholds.hit - COMMON_NAME_BELOW_HIT)
+
+
+def _only_common(name: PreparedName) -> bool:
+    every_slot = (1 << len(name.slots)) - 1
+    return (name.common | name.particles) == every_slot
 
 
 def _lost_stolen_document_presented(category: str, document: DocumentComparison | None) -> bool:

@@ -128,8 +128,49 @@ DATES = [
 def test_dates_are_graded(
     index: MatchIndex, query_dob: str | None, listed_dobs: tuple[str, ...], expected: str | None
 ) -> None:
-    listed = entry("Sok Chan", entry_id=f"D{next(_ids)}", dob=listed_dobs)
-    assert band(index, traveller("Sok Chan", dob=query_dob), listed) == expected
+    listed = entry("Chhorn Vibol", entry_id=f"D{next(_ids)}", dob=listed_dobs)
+    assert band(index, traveller("Chhorn Vibol", dob=query_dob), listed) == expected
+
+
+# A name made only of common words: a date that merely fits the listed one (within a listed
+# year, a year off, a placeholder) is what a namesake has too, so it stays "possible"; a date
+# that agrees as given, a document, or nothing to compare leaves it a hit.
+COMMON_NAME_DATES = [
+    ("Mohammed Ali", "1994-02-21", ("1992", "1993", "1994", "1995"), "Ali Mohammed", "possible"),
+    ("Mohammed Ali", "1994", ("1992", "1993", "1994", "1995"), "Ali Mohammed", "hit"),
+    ("Sok Chan", "1986-03-02", ("1985-03-02",), "Sok Chan", "possible"),
+    ("Sok Chan", "1985-01-01", ("1985",), "Sok Chan", "possible"),
+    ("Sok Chan", "1985-03-02", ("1985-03-02",), "Sok Chan", "hit"),
+    ("Sok Chan", "1985-02-03", ("1985-03-02",), "Sok Chan", "hit"),
+    ("Sok Chan", None, ("1985-03-02",), "Sok Chan", "hit"),
+    ("Nguyen Van Anh", "1990-06-01", ("1990",), "NGUYEN Van Anh", "possible"),
+    # Not every word common: the date grades the score as for anyone.
+    ("Sok Vibol", "1986-03-02", ("1985-03-02",), "Sok Vibol", "hit"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "query_dob", "listed_dobs", "listed", "expected"), COMMON_NAME_DATES
+)
+def test_common_names_need_an_agreeing_date(
+    index: MatchIndex,
+    query: str,
+    query_dob: str | None,
+    listed_dobs: tuple[str, ...],
+    listed: str,
+    expected: str,
+) -> None:
+    listed_entry = entry(listed, entry_id=f"C{next(_ids)}", dob=listed_dobs)
+    match = index.score(traveller(query, dob=query_dob), listed_entry)
+    assert match is not None and match.band == expected
+    common_rule = any("common words" in rule for rule in match.explanation.rules)
+    assert common_rule == (expected == "possible")
+
+
+def test_a_common_name_with_its_listed_document_is_a_hit(index: MatchIndex) -> None:
+    listed = entry("Sok Chan", entry_id=f"C{next(_ids)}", dob=("1985",), documents=(PASSPORT,))
+    found = traveller("Sok Chan", dob="1985-07-09", documents=(PASSPORT,))
+    assert band(index, found, listed) == "hit"
 
 
 def test_date_one_year_off_costs_less_than_a_different_date(index: MatchIndex) -> None:
