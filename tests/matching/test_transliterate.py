@@ -1,0 +1,93 @@
+"""The romanisers one word at a time: the spellings a native-script name is compared by."""
+
+from __future__ import annotations
+
+import pytest
+
+from alertd.matching.tables import NameTables, packaged_name_tables
+from alertd.matching.transliterate import romanise, rule_romanisation
+
+
+@pytest.fixture(scope="module")
+def tables() -> NameTables:
+    return packaged_name_tables()
+
+
+def _spellings(text: str, tables: NameTables) -> list[tuple[str, ...]]:
+    slots = romanise(text, tables)
+    assert slots is not None
+    return list(slots)
+
+
+@pytest.mark.parametrize(
+    ("word", "reading"),
+    [
+        ("بصير", "basir"),  # ي between consonants is i; a short a after the first
+        ("وليد", "walid"),  # initial و is w
+        ("فضل", "fadl"),  # a consonant after a short vowel closes the syllable
+        ("رحمت", "rahmat"),
+        ("زاهد", "zahad"),  # after a long vowel it opens one
+        ("سعيد", "said"),  # ع takes a vowel and is not written
+        ("تواب", "tawab"),  # و before alef is w
+        ("طلحه", "talha"),  # final heh after a consonant is the vowel a
+        ("شاه", "shah"),  # ...not after alef
+    ],
+)
+def test_arabic_words_get_a_vowelled_reading(word: str, reading: str) -> None:
+    """Names not in the table are read with the vowels the script leaves out, so they meet
+    their Latin spelling as a word, not only by consonant skeleton."""
+    slots = _spellings(word, NameTables())
+    assert len(slots) == 1
+    assert reading in slots[0]
+
+
+def test_open_syllable_reading_is_offered_too() -> None:
+    slot = _spellings("نظر", NameTables())[0]
+    assert "nazr" in slot and "nazar" in slot
+
+
+def test_consonantal_spellings_stay(tables: NameTables) -> None:
+    slot = _spellings("بصير", tables)[0]
+    assert {"bsr", "bsyr"} <= set(slot)
+
+
+def test_persian_reading_is_vowelled_too(tables: NameTables) -> None:
+    assert "fazl" in _spellings("فضل", tables)[0]
+
+
+@pytest.mark.parametrize("text", ["عبد البصیر", "عبدالبصیر"])
+def test_abd_takes_the_article(text: str, tables: NameTables) -> None:
+    """Abd al-Basir is listed "Abdul Basir": no lone "al" left over."""
+    slots = _spellings(text, tables)
+    assert len(slots) == 2
+    assert "abdul" in slots[0] and "basir" in slots[1]
+
+
+def test_abd_before_a_sun_letter_is_also_said_assimilated(tables: NameTables) -> None:
+    assert "abdur" in _spellings("عبد الرشيد", tables)[0]
+
+
+def test_two_known_words_written_together_are_split(tables: NameTables) -> None:
+    """After a non-joining letter a missing space is invisible (محمدعلی)."""
+    slots = _spellings("محمدعلی", tables)
+    assert len(slots) == 2
+    assert "mohammad" in slots[0] and "ali" in slots[1]
+
+
+@pytest.mark.parametrize("word", ["ابراهيم", "محمد", "دلاور"])
+def test_one_word_names_are_not_split(word: str, tables: NameTables) -> None:
+    assert len(_spellings(word, tables)) == 1
+
+
+def test_a_word_with_the_article_is_one_name(tables: NameTables) -> None:
+    """الدوري is al-Duri, not two table fragments (الدو + ري) glued together."""
+    slots = _spellings("الدوري", tables)
+    assert slots[0][0] == "al"
+    assert len(slots) == 2 and "duri" in slots[1]
+
+
+def test_rule_romanisation_is_consonantal() -> None:
+    """build_tables checks table pairs against this: it must not change with the vowels."""
+    assert rule_romanisation("بصير") == "bsr"
+    assert rule_romanisation("Сергей") == "sergei"
+    assert rule_romanisation("习近平") is None
