@@ -52,7 +52,7 @@ NAMES = [
     _case("Muammar Gaddafi", "Muammar QADHAFI", "possible"),
     # Arabic script: the table gives the spellings lists use ("mhmd" is fixed).
     _case("محمد يوسف", "Mohammed Yusuf", "hit"),
-    _case("معمر القذافي", "Muammar Gaddafi", "possible"),
+    _case("معمر القذافي", "Muammar Gaddafi", "hit"),
     _case("Sheikh Abdulrahman Khalid", "Abdul Rahman KHALID", "hit"),
     _case("Abd al-Rahman Khalid", "Abdul Rahman KHALID", "hit"),
     # Cyrillic.
@@ -85,9 +85,10 @@ NAMES = [
     # Joined words: equally good single and joined pairs must not block each other.
     _case("Omarawadh Omar", "Omar Awadh OMAR", "hit"),
     _case("Wali Jan", "Walijan", "hit"),
-    # Arabic script against Persian/Maghreb/Somali list spellings, by consonant skeleton.
-    _case("ولی جان", "WALIJAN", "possible"),
-    _case("سعيد باهاجى", "SAID BAHAJI", "possible"),
+    # Arabic script against Persian/Maghreb/Somali list spellings: read with their unwritten
+    # vowels where the syllable rules give them, else by consonant skeleton.
+    _case("ولی جان", "WALIJAN", "hit"),
+    _case("سعيد باهاجى", "SAID BAHAJI", "hit"),
     _case("فضل رحيم", "FAZAL RAHIM", "possible"),  # ض read as z
     _case("نور محمد ثاقب", "NOOR MOHAMMAD SAQIB", "hit"),  # ث read as s
     _case("عمر محمد قدير", "AMOR MOHAMED GHEDEIR", "possible"),  # ق written gh
