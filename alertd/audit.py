@@ -20,7 +20,7 @@ import base64
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -79,7 +79,25 @@ class VerifyReport:
 
 async def record(conn: AsyncConnection, actor: Actor, event: AuditEvent, now: datetime) -> None:
     """Append ``event`` to the chain in the caller's transaction."""
-    row: dict[str, Any] = {
+    await record_many(conn, [(actor, event, now)])
+
+
+async def record_many(
+    conn: AsyncConnection, events: Sequence[tuple[Actor, AuditEvent, datetime]]
+) -> None:
+    """Append ``events``, in this order, in the caller's transaction: one statement
+    (a batch of crossings records one event each)."""
+    if not events:
+        return
+    rows = [_row(actor, event, now) for actor, event, now in events]
+    if conn.dialect.name == "postgresql":
+        await conn.execute(_INSERT, [_pending(row) for row in rows])
+    else:
+        await _append_in_python(conn, rows)
+
+
+def _row(actor: Actor, event: AuditEvent, now: datetime) -> dict[str, Any]:
+    return {
         "occurred_at": now,
         "actor": actor.username,
         "agency": actor.agency,
@@ -89,10 +107,6 @@ async def record(conn: AsyncConnection, actor: Actor, event: AuditEvent, now: da
         "request_id": actor.request_id,
         "details": canonical_json(dict(event.details)),
     }
-    if conn.dialect.name == "postgresql":
-        await _write_pending(conn, row)
-    else:
-        await _append_in_python(conn, row)
 
 
 async def chained_at_commit(conn: AsyncConnection) -> bool:
@@ -105,8 +119,8 @@ async def chained_at_commit(conn: AsyncConnection) -> bool:
     return found.first() is not None
 
 
-async def _write_pending(conn: AsyncConnection, row: dict[str, Any]) -> None:
-    """Insert the event for the commit-time trigger to chain: no lock, one statement.
+def _pending(row: dict[str, Any]) -> dict[str, Any]:
+    """The event as inserted for the commit-time trigger to chain (no lock taken).
 
     The trigger splices the sequence number into the hashed JSON; the real details
     travel with the JSON around it and are put back when the event is chained.
@@ -117,24 +131,24 @@ async def _write_pending(conn: AsyncConnection, row: dict[str, Any]) -> None:
         "after_seq": base64.b64encode(after_seq).decode(),
         "details": row["details"],
     }
-    await conn.execute(
-        _INSERT,
-        row
-        | {
-            # Unique among the transactions in flight; replaced when chained.
-            "seq": -1 - secrets.randbits(62),
-            "details": json.dumps(carried),
-            "prev_hash": PENDING,
-            "hash": PENDING,
-        },
-    )
+    return row | {
+        # Unique among the transactions in flight; replaced when chained.
+        "seq": -1 - secrets.randbits(62),
+        "details": json.dumps(carried),
+        "prev_hash": PENDING,
+        "hash": PENDING,
+    }
 
 
-async def _append_in_python(conn: AsyncConnection, row: dict[str, Any]) -> None:
+async def _append_in_python(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
     head = (await conn.execute(_HEAD)).first()
-    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
-    chained = row | {"seq": seq, "prev_hash": prev_hash}
-    chained["hash"] = chain_hash(chained)
+    seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    chained = []
+    for row in rows:
+        seq += 1
+        link = row | {"seq": seq, "prev_hash": prev_hash}
+        link["hash"] = prev_hash = chain_hash(link)
+        chained.append(link)
     await conn.execute(_INSERT, chained)
 
 

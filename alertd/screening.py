@@ -13,12 +13,12 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from sqlalchemy import bindparam, insert, select, tuple_
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd import alerts, audit, policy
 from alertd.alerts import AlertNotice, Deadlines, NewAlert
-from alertd.audit import Actor, AuditEvent
+from alertd.audit import Actor
 from alertd.clock import isoformat
 from alertd.entries import Country, DocumentBody, NameBody, PartialDate
 from alertd.errors import FieldError, NotFound, ValidationFailed
@@ -28,9 +28,7 @@ from alertd.principal import Principal
 from alertd.routing import RoutingPolicy
 from alertd.tables import (
     agencies,
-    checkpoints,
     crossing_matches,
-    crossings,
     false_positive_clearances,
     watchlist_entries,
     watchlist_versions,
@@ -293,86 +291,7 @@ def outcome_of(screened: Sequence[ScreenedMatch]) -> str:
     return max(bands, key=BAND_ORDER.__getitem__, default="clear")
 
 
-async def record_crossing(
-    conn: AsyncConnection,
-    screener: Screener,
-    who: Principal,
-    actor: Actor,
-    now: datetime,
-    body: CrossingBody,
-    subject: Subject,
-    screened: Sequence[ScreenedMatch],
-) -> Recorded:
-    """The crossing, its matches, its alerts and their audit events: one transaction."""
-    result = await conn.execute(
-        _INSERT_CROSSING,
-        {
-            "checkpoint": body.checkpoint,
-            "direction": body.direction,
-            "occurred_at": body.occurred_at or now,
-            "recorded_at": now,
-            "submitted_by": who.username,
-            "traveller": json.dumps(subject.record, ensure_ascii=False),
-            "outcome": outcome_of(screened),
-            "has_alert": False,
-        },
-    )
-    crossing_id, checkpoint_id = result.one()
-    with_alerts, notices = await _matches_and_alerts(
-        conn,
-        screener,
-        actor,
-        now,
-        crossing_id,
-        checkpoint_id,
-        subject,
-        screened,
-        retro=False,
-        direction=body.direction,
-    )
-    details = {
-        "crossing": crossing_id,
-        "checkpoint": body.checkpoint,
-        "outcome": outcome_of(screened),
-        "matches": [int(s.match.entry_id) for s in screened],
-    }
-    await audit.record(
-        conn,
-        actor,
-        AuditEvent("crossing.screen", f"crossing:{crossing_id}", "success", details),
-        now,
-    )
-    return Recorded(crossing_id, tuple(with_alerts), tuple(notices))
-
-
-# Built once (every crossing runs it). The checkpoint's id comes back from the insert:
-# one round trip fewer than looking it up first.
-_INSERT_CROSSING = (
-    insert(crossings)
-    .values(
-        checkpoint_id=select(checkpoints.c.id)
-        .where(checkpoints.c.code == bindparam("checkpoint"))
-        .scalar_subquery()
-    )
-    .returning(crossings.c.id, crossings.c.checkpoint_id)
-)
-
-
-def crossing_answer(
-    who: Principal, routing: RoutingPolicy, subject: Subject, recorded: Recorded
-) -> dict[str, Any]:
-    """The officer's answer to a recorded crossing (also what an idempotent retry gets)."""
-    return {
-        "crossing_id": recorded.crossing_id,
-        "outcome": outcome_of([item for item, _ in recorded.matches]),
-        "matches": [
-            officer_view(who, item, routing, alert_id) for item, alert_id in recorded.matches
-        ],
-        "warnings": list(subject.traveller.mrz_warnings),
-    }
-
-
-async def _matches_and_alerts(
+async def matches_and_alerts(
     conn: AsyncConnection,
     screener: Screener,
     actor: Actor,
@@ -385,6 +304,8 @@ async def _matches_and_alerts(
     retro: bool,
     direction: str,
 ) -> tuple[list[tuple[ScreenedMatch, int | None]], list[AlertNotice]]:
+    """Each match's row and, where it raises one, its alert (with its routes and audit
+    event); the alert id beside each match, and the notices to push after commit."""
     with_alerts: list[tuple[ScreenedMatch, int | None]] = []
     notices: list[AlertNotice] = []
     for item in screened:
@@ -487,7 +408,7 @@ async def retro_alerts(
     metas = await entry_metas(conn, [match])
     rule = screener.routing.rule(match.category)
     item = ScreenedMatch(match, metas[int(match.entry_id)], None, rule.raises_alert(match.band))
-    _, notices = await _matches_and_alerts(
+    _, notices = await matches_and_alerts(
         conn,
         screener,
         audit.SYSTEM,

@@ -8,11 +8,12 @@ from typing import Any
 
 from aiohttp import web
 
-from alertd import audit, idempotency, policy, screening
+from alertd import audit, idempotency, policy, recording, screening
 from alertd.api.bodies import read_raw
 from alertd.api.context import actor, principal
 from alertd.api.openapi import operation
 from alertd.audit import AuditEvent
+from alertd.commit_group import CommitGroup
 from alertd.errors import Conflict
 from alertd.policy import Permission
 from alertd.principal import Principal
@@ -22,6 +23,11 @@ from alertd.state import CLOCK, ENGINE, NOTIFIER, READ_ENGINE, SCREENER
 from alertd.wire import ModelT, parse_json
 
 routes = web.RouteTableDef()
+# Crossings are written in batches: concurrent requests share a transaction and its
+# durable commit (alertd.commit_group); made by the app with the screener.
+CROSSING_WRITER = web.AppKey(
+    "crossing_writer", CommitGroup[recording.PendingCrossing, recording.Written | None]
+)
 OFFICER = (Role.CHECKPOINT_OFFICER,)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -57,28 +63,25 @@ async def create_crossing(request: web.Request) -> web.Response:
 async def _record(
     request: web.Request, who: Principal, body: CrossingBody, key: str | None, digest: str
 ) -> dict[str, Any] | None:
-    """Screen, then record in one short transaction; None if another submission holds
-    the key.
+    """Screen, then record in a short transaction shared with concurrent crossings; None
+    if another submission holds the key.
 
     The matching and the reads it needs happen first, outside the write transaction:
     on SQLite the write lock, and on PostgreSQL the audit chain's lock, are then held
     only for the few inserts and the commit, not while the traveller is scored.
     """
-    engine, clock, screener = request.app[ENGINE], request.app[CLOCK], request.app[SCREENER]
+    clock, screener = request.app[CLOCK], request.app[SCREENER]
     now = clock.now()
     subject = screener.subject(body.traveller, now.date())
     screened = await _assess(request, subject, now)
-    async with engine.begin() as conn:
-        if key is not None and not await idempotency.claim(conn, who.user_id, key, digest, now):
-            return None
-        recorded = await screening.record_crossing(
-            conn, screener, who, actor(request, who), now, body, subject, screened
-        )
-        answer = screening.crossing_answer(who, screener.routing, subject, recorded)
-        if key is not None:
-            await idempotency.remember(conn, who.user_id, key, answer)
-    request.app[NOTIFIER].alerts_changed(recorded.notices)
-    return answer
+    pending = recording.PendingCrossing(
+        who, actor(request, who), now, body, subject, tuple(screened), key, digest
+    )
+    written = await request.app[CROSSING_WRITER].commit(pending)
+    if written is None:
+        return None
+    request.app[NOTIFIER].alerts_changed(written.notices)
+    return written.answer
 
 
 async def _assess(
