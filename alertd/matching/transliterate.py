@@ -80,6 +80,10 @@ _ARABIC_NAMES: dict[str, tuple[str, ...]] = {
     "طارق": ("tariq", "tarek"), "ناصر": ("nasser", "nasir"), "منصور": ("mansour", "mansur"),
     "شاه": ("shah",), "خان": ("khan",), "بن": ("bin", "ben"), "ابو": ("abu", "abou"),
     "ابن": ("ibn",), "بنت": ("bint",), "ولد": ("ould", "walad"),
+    # The second half of Nasir al-Din and the like, which South and Central Asian names
+    # write "-uddin" and North African ones "-eddine"; the first two spellings are the
+    # ones tried when the two words are written together (Nasiruddin, Salaheddine).
+    "الدين": ("uddin", "eddine", "eddin", "aldin", "eldin", "addin"),
 }  # fmt: skip
 
 # Family names read differently from the character's everyday reading.
@@ -302,11 +306,13 @@ def _abd_al(next_letter: str) -> Slot:
 
 
 def _article(next_letter: str) -> Slot:
-    """ "al", and before a sun letter the article as said and often written: الصبار is
-    "as-Sabbar", listed "Essabar" (so "as" written together with the word meets it)."""
+    """ "al" (North Africa: "el"), and before a sun letter the article as said and often
+    written: الصبار is "as-Sabbar", listed "Essabar" (so "as" written together with the
+    word meets it)."""
     if next_letter in _SUN_LETTERS:
-        return ("al", "a" + _ARABIC[next_letter][:1])
-    return ("al",)
+        sound = _ARABIC[next_letter][:1]
+        return ("al", "el", "a" + sound, "e" + sound)
+    return ("al", "el")
 
 
 _SUN_LETTERS = frozenset("تثدذرزسشصضطظن")
@@ -324,14 +330,18 @@ def _arabic_word(word: str, tables: NameTables) -> list[Slot]:
 def _arabic_by_rules(word: str) -> tuple[str, ...]:
     """A vowelled reading first (see ``_vowelled``), then consonantal spellings, matched
     downstream by consonant skeleton since short vowels are not written: one with و/ي
-    read as vowels (dropped), one with them as w/y; a word holding a letter Persian reads
-    otherwise also gets that reading, vowelled and consonantal."""
+    read as vowels (dropped), one with them as w/y; the other vowelled reading between
+    them (the first two are the ones tried for two words written together, and a wrong
+    vowel guess there would hide the skeleton's match); a word holding a letter Persian
+    reads otherwise also gets that reading, vowelled and consonantal."""
     if not word:
         return ()
+    consonantal = _consonantal(word)
     spellings: tuple[str, ...] = (
         _vowelled(word),
+        consonantal[0],
         _vowelled(word, closed=False),
-        *_consonantal(word),
+        consonantal[1],
     )
     if any(ch in _PERSIAN_READING_LETTERS for ch in word):
         persian = _read_as_persian(word)
@@ -364,15 +374,17 @@ def _vowelled(word: str, *, closed: bool = True) -> str:
     (Zahed, Basir); و and ي are vowels after a consonant (Nur, Basir) and glides at the
     start, after a vowel or before alef (Walid, Tawwab); final ه after a consonant is the
     vowel "a" (Fatima). With ``closed=False`` every consonant opens a syllable (Nazar,
-    Omar, where the first reading gives Nazr, Amr). Lists spell these names so or with
-    other vowels (Zahid, Fazal), which the vowel-folded key still meets; a wrong guess
-    costs nothing, the consonantal spellings stay."""
+    Omar, where the first reading gives Nazr, Amr) and و/ي between consonants are
+    diphthongs (Tawfiq, Husayn, Khawla: the first reading gives Tufiq, Husin). Lists
+    spell these names so or with other vowels (Zahid, Fazal), which the vowel-folded key
+    still meets; a wrong guess costs nothing, the consonantal spellings stay."""
     out: list[str] = []
     vowel_before = ""  # "", "short" or "long": what the previous letter ended with
     for i, ch in enumerate(word):
         after = word[i + 1] if i + 1 < len(word) else ""
         if ch in _MATRES and not _is_glide(ch, i, vowel_before, after):
-            out.append(_MATRES[ch])
+            diphthong = not closed and ch in _GLIDES and i > 0 and _is_consonant(word, i + 1)
+            out.append(_SHORT_VOWEL + _GLIDES[ch] if diphthong else _MATRES[ch])
             vowel_before = "short" if i == 0 else "long"  # initial alef: a short vowel
         elif _is_final_vowel(word, i):
             out.append(_SHORT_VOWEL)  # ta marbuta written as heh, or a final -ah
