@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from itertools import chain
+from typing import TYPE_CHECKING, cast
 
 from rapidfuzz.distance import OSA
 
@@ -120,6 +121,8 @@ COMMON_WORD_MEMO = 1 << 16
 # memo like the one above: a list of a million names repeats a few hundred thousand words;
 # a miss only costs folding the word again).
 ASCII_WORD_MEMO = 1 << 16
+# ...and of the pieces with letters beyond ASCII (Jürgen, Bussières), rarer.
+LATIN_WORD_MEMO = 1 << 14
 # When every aligned word is common and a rarer first or last word of either name is left
 # unmatched (a family name "Mohammed Ali" does not have), the name score takes this
 # factor: sharing common given names is what namesakes do.
@@ -174,25 +177,32 @@ def prepare_name(
     """
     text = name.full.strip() or " ".join(p for p in (name.given, name.family) if p)
     if text.isascii():  # the common case, kept fast: one folded form, nothing to romanise
-        slots = _ascii_slots(text)
-        script = "latin"
-    elif (native := romanise(text, tables)) is None:
-        slots = _latin_slots(text)
+        slots, particles, common = _ascii_name(text)
         script = "latin"
     else:
-        slots = _native_slots(native) or _original_slots(text)
-        script = _script_name(text)
+        if (native := romanise(text, tables)) is None:
+            slots, particles, common = _latin_name(text)
+            script = "latin"
+        else:
+            slots = _native_slots(native) or _original_slots(text)
+            script = _script_name(text)
+            particles, common = _slot_flags(slots)
     if not slots:
         return None
     if share is not None:
-        slots = tuple(share(slot) for slot in slots)
+        slots = tuple(map(share, slots))
+    return PreparedName(text, slots, script, particles, common)
+
+
+def _slot_flags(slots: Sequence[Slot]) -> tuple[int, int]:
+    """Bits of the particle-weighted slots and of the common-word slots (by first spelling)."""
     particles = common = 0
     for i, slot in enumerate(slots):
         if _is_light(slot[0]):
             particles |= 1 << i
         if is_common_word(slot[0]):
             common |= 1 << i
-    return PreparedName(text, slots, script, particles, common)
+    return particles, common
 
 
 def _is_light(token: str) -> bool:
@@ -229,16 +239,76 @@ def _script_name(text: str) -> str:
     return dominant_script(fold_unicode(text))
 
 
-def _ascii_slots(text: str) -> tuple[Slot, ...]:
+# Slots of a name with the bits of its particle-weighted and its common-word slots.
+_Folded = tuple[tuple[Slot, ...], int, int]
+# One blank-free piece of a name: its slots (a glued title split off as another spelling)
+# and their bits, and whether a title may start in it (then the whole name goes through
+# title dropping). Tokenising never joins across blanks, so piece by piece gives the
+# slots of the whole name; pieces are memoised (most words of a big list recur).
+_Piece = tuple[tuple[Slot, ...], int, int, bool]
+
+
+def _ascii_name(text: str) -> _Folded:
+    """The slots of an ASCII name (the common case: one folded form, nothing to romanise)."""
     words = text.lower().split()
-    return _without_titles(tuple(slot for word in words for slot in _ascii_word_slots(word)))
+    folded = _assembled([_ascii_piece(word) for word in words])
+    if folded is None:  # a title may start somewhere
+        slots = _without_titles(tuple(slot for word in words for slot in _ascii_word_slots(word)))
+        return (slots, *_slot_flags(slots))
+    return folded
+
+
+def _latin_name(text: str) -> _Folded:
+    """The slots of a Latin-script name that is not all ASCII (passport and plain folds)."""
+    pieces = [_ascii_piece(w.lower()) if w.isascii() else _latin_piece(w) for w in text.split()]
+    folded = None if None in pieces else _assembled(cast(list[_Piece], pieces))
+    if folded is None:  # a title may start somewhere, or the folds split words differently
+        slots = _latin_slots(text)
+        return (slots, *_slot_flags(slots))
+    return folded
+
+
+def _assembled(pieces: list[_Piece]) -> _Folded | None:
+    """The name made of these pieces; None when a title may start in one of them."""
+    if len(pieces) == 1 and not pieces[0][3]:
+        return pieces[0][:3]
+    particles = common = offset = 0
+    for piece_slots, piece_particles, piece_common, may_hold_title in pieces:
+        if may_hold_title:
+            return None
+        particles |= piece_particles << offset
+        common |= piece_common << offset
+        offset += len(piece_slots)
+    return tuple(chain.from_iterable(piece[0] for piece in pieces)), particles, common
 
 
 @functools.lru_cache(maxsize=ASCII_WORD_MEMO)
+def _ascii_piece(word: str) -> _Piece:
+    """A lower-case ASCII piece (memoised: this is most of what indexing a name costs)."""
+    return _piece(_ascii_word_slots(word))
+
+
+@functools.lru_cache(maxsize=LATIN_WORD_MEMO)
+def _latin_piece(word: str) -> _Piece | None:
+    """A piece with letters beyond ASCII, as _latin_slots folds it; None when its passport
+    and plain folds have different numbers of words (then the whole name keeps only the
+    passport fold: _latin_slots decides)."""
+    forms = [tokenise(f) for f in ascii_forms(fold_unicode(word))]
+    if len(forms) == 1:
+        return _piece(tuple(_slot(_ocr_spellings(t)) for t in forms[0]))
+    if len(forms[1]) != len(forms[0]):
+        return None
+    return _piece(tuple(_two_folds(a, b) for a, b in zip(*forms, strict=True)))
+
+
+def _piece(slots: tuple[Slot, ...]) -> _Piece:
+    may_hold_title = not no_title_starts([spelling for slot in slots for spelling in slot])
+    slots = tuple(map(_unglued, slots))
+    return (slots, *_slot_flags(slots), may_hold_title)
+
+
 def _ascii_word_slots(word: str) -> tuple[Slot, ...]:
-    """The slots of one blank-free piece of a name (tokenising never joins across blanks,
-    so piece by piece gives the slots of the whole). Memoised: most words of a big list
-    recur, and this is most of what indexing an ASCII name costs."""
+    """The slots of one blank-free piece of a name, as spelled (titles still in)."""
     return tuple(_ocr_spellings(t) for t in tokenise(word))
 
 
