@@ -43,7 +43,9 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from itertools import pairwise
+from itertools import combinations, pairwise
+
+import numpy as np
 
 from alertd.matching.bounds import (
     BOUND_SLACK,
@@ -56,11 +58,14 @@ from alertd.matching.documents import document_keys
 from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
 from alertd.matching.names import (
     ALIGN_MIN,
+    INITIAL,
     JOINED_MAX_LENGTH_GAP,
     PreparedName,
     Slot,
     TokenComparer,
 )
+from alertd.matching.postings import IdArray, KeyArray, Postings
+from alertd.matching.prefilter import EntryFacts, QueryFacts
 from alertd.matching.score import (
     PreparedEntry,
     PreparedQuery,
@@ -87,8 +92,8 @@ MIN_SPLIT_PART = 2
 # COMPACT_MIN_DEAD of them: compacting re-files every live entry).
 COMPACT_AT_DEAD_SHARE = 0.3
 COMPACT_MIN_DEAD = 1000
-
-_Met = set[int]  # name ids met through one query word
+# A pair key holds two token ids, the smaller in the high half.
+_PAIR_SHIFT = 32
 
 
 class MatchIndex:
@@ -103,15 +108,22 @@ class MatchIndex:
         self._thresholds = {**CATEGORY_THRESHOLDS, **(thresholds or {})}
         self._default = default_thresholds
         self._vocabulary = Vocabulary()
+        self._shared_slots: dict[Slot, Slot] = {}
+        self._reset()
+
+    def _reset(self) -> None:
         self._entries: list[PreparedEntry | None] = []
         self._slot_of: dict[str, int] = {}
+        self._live = array("b")  # entry slot -> 1 while the entry is indexed
+        self._facts = EntryFacts()  # entry slot -> what may rule it out (prefilter.py)
         self._names: list[PreparedName] = []  # name id -> the prepared name
-        self._name_entry = array("l")  # name id -> entry slot
-        self._postings: list[list[int]] = []  # token id -> name ids
+        self._name_entry = array("i")  # name id -> entry slot
+        self._name_slots = array("b")  # name id -> its number of words (slots)
+        self._tokens = Postings()  # token id -> ids of the names holding it
+        self._pairs = Postings()  # pair of token ids in two words of a name -> name ids
+        self._one_word = Postings()  # token id -> ids of one-word names holding it
         self._documents: dict[str, list[int]] = {}  # document key -> entry slots
-        self._one_word: set[int] = set()  # name ids of one-word names
         self._dead = 0
-        self._shared_slots: dict[Slot, Slot] = {}
 
     def _share(self, slot: Slot) -> Slot:
         """One tuple object per distinct name word across the index (memory)."""
@@ -135,6 +147,7 @@ class MatchIndex:
         if slot is None:
             return
         self._entries[slot] = None
+        self._live[slot] = 0
         self._dead += 1
         if self._dead > COMPACT_MIN_DEAD and self._dead > COMPACT_AT_DEAD_SHARE * len(
             self._entries
@@ -145,39 +158,53 @@ class MatchIndex:
         slot = len(self._entries)
         self._entries.append(prepared)
         self._slot_of[prepared.entry.entry_id] = slot
+        self._live.append(1)
+        self._facts.append(prepared, self.thresholds_for(prepared.entry.category).possible)
         self._file(slot, prepared)
 
     def _file(self, slot: int, prepared: PreparedEntry) -> None:
-        vocabulary = self._vocabulary
-        ids, postings, names, owner = vocabulary.ids, self._postings, self._names, self._name_entry
         for name in prepared.names:
-            nid = len(names)
-            names.append(name)
-            owner.append(slot)
-            filed: set[int] = set()  # a token twice in one name is filed once
-            for spellings in name.slots:
-                for token in spellings:
-                    tid = ids.get(token)
-                    if tid is None:
-                        tid = vocabulary.id_of(token)
-                        postings.append([])
-                    if tid not in filed:
-                        filed.add(tid)
-                        postings[tid].append(nid)
-            if len(name.slots) - name.particles.bit_count() <= 1:  # name.word_count == 1
-                self._one_word.add(nid)
+            nid = len(self._names)
+            self._names.append(name)
+            self._name_entry.append(slot)
+            self._name_slots.append(min(len(name.slots), 127))
+            self._file_name(nid, name)
         for document in prepared.entry.documents:
             for key in document_keys(document.number):
                 self._documents.setdefault(key, []).append(slot)
 
+    def _file_name(self, nid: int, name: PreparedName) -> None:
+        """File a name under each of its tokens and each pair of tokens of two of its words
+        (a token twice in one name, or a pair met twice, is filed once)."""
+        id_of = self._vocabulary.id_of
+        words = [sorted({id_of(token) for token in spellings}) for spellings in name.slots]
+        tokens = {tid for word in words for tid in word}
+        for tid in tokens:
+            self._tokens.add(tid, nid)
+        if name.word_count == 1:
+            for tid in tokens:
+                self._one_word.add(tid, nid)
+        pairs = {
+            _pair_key(a, b)
+            for first, second in combinations(words, 2)
+            for a in first
+            for b in second
+        }
+        for key in pairs:
+            self._pairs.add(key, nid)
+
     def _compact(self) -> None:
         live = [e for e in self._entries if e is not None]
-        self._entries, self._slot_of, self._dead = [], {}, 0
-        self._names, self._name_entry, self._one_word = [], array("l"), set()
-        self._postings = [[] for _ in self._postings]
-        self._documents = {}
+        self._reset()
         for prepared in live:
             self._append(prepared)
+        self.settle()
+
+    def settle(self) -> None:
+        """Fold recent additions into the sorted postings (after a bulk load: queries then
+        gather every id with array operations)."""
+        for postings in (self._tokens, self._pairs, self._one_word):
+            postings.merge()
 
     # --- queries -------------------------------------------------------------------------
 
@@ -220,12 +247,14 @@ class MatchIndex:
     def candidates(self, query: PreparedQuery, comparer: TokenComparer) -> list[int]:
         """Entry slots worth scoring, highest name-score bound first (see the module doc)."""
         bounds: dict[int, float] = {}
+        facts = self._facts.judge(query)
         for name in query.names:
-            self._bound_name(name, comparer, bounds)
+            self._bound_name(name, comparer, facts, bounds)
         for document in query.traveller.documents:
             for key in document_keys(document.number):
                 for slot in self._documents.get(key, ()):
-                    bounds[slot] = FORCED
+                    if self._entries[slot] is not None:
+                        bounds[slot] = FORCED
         kept = [slot for slot, bound in bounds.items() if self._may_match(query, slot, bound)]
         kept.sort(key=bounds.__getitem__, reverse=True)
         del kept[MAX_SCORED:]
@@ -246,43 +275,78 @@ class MatchIndex:
         return score_bound(bound, query, prepared) >= floor
 
     def _bound_name(
-        self, name: PreparedName, comparer: TokenComparer, bounds: dict[int, float]
+        self,
+        name: PreparedName,
+        comparer: TokenComparer,
+        facts: QueryFacts,
+        bounds: dict[int, float],
     ) -> None:
-        """Raise ``bounds[entry slot]`` to this query name's bound for each name it meets."""
+        """Raise ``bounds[entry slot]`` to this query name's bound for each name it meets
+        whose entry the sure evidence against does not rule out."""
         similar = [self._similar(slot, comparer) for slot in name.slots]
         joined = [self._joined_similar(a, b, comparer) for a, b in pairwise(name.slots)]
         query = QueryName(name, similar, joined)
-        found = self._met_names(name, similar)
         names, owner = self._names, self._name_entry
-        # The scorer joins query words only against a name of fewer words.
-        joined_met: _Met = set().union(*(self._met(sims) for sims in joined))
-        if len(name.slots) == 2:
-            joined_met &= self._one_word
-        found.update(n for n in joined_met - found if len(names[n].slots) < len(name.slots))
-        for nid in found:
+        for nid in self._kept(self._met_names(name, similar, joined), facts).tolist():
             bound = query.bound(names[nid])
             slot = owner[nid]
             if bound > bounds.get(slot, -1.0):
                 bounds[slot] = bound
-        for slot_spellings in name.slots:
-            for spelling in slot_spellings[:2]:
-                for nid in self._split_word(spelling):
-                    bounds[owner[nid]] = max(bounds.get(owner[nid], SPLIT_BOUND), SPLIT_BOUND)
+        split = [self._split_word(spelling) for slots in name.slots for spelling in slots[:2]]
+        for nid in self._kept(np.concatenate(split), facts).tolist():
+            slot = owner[nid]
+            bounds[slot] = max(bounds.get(slot, SPLIT_BOUND), SPLIT_BOUND)
 
-    def _met_names(self, name: PreparedName, similar: list[Similarities]) -> _Met:
-        """Names met by two query words (or one, for one-word names)."""
+    def _kept(self, nids: IdArray, facts: QueryFacts) -> IdArray:
+        """The distinct names among ``nids`` whose entry is live and not ruled out."""
+        if not len(nids):
+            return nids
+        nids = np.unique(nids)
+        slots = np.frombuffer(self._name_entry, np.int32)[nids].astype(np.int64)
+        live = np.frombuffer(self._live, np.int8)[slots] == 1
+        nids, slots = nids[live], slots[live]
+        return nids[facts.may_match(slots)]
+
+    def _met_names(
+        self, name: PreparedName, similar: list[Similarities], joined: list[Similarities]
+    ) -> IdArray:
+        """Name ids (with repeats) that could align with two query words, or with one when
+        either name is a single word, or with two query words written together."""
         full = [sims for sims, w in zip(similar, name.weights, strict=True) if w == 1.0]
-        met = [m for m in (self._met(sims) for sims in full or similar) if m]
         # A word that meets no listed word at all (badly garbled) does not count: the name
         # is then judged on the words that do meet something.
-        found: _Met = set()
-        if name.word_count == 1 or len(met) == 1:
-            return found.union(*met)
-        for i, first in enumerate(met):
-            for second in met[i + 1 :]:
-                found |= first & second if len(first) <= len(second) else second & first
-            found |= first & self._one_word
-        return found
+        met = [ids for ids in map(self._token_ids, full or similar) if len(ids)]
+        parts = [np.empty(0, np.int32)]
+        initial = any(len(spelling) == 1 for slot in name.slots for spelling in slot)
+        if name.word_count == 1 or initial:
+            # One word: every name holding a listed word near it (one word against more
+            # can still reach "possible"). An initial aligns with any word it begins, which
+            # no key finds: the other words are met on their own.
+            parts.append(self._tokens.lookup(np.concatenate([np.empty(0, np.int64), *met])))
+        else:
+            # Two query words must align with two different words of a name (one aligned
+            # word covers at most half of each name), unless the listed name is one word.
+            for first, second in combinations(met, 2):
+                parts.append(self._pairs.lookup(_pair_keys(first, second)))
+            if met:
+                parts.append(self._one_word.lookup(np.concatenate(met)))
+        parts.append(self._joined_met(name, joined))
+        return np.concatenate(parts)
+
+    def _joined_met(self, name: PreparedName, joined: list[Similarities]) -> IdArray:
+        """Names of fewer words than the query holding a listed word near two adjacent
+        query words written together (the scorer joins query words only then)."""
+        ids = [self._token_ids(sims) for sims in joined]
+        keys = np.concatenate([np.empty(0, np.int64), *ids])
+        if not len(keys):
+            return np.empty(0, np.int32)
+        nids = self._tokens.lookup(keys)
+        words = np.frombuffer(self._name_slots, np.int8)[nids]
+        return nids[words < len(name.slots)]
+
+    def _token_ids(self, similar: Similarities) -> KeyArray:
+        ids = self._vocabulary.ids
+        return np.fromiter((ids[token] for token in similar), np.int64, len(similar))
 
     def _joined_similar(self, first: Slot, second: Slot, comparer: TokenComparer) -> Similarities:
         """Listed tokens that align with two adjacent query words written together
@@ -303,6 +367,8 @@ class MatchIndex:
                 score = comparer.compare(spelling, token)[0]
                 if score >= ALIGN_MIN and score > similar.get(token, 0.0):
                     similar[token] = score
+            if len(spelling) > 1 and spelling[0] in vocabulary.ids:
+                similar[spelling[0]] = max(similar.get(spelling[0], 0.0), INITIAL)  # "J"
             for nickname in self._tables.nicknames.get(spelling, ()):
                 if nickname in vocabulary.ids:
                     similar[nickname] = 1.0  # the scorer gives less: still a bound
@@ -322,19 +388,29 @@ class MatchIndex:
                 if score > similar.get(other, 0.0):
                     similar[other] = score
 
-    def _met(self, similar: Similarities) -> _Met:
-        ids, postings = self._vocabulary.ids, self._postings
-        return set().union(*(postings[ids[token]] for token in similar))
-
-    def _split_word(self, word: str) -> _Met:
+    def _split_word(self, word: str) -> IdArray:
         """Names holding both halves of ``word`` as listed words, at any split point."""
-        ids, postings = self._vocabulary.ids, self._postings
-        found: _Met = set()
+        ids = self._vocabulary.ids
+        keys = []
         for cut in range(MIN_SPLIT_PART, len(word) - MIN_SPLIT_PART + 1):
             head, tail = ids.get(word[:cut]), ids.get(word[cut:])
             if head is not None and tail is not None:
-                found.update(set(postings[head]).intersection(postings[tail]))
-        return found
+                keys.append(_pair_key(head, tail))
+        if not keys:
+            return np.empty(0, np.int32)
+        return self._pairs.lookup(np.array(keys, np.int64))
+
+
+def _pair_key(a: int, b: int) -> int:
+    return (a << _PAIR_SHIFT | b) if a <= b else (b << _PAIR_SHIFT | a)
+
+
+def _pair_keys(first: KeyArray, second: KeyArray) -> KeyArray:
+    """The pair keys of every token in ``first`` with every token in ``second``."""
+    low = np.minimum.outer(first, second).ravel()
+    high = np.maximum.outer(first, second).ravel()
+    keys: KeyArray = np.unique(low << _PAIR_SHIFT | high)
+    return keys
 
 
 def _expired(entry: EntryInput, now: datetime) -> bool:

@@ -1,0 +1,115 @@
+"""Postings: integer keys to the integer ids filed under them, looked up many keys at once.
+
+The candidate index files every listed name under keys (a token id, a pair of token ids)
+and a query looks up hundreds of keys at a time; at a million entries a common key holds
+tens of thousands of ids. Python sets of that size cost milliseconds to build and join,
+so the ids live in numpy arrays and a lookup gathers them in a few vectorised steps.
+
+Two parts: a sorted *base* (distinct keys, where each key's ids start, the ids) and a
+small mutable *delta* (key -> array of ids) that ``add`` appends to in O(1). When the
+delta grows past a share of the base it is merged in, in linear time (the base is
+already sorted), so building a list of N ids costs O(N) amortised and one ``add`` stays
+a dict lookup and an append. Ids are never removed here: the index skips dead ones.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+import numpy.typing as npt
+
+IdArray = npt.NDArray[np.int32]
+KeyArray = npt.NDArray[np.int64]
+
+# The delta is merged into the base when it holds more ids than this share of the base
+# (amortised: each id is copied a bounded number of times), and never below MIN_DELTA
+# ids (small lists would otherwise merge on every few adds).
+DELTA_SHARE = 0.25
+MIN_DELTA = 1 << 16
+_ID_TYPE = "i"  # array typecode of a C int: 32 bits, as np.int32
+
+
+class Postings:
+    def __init__(self) -> None:
+        self._keys: KeyArray = np.empty(0, np.int64)  # sorted distinct keys of the base
+        self._starts = np.zeros(1, np.int64)  # ids of _keys[k]: _ids[_starts[k]:_starts[k+1]]
+        self._ids: IdArray = np.empty(0, np.int32)
+        self._delta: dict[int, array[int]] = {}
+        self._delta_size = 0
+
+    def __len__(self) -> int:
+        return len(self._ids) + self._delta_size
+
+    def add(self, key: int, ident: int) -> None:
+        found = self._delta.get(key)
+        if found is None:
+            self._delta[key] = array(_ID_TYPE, (ident,))
+        else:
+            found.append(ident)
+        self._delta_size += 1
+        if self._delta_size > max(MIN_DELTA, DELTA_SHARE * len(self._ids)):
+            self.merge()
+
+    def lookup(self, keys: KeyArray) -> IdArray:
+        """The ids filed under any of ``keys``, in no order (an id filed under two of the
+        keys comes twice)."""
+        parts: list[IdArray] = []
+        if len(self._keys) and len(keys):
+            parts.append(self._base_lookup(keys))
+        if self._delta:
+            delta = self._delta
+            for key in keys.tolist():
+                found = delta.get(key)
+                if found is not None:
+                    parts.append(np.frombuffer(found, np.int32))
+        if not parts:
+            return np.empty(0, np.int32)
+        return parts[0].copy() if len(parts) == 1 else np.concatenate(parts)
+
+    def get(self, key: int) -> IdArray:
+        return self.lookup(np.array([key], np.int64))
+
+    def _base_lookup(self, keys: KeyArray) -> IdArray:
+        at = _present(self._keys, keys)
+        starts, ends = self._starts[at], self._starts[at + 1]
+        return self._ids[_ranges(starts, ends)]
+
+    def merge(self) -> None:
+        """Fold the delta into the sorted base (linear in the base's size)."""
+        if not self._delta:
+            return
+        counts = [len(ids) for ids in self._delta.values()]
+        delta_keys = np.repeat(np.fromiter(self._delta, np.int64, len(self._delta)), counts)
+        delta_ids = np.concatenate([np.frombuffer(ids, np.int32) for ids in self._delta.values()])
+        order = np.argsort(delta_keys, kind="stable")
+        delta_keys, delta_ids = delta_keys[order], delta_ids[order]
+        base_keys = np.repeat(self._keys, np.diff(self._starts))
+        at = np.searchsorted(base_keys, delta_keys, side="right")
+        all_keys = np.insert(base_keys, at, delta_keys)
+        self._ids = np.insert(self._ids, at, delta_ids)
+        first = np.flatnonzero(all_keys[1:] != all_keys[:-1]) + 1
+        self._starts = np.concatenate(([0], first, [len(all_keys)])).astype(np.int64)
+        self._keys = all_keys[self._starts[:-1]] if len(all_keys) else all_keys
+        self._delta = {}
+        self._delta_size = 0
+
+
+def _present(sorted_keys: KeyArray, keys: KeyArray) -> npt.NDArray[np.intp]:
+    """Positions in ``sorted_keys`` of those ``keys`` it holds."""
+    at = np.searchsorted(sorted_keys, keys)
+    inside = at < len(sorted_keys)
+    at, keys = at[inside], keys[inside]
+    found: npt.NDArray[np.intp] = at[sorted_keys[at] == keys]
+    return found
+
+
+def _ranges(starts: KeyArray, ends: KeyArray) -> npt.NDArray[np.int64]:
+    """The concatenation of ``range(s, e)`` for each pair, without a Python loop."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.empty(0, np.int64)
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    positions: npt.NDArray[np.int64] = np.arange(total, dtype=np.int64) + offsets
+    return positions
