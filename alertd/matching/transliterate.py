@@ -38,9 +38,20 @@ _CYRILLIC_ICAO.update(
      "ъ": "ie", "ь": "", "ю": "iu", "я": "ia", "і": "i", "ї": "i", "є": "ie", "ґ": "g",
      "ў": "u", "ђ": "dj", "ћ": "c", "џ": "dz", "љ": "lj", "њ": "nj", "ј": "j", "ѕ": "dz"}
 )  # fmt: skip
+# Letters of the Cyrillic alphabets of Kazakh, Kyrgyz, Tajik, Uzbek, Bashkir and Tatar,
+# as those countries' passports spell them (Тоқаев TOKAYEV, Раҳмон RAHMON, Ғайрат GAIRAT).
+_CYRILLIC_ICAO.update(
+    {"ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+     "ҳ": "h", "ҷ": "j", "ӯ": "u", "ӣ": "i", "ҡ": "k", "ҙ": "z", "ҫ": "s", "ӑ": "a",
+     "ӗ": "e", "ӧ": "o", "ӱ": "u", "ӓ": "a"}
+)  # fmt: skip
 # BGN/PCGN differs from ICAO where lists most often differ from passports.
 _CYRILLIC_BGN = dict(_CYRILLIC_ICAO)
-_CYRILLIC_BGN.update({"й": "y", "ю": "yu", "я": "ya", "ъ": "", "ё": "yo", "є": "ye"})
+_CYRILLIC_BGN.update({"й": "y", "ю": "yu", "я": "ya", "ъ": "", "ё": "yo", "є": "ye",
+                      "ғ": "gh", "қ": "q", "ҳ": "kh", "ө": "ö", "ү": "ü"})  # fmt: skip
+# ...and writes е as "ye" where it is said so: first in a word and after a vowel or a
+# hard or soft sign (Yelena, Sergeyev, Tokayev, Aliyev).
+_CYRILLIC_YE_AFTER = frozenset("аеёиоуыэюяіїєъьәөұүӯ")
 
 _ARABIC = {
     "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ب": "b", "ت": "t", "ث": "th",
@@ -213,11 +224,21 @@ def _romanise_khmer(text: str, _tables: NameTables) -> list[Slot]:
 def _romanise_cyrillic(text: str, tables: NameTables) -> list[Slot]:
     slots: list[Slot] = []
     for word in _words(text):
-        rules = tuple(
-            "".join(table.get(ch, ch) for ch in word) for table in (_CYRILLIC_ICAO, _CYRILLIC_BGN)
-        )
+        icao = "".join(_CYRILLIC_ICAO.get(ch, ch) for ch in word)
+        # х is "h" in names from Arabic and Persian (Ilham, Rahmon, Hasan): Central Asia
+        # and the Caucasus spell it so where ICAO says "kh".
+        rules = (icao, _bgn(word), *((icao.replace("kh", "h"),) if "х" in word else ()))
         slots.append(tuple(dict.fromkeys((*tables.translit.get(word, ()), *rules))))
     return slots
+
+
+def _bgn(word: str) -> str:
+    return "".join(
+        "ye"
+        if ch == "е" and (i == 0 or word[i - 1] in _CYRILLIC_YE_AFTER)
+        else _CYRILLIC_BGN.get(ch, ch)
+        for i, ch in enumerate(word)
+    )
 
 
 def rule_romanisation(word: str) -> str | None:

@@ -54,6 +54,11 @@ CASES = [
     _case("Юлия Тимошенко", "Yulia TYMOSHENKO", "hit"),
     _case("Алексей Навальный", "Alexei NAVALNY", "hit"),
     _case("Нурсултан Назарбаев", "Nursultan NAZARBAYEV", "hit"),
+    # Kazakh, Tajik and Uzbek letters; BGN "ye"; х as "h" in Arabic and Persian names.
+    _case("Қасым-Жомарт Тоқаев", "Kassym-Jomart TOKAYEV", "hit"),
+    _case("Эмомали Раҳмон", "Emomali RAHMON", "hit"),
+    _case("Ғайрат Ҳусейнов", "Gayrat KHUSEYNOV", "hit"),
+    _case("Ильхам Алиев", "Ilham ALIYEV", "hit"),
     # Chinese (pinyin, family name first), Korean, Khmer.
     _case("王毅", "WANG Yi", "hit"),
     _case("习近平", "Xi JINPING", "hit"),

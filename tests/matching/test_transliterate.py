@@ -91,3 +91,20 @@ def test_rule_romanisation_is_consonantal() -> None:
     assert rule_romanisation("بصير") == "bsr"
     assert rule_romanisation("Сергей") == "sergei"
     assert rule_romanisation("习近平") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "spelling"),
+    [
+        ("Тоқаев", "tokaev"),  # Kazakh қ, dropped before
+        ("Раҳмон", "rahmon"),  # Tajik ҳ
+        ("Ғайрат", "gairat"),  # Uzbek and Tajik ғ
+        ("Әбішұлы", "abishuly"),  # Kazakh ә, ұ
+        ("Алиев", "aliyev"),  # BGN: е after a vowel is "ye"
+        ("Елена", "yelena"),  # ...and first in a word
+        ("Ильхам", "ilham"),  # х as "h" in names from Arabic and Persian
+    ],
+)
+def test_cyrillic_letters_of_every_alphabet_are_romanised(name: str, spelling: str) -> None:
+    slots = _spellings(name, NameTables())
+    assert spelling in slots[0]
