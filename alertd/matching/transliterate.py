@@ -366,7 +366,11 @@ def _arabic_by_rules(word: str) -> tuple[str, ...]:
     )
     if any(ch in _PERSIAN_READING_LETTERS for ch in word):
         persian = _read_as_persian(word)
-        spellings += (_consonantal(persian)[0], _vowelled(persian))
+        spellings += (
+            _consonantal(persian)[0],
+            _vowelled(persian),
+            _vowelled(persian, closed=False),
+        )
     return tuple(dict.fromkeys(s for s in spellings if s)) or (anyascii(word).lower(),)
 
 

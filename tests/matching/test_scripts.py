@@ -37,6 +37,7 @@ CASES = [
     _case("مصطفى كمال", "Mustafa KEMAL", "hit"),
     # Persian and Pashto names: Persian letter readings, joined -ullah.
     _case("فضل حق", "Fazl HAQ", "hit"),
+    _case("فيض محمد", "Faiz MOHAMMAD", "hit"),
     _case("رحمت الله", "RAHMATULLAH", "hit"),
     _case("ولی جان", "WALIJAN", "hit"),
     # Abd and the article: Abdul Karim, Abd al-Sattar, written apart or together.
