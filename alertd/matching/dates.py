@@ -23,6 +23,7 @@ The similarity of each grade is a named constant below.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,6 +95,9 @@ _AGREEMENT: Final[dict[Precision, float]] = {
 }
 _PRECISION_RANK: Final[dict[Precision, int]] = {"year": 1, "month": 2, "day": 3}
 
+# Distinct date texts whose parse is remembered (a century of days is ~36,500).
+PARSED_DATE_MEMO: Final = 1 << 16
+
 _PARTIAL_ISO: Final = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -163,8 +167,13 @@ def _validate(year: int, month: int | None, day: int | None) -> None:
         )
 
 
+@functools.lru_cache(maxsize=PARSED_DATE_MEMO)
 def parse_partial_date(text: str) -> PartialDate:
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` ("00" month/day = unknown); ValueError otherwise."""
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` ("00" month/day = unknown); ValueError otherwise.
+
+    Memoised: a list of a million people holds a few tens of thousands of distinct dates,
+    and the entries then share one (immutable) PartialDate per date.
+    """
     match = _PARTIAL_ISO.fullmatch(text.strip())
     if match is None:
         raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, not {text!r}")

@@ -123,6 +123,12 @@ COMMON_WORD_MEMO = 1 << 16
 ASCII_WORD_MEMO = 1 << 16
 # ...and of the pieces with letters beyond ASCII (Jürgen, Bussières), rarer.
 LATIN_WORD_MEMO = 1 << 14
+# Name shapes (word count, particle bits) whose slot weights are remembered.
+WEIGHTS_MEMO = 1 << 10
+# Pairs of adjacent words whose joined spellings are remembered (bounded and pure).
+JOINED_SLOT_MEMO = 1 << 16
+# Distinct tokens whose comparison keys are remembered (bounded and pure, ~15 MB at most).
+TOKEN_KEYS_MEMO = 1 << 16
 # When every aligned word is common and a rarer first or last word of either name is left
 # unmatched (a family name "Mohammed Ali" does not have), the name score takes this
 # factor: sharing common given names is what namesakes do.
@@ -139,8 +145,7 @@ class PreparedName:
 
     @property
     def weights(self) -> tuple[float, ...]:
-        mask = self.particles
-        return tuple(PARTICLE_WEIGHT if mask >> i & 1 else 1.0 for i in range(len(self.slots)))
+        return _slot_weights(len(self.slots), self.particles)
 
     @property
     def word_count(self) -> int:
@@ -203,6 +208,12 @@ def _slot_flags(slots: Sequence[Slot]) -> tuple[int, int]:
         if is_common_word(slot[0]):
             common |= 1 << i
     return particles, common
+
+
+@functools.lru_cache(maxsize=WEIGHTS_MEMO)
+def _slot_weights(count: int, particles: int) -> tuple[float, ...]:
+    """The weight of each of ``count`` slots (particles light); few distinct shapes."""
+    return tuple(PARTICLE_WEIGHT if particles >> i & 1 else 1.0 for i in range(count))
 
 
 def _is_light(token: str) -> bool:
@@ -469,7 +480,10 @@ SlotMatch = tuple[float, str, str, str]  # similarity, reason, query spelling, e
 TokenKeys = tuple[str, str, str, bool]  # phonetic key, vowel key, skeleton, abjad
 
 
+@functools.lru_cache(maxsize=TOKEN_KEYS_MEMO)
 def token_keys(token: str) -> TokenKeys:
+    """The keys the token comparison uses (memoised: words written together, query words
+    and listed words are keyed again and again, and keying costs tens of microseconds)."""
     key = phonetic_key(token)
     return key, vowel_key(key), skeleton(key), is_abjad(token)
 
@@ -777,7 +791,10 @@ def _split_pairs(
     return found
 
 
+@functools.lru_cache(maxsize=JOINED_SLOT_MEMO)
 def _joined_slot(first: Slot, second: Slot, spellings: int = JOINED_SPELLINGS) -> Slot:
     """Two adjacent words written together, in their first spellings (for romanised
-    names, the table spelling and the consonantal one: "Wali Jan" ~ "Walijan")."""
+    names, the table spelling and the consonantal one: "Wali Jan" ~ "Walijan").
+    Memoised: common names are joined for query after query, and the one tuple for a
+    pair is also what the comparer's memo hashes."""
     return tuple(_intern(a + b) for a in first[:spellings] for b in second[:spellings])

@@ -14,8 +14,12 @@ Juergen/Jurgen. Two keys:
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import groupby
+
+# Distinct tokens whose phonetic key is remembered (a bounded, pure memo: ~10 MB at most).
+PHONETIC_KEY_MEMO = 1 << 16
 
 # Ordered: longer patterns first. Upper-case letters are internal placeholders for sounds
 # that several romanisations spell differently (S = sh, C = ch, J = dj/zh).
@@ -42,8 +46,10 @@ def read_digits_as_letters(token: str) -> str:
     return token.translate(_DIGIT_LETTERS)
 
 
+@functools.lru_cache(maxsize=PHONETIC_KEY_MEMO)
 def phonetic_key(token: str) -> str:
-    """The romanisation-insensitive key of one folded ASCII token."""
+    """The romanisation-insensitive key of one folded ASCII token (memoised: the index,
+    the scorer and the name preparation ask for the keys of the same words again)."""
     pattern = _ABJAD_PATTERN if is_abjad(token) else _DIGRAPH_PATTERN
     key = pattern.sub(lambda m: _DIGRAPH_MAP[m.group(0)], token)
     key = _SOFT_C.sub("s", key).replace("c", "k")
