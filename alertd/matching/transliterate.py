@@ -6,7 +6,8 @@ Choices, measured by bench/matching_translit.py (see the README of this package)
 
 * Han: pypinyin, with the family name split off (one character, or two for compound
   family names) and heteronym family names read as names ("单" Shan, "曾" Zeng); the
-  given name joined as passports print it: 习近平 -> xi jinping. A whole token found in
+  given name joined as passports print it: 习近平 -> xi jinping; Wade-Giles too
+  (Taiwanese passports, older lists: 蔡 Tsai, 毛泽东 Mao Tsetung). A whole token found in
   the Wikidata table (foreign names: 普京 -> putin) uses the table.
 * Hangul: hangul.py (family-name table + Revised Romanisation, with a North variant).
 * Khmer: khmer.py (name table + rules); no library romanises Khmer usefully.
@@ -177,16 +178,39 @@ def _romanise_han(text: str, tables: NameTables) -> list[Slot]:
 
 def _han_family_and_given(name: str) -> list[Slot]:
     if len(name) < 2 or len(name) > 4:
-        return [(_pinyin(name),)]
+        return [_pinyin_and_wade_giles(_syllables(name))]
     size = 2 if name[:2] in _HAN_COMPOUND_FAMILY else 1
-    family = "".join(_HAN_FAMILY_READINGS.get(ch) or _pinyin(ch) for ch in name[:size])
-    return [(family,), (_pinyin(name[size:]),)]
+    family = [_HAN_FAMILY_READINGS.get(ch) or _syllables(ch)[0] for ch in name[:size]]
+    return [_pinyin_and_wade_giles(family), _pinyin_and_wade_giles(_syllables(name[size:]))]
+
+
+def _pinyin_and_wade_giles(syllables: list[str]) -> Slot:
+    """Pinyin as mainland passports print it, then Wade-Giles as Taiwanese passports and
+    older lists do (Cai / Tsai, Zhou / Chou, Xue / Hsueh; apostrophes and umlauts left
+    out, as names write them)."""
+    from pypinyin.style.wadegiles import to_wade_glides  # loaded with pypinyin below
+
+    wade_giles = "".join(to_wade_glides(s) for s in syllables)
+    wade_giles = wade_giles.replace("'", "").replace("v", "u")
+    pinyin = "".join(syllables)
+    if len(wade_giles) < _MIN_WADE_GILES:
+        return (pinyin,)
+    return tuple(dict.fromkeys((pinyin, wade_giles)))
+
+
+# A one-letter Wade-Giles name (毅 "I") would read as an initial and meet every name
+# starting with that letter: pinyin alone then ("Yi").
+_MIN_WADE_GILES = 2
+
+
+def _syllables(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin  # heavy dictionaries: load on first Chinese name only
+
+    return list(lazy_pinyin(text))
 
 
 def _pinyin(text: str) -> str:
-    from pypinyin import lazy_pinyin  # heavy dictionaries: load on first Chinese name only
-
-    return "".join(lazy_pinyin(text))
+    return "".join(_syllables(text))
 
 
 def _split_on(text: str, separators: str) -> list[str]:

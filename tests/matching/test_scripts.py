@@ -63,6 +63,12 @@ CASES = [
     # Chinese (pinyin, family name first), Korean, Khmer.
     _case("王毅", "WANG Yi", "hit"),
     _case("习近平", "Xi JINPING", "hit"),
+    # Wade-Giles (Taiwanese passports, older lists).
+    _case("毛泽东", "MAO Tse-tung", "hit"),
+    _case("张学良", "CHANG Hsueh-liang", "hit"),
+    _case("李登辉", "LEE Teng-hui", "hit"),
+    _case("王毅", "WANG Ivan", None),
+    _case("张伟", "ZHOU Wei", None),
     _case("김정은", "KIM Jong Un", "hit"),
     _case("ហ៊ុន សែន", "HUN Sen", "hit"),
 ]

@@ -108,3 +108,14 @@ def test_rule_romanisation_is_consonantal() -> None:
 def test_cyrillic_letters_of_every_alphabet_are_romanised(name: str, spelling: str) -> None:
     slots = _spellings(name, NameTables())
     assert spelling in slots[0]
+
+
+def test_chinese_names_also_get_wade_giles(tables: NameTables) -> None:
+    """Taiwanese passports and older lists: 蔡 Tsai, 张学良 Chang Hsueh-liang."""
+    assert _spellings("蔡英文", tables)[0] == ("cai", "tsai")
+    assert _spellings("张学良", tables) == [("zhang", "chang"), ("xueliang", "hsuehliang")]
+
+
+def test_a_one_letter_wade_giles_name_is_left_out(tables: NameTables) -> None:
+    """毅 is "I" in Wade-Giles: as a spelling it would read as an initial."""
+    assert _spellings("王毅", tables)[1] == ("yi",)
