@@ -9,18 +9,24 @@ the write lock up front instead of failing when it upgrades half-way. PostgreSQL
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import asyncpg
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event
+from sqlalchemy import ClauseElement, Connection, event
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from alertd.errors import NotReady
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -143,3 +149,50 @@ async def schema_state(engine: AsyncEngine) -> SchemaState:
             lambda sync_conn: MigrationContext.configure(sync_conn).get_current_revision()
         )
     return SchemaState(current=current, head=head)
+
+
+# --- the hot path on PostgreSQL -----------------------------------------------------------
+
+# What a lost or unusable driver connection raises (the server restarted, a failover).
+DRIVER_CONNECTION_ERRORS = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
+_ASYNCPG_DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    """A SQLAlchemy statement compiled once for asyncpg, to run on a pooled connection's
+    driver directly.
+
+    Every request runs a few small statements; through SQLAlchemy's execution layer each
+    costs several hundred microseconds of CPU (parameter processing, the result proxy,
+    greenlet switches), on the driver about a quarter of that. The statement is still
+    written once, with the tables' SQLAlchemy definitions.
+    """
+
+    sql: str
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, statement: ClauseElement) -> DriverStatement:
+        compiled = cast(SQLCompiler, statement.compile(dialect=_ASYNCPG_DIALECT))
+        return cls(str(compiled), tuple(compiled.positiontup or ()))
+
+
+async def fetch_direct(
+    conn: AsyncConnection, statement: DriverStatement, params: Mapping[str, Any]
+) -> Sequence[Mapping[str, Any]]:
+    """The rows of ``statement`` (PostgreSQL) on ``conn``'s driver connection.
+
+    A lost connection is invalidated (the pool replaces it) and answered as 503, retry
+    shortly, as the problems middleware answers SQLAlchemy's disconnect errors.
+    """
+    driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None, "a checked-out connection has its driver connection"
+    try:
+        rows: Sequence[Mapping[str, Any]] = await driver.fetch(
+            statement.sql, *(params[name] for name in statement.names)
+        )
+    except DRIVER_CONNECTION_ERRORS as exc:
+        await conn.invalidate(exc)
+        raise NotReady("the database connection was lost; retry shortly") from exc
+    return rows

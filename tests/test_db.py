@@ -1,11 +1,12 @@
-"""The database layer: SQLite readers that never hold the write lock."""
+"""The database layer: SQLite readers that never hold the write lock; pooled
+PostgreSQL connections that die; statements run on the driver directly."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -13,7 +14,8 @@ from alertd import audit
 from alertd.audit import Actor, AuditEvent
 from alertd.clock import FrozenClock
 from alertd.config import Settings
-from alertd.db import create_engine, create_read_engine
+from alertd.db import DriverStatement, create_engine, create_read_engine, fetch_direct
+from alertd.errors import NotReady
 from alertd.tables import audit_events
 from tests.databases import configured_backend
 
@@ -91,3 +93,39 @@ async def test_an_idle_pooled_connection_that_died_is_replaced(settings: Setting
             assert (await conn.execute(backend_pid)).scalar_one() != victim
     finally:
         await engine.dispose()
+
+
+@postgresql_only
+async def test_a_driver_statement_on_a_lost_connection_is_a_503_then_recovers(
+    settings: Settings,
+) -> None:
+    """The hot path's driver statements (``fetch_direct``) answer a dead connection as
+    NotReady (503, retry) and invalidate it, so the next checkout gets a fresh one."""
+    engine = create_engine(settings.database_url_value, pool_size=1, idle_ping_seconds=3600)
+    backend_pid = DriverStatement.of(select(func.pg_backend_pid().label("pid")))
+    try:
+        async with engine.connect() as conn:
+            victim = (await fetch_direct(conn, backend_pid, {}))[0]["pid"]
+        killer = create_engine(settings.database_url_value)
+        try:
+            async with killer.connect() as conn:
+                await conn.execute(select(func.pg_terminate_backend(victim)))
+        finally:
+            await killer.dispose()
+        with pytest.raises(NotReady):
+            async with engine.connect() as conn:
+                await fetch_direct(conn, backend_pid, {})
+        async with engine.connect() as conn:
+            assert (await fetch_direct(conn, backend_pid, {}))[0]["pid"] != victim
+    finally:
+        await engine.dispose()
+
+
+def test_a_driver_statement_keeps_its_parameters_in_order() -> None:
+    statement = DriverStatement.of(
+        select(audit_events.c.seq).where(
+            audit_events.c.actor == bindparam("who"), audit_events.c.seq > bindparam("after")
+        )
+    )
+    assert statement.names == ("who", "after")
+    assert "$1" in statement.sql and "$2" in statement.sql
