@@ -55,6 +55,7 @@ from alertd.matching.bounds import (
     score_bound,
 )
 from alertd.matching.documents import document_keys
+from alertd.matching.listed_names import ListedNames
 from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
 from alertd.matching.names import (
     ALIGN_MIN,
@@ -119,6 +120,7 @@ class MatchIndex:
         self._names: list[PreparedName] = []  # name id -> the prepared name
         self._name_entry = array("i")  # name id -> entry slot
         self._name_slots = array("b")  # name id -> its number of words (slots)
+        self._listed = ListedNames()  # name id -> its words' token ids (for bounds)
         self._tokens = Postings()  # token id -> ids of the names holding it
         self._pairs = Postings()  # pair of token ids in two words of a name -> name ids
         self._one_word = Postings()  # token id -> ids of one-word names holding it
@@ -178,6 +180,7 @@ class MatchIndex:
         (a token twice in one name, or a pair met twice, is filed once)."""
         id_of = self._vocabulary.id_of
         words = [sorted({id_of(token) for token in spellings}) for spellings in name.slots]
+        self._listed.append(name, words)
         tokens = {tid for word in words for tid in word}
         for tid in tokens:
             self._tokens.add(tid, nid)
@@ -285,10 +288,14 @@ class MatchIndex:
         whose entry the sure evidence against does not rule out."""
         similar = [self._similar(slot, comparer) for slot in name.slots]
         joined = [self._joined_similar(a, b, comparer) for a, b in pairwise(name.slots)]
-        query = QueryName(name, similar, joined)
         names, owner = self._names, self._name_entry
-        for nid in self._kept(self._met_names(name, similar, joined), facts).tolist():
-            bound = query.bound(names[nid])
+        met = self._kept(self._met_names(name, similar, joined), facts)
+        if _has_initial(name):  # an initial meets words no similarity lists: in Python
+            query = QueryName(name, similar, joined)
+            found = [(nid, query.bound(names[nid])) for nid in met.tolist()]
+        else:
+            found = self._bounded(met, name, similar, joined, facts)
+        for nid, bound in found:
             slot = owner[nid]
             if bound > bounds.get(slot, -1.0):
                 bounds[slot] = bound
@@ -296,6 +303,22 @@ class MatchIndex:
         for nid in self._kept(np.concatenate(split), facts).tolist():
             slot = owner[nid]
             bounds[slot] = max(bounds.get(slot, SPLIT_BOUND), SPLIT_BOUND)
+
+    def _bounded(
+        self,
+        nids: IdArray,
+        name: PreparedName,
+        similar: list[Similarities],
+        joined: list[Similarities],
+        facts: QueryFacts,
+    ) -> list[tuple[int, float]]:
+        """The names whose name-score bound (computed for all at once) leaves their entry
+        a chance of "possible", with that bound."""
+        ids = self._vocabulary.ids
+        name_bounds = self._listed.bounds(nids, similar, joined, name.weights, ids)
+        slots = np.frombuffer(self._name_entry, np.int32)[nids].astype(np.int64)
+        keep = facts.may_match(slots, name_bounds)
+        return list(zip(nids[keep].tolist(), name_bounds[keep].tolist(), strict=True))
 
     def _kept(self, nids: IdArray, facts: QueryFacts) -> IdArray:
         """The distinct names among ``nids`` whose entry is live and not ruled out."""
@@ -317,8 +340,7 @@ class MatchIndex:
         # is then judged on the words that do meet something.
         met = [ids for ids in map(self._token_ids, full or similar) if len(ids)]
         parts = [np.empty(0, np.int32)]
-        initial = any(len(spelling) == 1 for slot in name.slots for spelling in slot)
-        if name.word_count == 1 or initial:
+        if name.word_count == 1 or _has_initial(name):
             # One word: every name holding a listed word near it (one word against more
             # can still reach "possible"). An initial aligns with any word it begins, which
             # no key finds: the other words are met on their own.
@@ -399,6 +421,10 @@ class MatchIndex:
         if not keys:
             return np.empty(0, np.int32)
         return self._pairs.lookup(np.array(keys, np.int64))
+
+
+def _has_initial(name: PreparedName) -> bool:
+    return any(len(spelling) == 1 for slot in name.slots for spelling in slot)
 
 
 def _pair_key(a: int, b: int) -> int:

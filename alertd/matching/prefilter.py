@@ -28,6 +28,7 @@ from array import array
 import numpy as np
 import numpy.typing as npt
 
+from alertd.matching.bounds import MOST_SUPPORT, MOST_SUPPORT_WITH_DOCUMENTS
 from alertd.matching.dates import CLOSE, CLOSE_YEARS, DIFFERENT, SAME_DAY, YEAR_OFF_BY_ONE
 from alertd.matching.score import (
     DOB_AGREEMENT,
@@ -52,6 +53,7 @@ _YEARS = 10_000
 _SLACK = 1e-9
 
 SlotArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
 
 
@@ -63,6 +65,7 @@ class EntryFacts:
         self._nationalities = [array("h") for _ in range(NATIONALITIES_KEPT)]
         self._sex = array("b")
         self._floor = array("d")
+        self._documents = array("b")  # 1: the entry lists a document
         self._codes: dict[str, int] = {}  # nationality -> a small code (1, 2, ...)
 
     def append(self, prepared: PreparedEntry, possible: float) -> None:
@@ -78,6 +81,7 @@ class EntryFacts:
         )
         self._sex.append(_SEX_CODES.get((prepared.entry.sex or "").strip().upper(), 0))
         self._floor.append(possible)
+        self._documents.append(1 if prepared.entry.documents else 0)
 
     def _code(self, nationality: str) -> int:
         key = nationality.strip().upper()
@@ -101,8 +105,12 @@ class QueryFacts:
         wanted = (traveller.nationality or "").strip().upper()
         self._nationality = facts._codes.get(wanted, _NO_NATIONALITY) if wanted else None
         self._sex = _SEX_CODES.get((traveller.sex or "").strip().upper(), 0)
+        self._documents = bool(traveller.documents)
 
-    def may_match(self, slots: SlotArray) -> Mask:
+    def may_match(self, slots: SlotArray, name_bounds: FloatArray | None = None) -> Mask:
+        """Whether each entry could reach "possible" with a name score of at most its
+        ``name_bounds`` (1 when not given): at most ``min(1, name + most support)`` less
+        the sure evidence against."""
         facts = self._facts
         against = np.zeros(len(slots))
         if self._year is not None:
@@ -112,8 +120,15 @@ class QueryFacts:
         if self._sex:
             sexes = np.frombuffer(facts._sex, np.int8)[slots]
             against += np.where((sexes != 0) & (sexes != self._sex), -SEX_DIFFERS, 0.0)
-        floor = np.frombuffer(facts._floor, np.float64)[slots]
-        result: Mask = 1.0 - against >= floor - _SLACK
+        need = np.frombuffer(facts._floor, np.float64)[slots] + against - _SLACK
+        if name_bounds is None:
+            kept: Mask = need <= 1.0
+            return kept
+        support = np.full(len(slots), MOST_SUPPORT)
+        if self._documents:
+            listed = np.frombuffer(facts._documents, np.int8)[slots] == 1
+            support[listed] = MOST_SUPPORT_WITH_DOCUMENTS
+        result: Mask = np.minimum(1.0, name_bounds + support) >= need
         return result
 
 

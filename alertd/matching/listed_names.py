@@ -1,0 +1,135 @@
+"""The listed names' words in flat arrays, and name-score bounds for thousands at once.
+
+bounds.QueryName.bound is the bound of one listed name, in Python: tens of microseconds.
+A common name pair without a date of birth at a million entries meets thousands of listed
+names, most of them far from "possible", so the same bound is computed here for all of
+them with array operations: each listed word (slot) takes, per query word, the best
+similarity of its spellings (and of its spellings against two query words written
+together), then each name sums and maxes those exactly as ``QueryName.bound`` does
+(tests check the two agree). Names with a query initial keep the Python path (an initial
+meets words by their first letter, which no similarity table lists).
+
+Storage: per name, where its tokens start in one flat array; per token, its id, the
+index of its word in the name and whether that word is a particle.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from alertd.matching.bounds import Similarities
+from alertd.matching.names import BETTER_COVERAGE_WEIGHT, PARTICLE_WEIGHT, PreparedName
+from alertd.matching.postings import IdArray
+
+FloatArray = npt.NDArray[np.float64]
+Positions = npt.NDArray[np.int64]
+
+
+class ListedNames:
+    def __init__(self) -> None:
+        self._starts = array("q", (0,))  # name id -> where its tokens start (and end: +1)
+        self._tokens = array("i")  # token ids, name by name, word by word
+        self._slots = array("h")  # per token: the index of its word in the name
+        self._particles = array("b")  # per token: 1 if its word is a particle
+
+    def append(self, name: PreparedName, token_ids: Sequence[Sequence[int]]) -> None:
+        """The next name id's words, each as the token ids of its spellings."""
+        for index, spellings in enumerate(token_ids):
+            particle = name.particles >> index & 1
+            for tid in spellings:
+                self._tokens.append(tid)
+                self._slots.append(index)
+                self._particles.append(particle)
+        self._starts.append(len(self._tokens))
+
+    def bounds(
+        self,
+        nids: IdArray,
+        similar: Sequence[Similarities],
+        joined: Sequence[Similarities],
+        weights: Sequence[float],
+        ids: dict[str, int],
+    ) -> FloatArray:
+        """``QueryName(name, similar, joined).bound(listed)`` for every name in ``nids``."""
+        if not len(nids):
+            return np.zeros(0)
+        starts_all = np.frombuffer(self._starts, np.int64)
+        starts, ends = starts_all[nids], starts_all[nids + 1]
+        lengths = ends - starts
+        at = _ranges(starts, lengths)
+        tokens = np.frombuffer(self._tokens, np.int32)[at]
+        slots = np.frombuffer(self._slots, np.int16)[at]
+        row = np.repeat(np.arange(len(nids)), lengths)
+        # One segment per listed word (its spellings are consecutive).
+        first: Positions = np.flatnonzero(
+            np.r_[True, (row[1:] != row[:-1]) | (slots[1:] != slots[:-1])]
+        )
+        singles = _best(tokens, first, similar, ids)  # (query words, listed words)
+        cover = singles.copy()
+        best_joined = np.zeros(len(first))
+        if joined:
+            joins = _best(tokens, first, joined, ids)
+            for k, joined_k in enumerate(joins):
+                np.maximum(cover[k], joined_k, out=cover[k])
+                np.maximum(cover[k + 1], joined_k, out=cover[k + 1])
+            best_joined = joins.max(axis=0)
+        best = singles.max(axis=0) if len(singles) else np.zeros(len(first))
+        plain = np.maximum(best, 2.0 * best_joined)
+        particle = np.frombuffer(self._particles, np.int8)[at][first] == 1
+        weighted = np.maximum(best, best_joined) * np.where(particle, PARTICLE_WEIGHT, 1.0)
+        name_first: Positions = np.flatnonzero(np.r_[True, row[first][1:] != row[first][:-1]])
+        listed_plain = np.add.reduceat(plain, name_first)
+        listed_weighted = np.add.reduceat(weighted, name_first)
+        covered = np.maximum.reduceat(cover, name_first, axis=1)  # (query words, names)
+        query_weighted = np.asarray(weights, np.float64) @ covered
+        words = np.add.reduceat(np.where(particle, PARTICLE_WEIGHT, 1.0), name_first)
+        bound = _name_score_bound(
+            np.minimum(query_weighted, listed_plain) / sum(weights),
+            np.minimum(listed_weighted, covered.sum(axis=0)) / words,
+        )
+        result: FloatArray = np.where(listed_plain > 0.0, bound, 0.0)
+        return result
+
+
+def _best(
+    tokens: npt.NDArray[np.int32],
+    first: Positions,
+    rows: Sequence[Similarities],
+    ids: dict[str, int],
+) -> FloatArray:
+    """Per row of similarities and per listed word: the best similarity of its spellings."""
+    found = sorted({ids[token] for sims in rows for token in sims})
+    if not found:
+        return np.zeros((len(rows), len(first)))
+    known = np.array(found, np.int64)
+    table = np.zeros((len(rows), len(known)))
+    for r, sims in enumerate(rows):
+        for token, similarity in sims.items():
+            table[r, np.searchsorted(known, ids[token])] = similarity
+    where = np.searchsorted(known, tokens)
+    hit = where < len(known)
+    hit[hit] = known[where[hit]] == tokens[hit]
+    per_token = np.where(hit, table[:, np.minimum(where, len(known) - 1)], 0.0)
+    best: FloatArray = np.maximum.reduceat(per_token, first, axis=1)
+    return best
+
+
+def _name_score_bound(query: FloatArray, listed: FloatArray) -> FloatArray:
+    """bounds.name_score_bound for arrays of coverages."""
+    high, low = np.maximum(query, listed), np.minimum(query, listed)
+    result: FloatArray = np.minimum(
+        1.0, BETTER_COVERAGE_WEIGHT * high + (1.0 - BETTER_COVERAGE_WEIGHT) * low
+    )
+    return result
+
+
+def _ranges(starts: Positions, lengths: Positions) -> Positions:
+    """The concatenation of ``range(s, s + n)``, without a Python loop."""
+    total = int(lengths.sum())
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    positions: Positions = np.arange(total, dtype=np.int64) + offsets
+    return positions

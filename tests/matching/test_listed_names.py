@@ -1,0 +1,49 @@
+"""Name-score bounds for many names at once equal bounds.QueryName.bound, name by name."""
+
+from __future__ import annotations
+
+import random
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from alertd.matching import MatchIndex
+from alertd.matching.bounds import QueryName
+from alertd.matching.score import prepare_query
+from alertd.matching.tables import NameTables, load_name_tables
+from tests.matching.helpers import entry, traveller
+
+WORDS = (
+    "Mohammed", "Muhammad", "Ali", "Alli", "al", "Abdul", "Rahman", "Abdulrahman", "Sok",
+    "Sokh", "Chan", "bin", "Hassan", "Hasan", "Kim", "Jong", "Kimjong", "Un", "Wali", "Jan",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tables() -> NameTables:
+    return load_name_tables()
+
+
+def test_array_bounds_equal_the_python_bound(tables: NameTables) -> None:
+    rng = random.Random(5)
+    index = MatchIndex(tables=tables)
+    for i in range(400):
+        names = [" ".join(rng.sample(WORDS, rng.randint(1, 4))) for _ in range(2)]
+        index.add(entry(*names, entry_id=f"E{i}"))
+    everyone = np.arange(len(index._names), dtype=np.int32)
+    compared = 0
+    for _ in range(40):
+        query = prepare_query(traveller(" ".join(rng.sample(WORDS, rng.randint(1, 4)))), tables)
+        comparer = index.comparer()
+        for name in query.names:
+            similar = [index._similar(slot, comparer) for slot in name.slots]
+            joined = [index._joined_similar(a, b, comparer) for a, b in pairwise(name.slots)]
+            python = QueryName(name, similar, joined)
+            arrays = index._listed.bounds(
+                everyone, similar, joined, name.weights, index._vocabulary.ids
+            )
+            for nid, bound in enumerate(arrays.tolist()):
+                assert bound == pytest.approx(python.bound(index._names[nid]), abs=1e-9)
+                compared += bound > 0
+    assert compared > 1000  # most pairs share a word: the bounds are not all zero
