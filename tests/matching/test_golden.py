@@ -89,7 +89,7 @@ NAMES = [
     # vowels where the syllable rules give them, else by consonant skeleton.
     _case("ولی جان", "WALIJAN", "hit"),
     _case("سعيد باهاجى", "SAID BAHAJI", "hit"),
-    _case("فضل رحيم", "FAZAL RAHIM", "possible"),  # ض read as z
+    _case("فضل رحيم", "FAZAL RAHIM", "hit"),  # ض read as z (Persian), vowels as spoken
     _case("نور محمد ثاقب", "NOOR MOHAMMAD SAQIB", "hit"),  # ث read as s
     _case("عمر محمد قدير", "AMOR MOHAMED GHEDEIR", "possible"),  # ق written gh
     _case("علي الطاھر", "Ali Taher", "hit"),  # Urdu heh
