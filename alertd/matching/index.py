@@ -6,40 +6,47 @@ keys, and every candidate it keeps is scored by the same pure function
 can be measured against an exhaustive scan.
 
 Keys: name tokens (every spelling of every word) reached fuzzily through the vocabulary
-(vocabulary.py), and document-number keys (documents.document_keys: confusable-folded
-numbers and their one-deletion forms). Postings are kept per *name* (one entry has
-several), so that two query words met must be two words of the same listed name.
+(vocabulary.py), pairs of tokens of two words of one name, and document-number keys
+(documents.document_keys: confusable-folded numbers and their one-deletion forms).
+Postings are kept per *name* (one entry has several) in numpy arrays (postings.py).
 
 Three steps per query name:
 
 1. Meet. Each query word looks up the listed tokens near it (vocabulary keys, nicknames,
-   other spellings of the same native word in the transliteration table) and how similar
-   each is (the scorer's own token comparison); their postings are the names the word
-   meets. A name score able to reach "possible" needs two aligned words unless one of the
-   two names is a single word (names.SINGLE_WORD_FACTOR and the coverage rule), so the
-   candidates are the names met by at least two query words, plus one-word names met by
-   any. Adjacent query words written together, or one written as two listed words, meet
-   names too.
-2. Bound. Each candidate name gets an upper bound of its name score from those
-   similarities (bounds.py, no alignment); an entry whose best bound plus the most the
-   rest of the evidence can add (less what it surely takes away: a different date of
-   birth or sex) is below its category's "possible" is dropped: the scorer could not
-   return it. Entries met through a document key are always kept.
+   other spellings of the same native word in the transliteration table, a listed
+   initial) and how similar each is (the scorer's own token comparison). A name score
+   able to reach "possible" needs two aligned words unless one of the two names is a
+   single word (names.SINGLE_WORD_FACTOR and the coverage rule), and the scorer aligns
+   each listed word once: so the candidates are the names filed under a *pair* of tokens
+   near two different query words (far shorter lists than either word's), plus one-word
+   names near any query word. A one-word query (or one holding an initial, which meets
+   words by their first letter) takes every name holding a token near its words.
+   Adjacent query words written together, or one written as two listed words (a pair
+   key again), meet names too.
+2. Bound, in arrays. Entries the sure evidence against rules out (a birth year too far,
+   a different sex or nationality: prefilter.py) are dropped first; then each name's
+   upper bound of its name score from those similarities (listed_names.py, the same as
+   bounds.QueryName.bound, no alignment), plus the most the rest of the evidence can add,
+   less what surely takes away, must reach its category's "possible": otherwise the
+   scorer could not return the entry. Entries met through a document key are always kept.
    Names holding a query word split in two are bounded by the highest name score.
-3. Score, best bound first, at most MAX_SCORED entries (a ceiling on the time one query
-   can take, reached only by names common in the list and loose in spelling).
+3. Score, highest score bound first, at most MAX_SCORED entries (a ceiling on the time
+   one query can take, reached only by names common in the list and loose in spelling);
+   once ``limit`` matches score above every bound left, the rest are not scored.
 
 Known limits (the bench's candidate recall counts them): a listed word two or more edits
 from a query word may not be returned by the vocabulary, and one query word close to (not
 equal to) two listed words written together is not looked for.
 
-Memory: entries are held once; postings are lists of small integer name ids; tokens are
-interned strings shared by every entry that uses them. ``remove`` leaves a tombstone that
-searches skip; the postings are compacted when tombstones pile up.
+Memory: entries are held once; postings are int32 name ids in arrays; tokens are interned
+strings shared by every entry that uses them. ``remove`` leaves a tombstone that searches
+skip; the postings are compacted when tombstones pile up. ``settle`` folds what was added
+since into the sorted arrays (after a bulk load).
 """
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -84,6 +91,8 @@ from alertd.matching.vocabulary import Vocabulary
 MAX_SCORED = 2000
 # Entries met through a document key are always scored, first (the document rules).
 FORCED = 2.0
+# Match scores are rounded to 4 places, which can lift one above its bound by this much.
+SCORE_ROUNDING = 1e-4
 # Names holding a query word split in two listed words ("Kimjong" ~ "Kim Jong") get the
 # highest name score as their bound (the date, sex and nationality can still rule them out).
 SPLIT_BOUND = 1.0
@@ -93,6 +102,9 @@ MIN_SPLIT_PART = 2
 # COMPACT_MIN_DEAD of them: compacting re-files every live entry).
 COMPACT_AT_DEAD_SHARE = 0.3
 COMPACT_MIN_DEAD = 1000
+# Query spellings whose nearby listed tokens are remembered across searches (names recur:
+# a few thousand common words make most queries); the memo is emptied when full.
+SIMILAR_MEMO = 1 << 15
 # A pair key holds two token ids, the smaller in the high half.
 _PAIR_SHIFT = 32
 
@@ -110,6 +122,8 @@ class MatchIndex:
         self._default = default_thresholds
         self._vocabulary = Vocabulary()
         self._shared_slots: dict[Slot, Slot] = {}
+        self._similar_memo: dict[Slot, Similarities] = {}
+        self._memo_words = 0  # the vocabulary's size when the memo was filled
         self._reset()
 
     def _reset(self) -> None:
@@ -212,11 +226,17 @@ class MatchIndex:
     # --- queries -------------------------------------------------------------------------
 
     def search(self, traveller: Traveller, *, now: datetime, limit: int = 20) -> list[Match]:
-        """Scored, explained matches at "possible" or better, best first."""
+        """Scored, explained matches at "possible" or better, best first.
+
+        Candidates are scored highest score bound first; once ``limit`` matches score
+        above every bound left, the rest cannot enter the result and are not scored."""
         query = prepare_query(traveller, self._tables)
         comparer = self.comparer()
         matches: list[Match] = []
-        for slot in self.candidates(query, comparer):
+        best: list[float] = []  # the ``limit`` best scores so far (a min-heap)
+        for slot, most in self._ranked(query, comparer):
+            if len(best) >= limit and most + SCORE_ROUNDING < best[0]:
+                break
             prepared = self._entries[slot]
             if prepared is None or _expired(prepared.entry, now):
                 continue
@@ -225,6 +245,10 @@ class MatchIndex:
             )
             if match is not None:
                 matches.append(match)
+                if len(best) < limit:
+                    heapq.heappush(best, match.score)
+                elif limit:
+                    heapq.heappushpop(best, match.score)
         matches.sort(key=lambda m: (-m.score, m.entry_id))
         return matches[:limit]
 
@@ -248,7 +272,12 @@ class MatchIndex:
         return [p for p in self._entries if p is not None]
 
     def candidates(self, query: PreparedQuery, comparer: TokenComparer) -> list[int]:
-        """Entry slots worth scoring, highest name-score bound first (see the module doc)."""
+        """Entry slots worth scoring, highest score bound first (see the module doc)."""
+        return [slot for slot, _ in self._ranked(query, comparer)]
+
+    def _ranked(self, query: PreparedQuery, comparer: TokenComparer) -> list[tuple[int, float]]:
+        """Entry slots worth scoring with the most each can score, highest first, at most
+        MAX_SCORED (entries met through a document key first, bounded by FORCED)."""
         bounds: dict[int, float] = {}
         facts = self._facts.judge(query)
         for name in query.names:
@@ -258,24 +287,30 @@ class MatchIndex:
                 for slot in self._documents.get(key, ()):
                     if self._entries[slot] is not None:
                         bounds[slot] = FORCED
-        kept = [slot for slot, bound in bounds.items() if self._may_match(query, slot, bound)]
-        kept.sort(key=bounds.__getitem__, reverse=True)
-        del kept[MAX_SCORED:]
-        return kept
+        ranked = []
+        for slot, bound in bounds.items():
+            most = self._most_score(query, slot, bound)
+            if most is not None:
+                ranked.append((slot, most))
+        ranked.sort(key=lambda item: item[1], reverse=True)
+        del ranked[MAX_SCORED:]
+        return ranked
 
-    def _may_match(self, query: PreparedQuery, slot: int, bound: float) -> bool:
-        """Whether the scorer could return this entry, given a bound of its name score."""
+    def _most_score(self, query: PreparedQuery, slot: int, bound: float) -> float | None:
+        """The most the scorer can give this entry, given a bound of its name score; None
+        when that is below its category's "possible"."""
         prepared = self._entries[slot]
         if prepared is None:
-            return False
+            return None
         if bound >= FORCED:
-            return True
+            return FORCED
         entry = prepared.entry
         floor = self.thresholds_for(entry.category).possible - BOUND_SLACK
         # The cheap test first: name bound plus the most the rest could add.
         if bound + most_support(bool(query.traveller.documents), bool(entry.documents)) < floor:
-            return False
-        return score_bound(bound, query, prepared) >= floor
+            return None
+        most = score_bound(bound, query, prepared)
+        return most if most >= floor else None
 
     def _bound_name(
         self,
@@ -380,7 +415,19 @@ class MatchIndex:
         return {t: s for t, s in similar.items() if abs(len(t) - size) <= JOINED_MAX_LENGTH_GAP}
 
     def _similar(self, spellings: Slot, comparer: TokenComparer) -> Similarities:
-        """Listed tokens that align with one of these spellings, with their similarity."""
+        """Listed tokens that align with one of these spellings, with their similarity
+        (remembered across searches while the vocabulary stays the same: a new listed
+        word may be near a remembered spelling). The result is shared: not to be changed."""
+        memo = self._similar_memo
+        if self._memo_words != len(self._vocabulary) or len(memo) >= SIMILAR_MEMO:
+            memo.clear()
+            self._memo_words = len(self._vocabulary)
+        found = memo.get(spellings)
+        if found is None:
+            found = memo[spellings] = self._look_up(spellings, comparer)
+        return found
+
+    def _look_up(self, spellings: Slot, comparer: TokenComparer) -> Similarities:
         tokens, vocabulary = self._vocabulary.tokens, self._vocabulary
         similar: Similarities = {}
         for spelling in spellings:

@@ -134,3 +134,12 @@ def test_score_is_the_scorer_search_uses(index: MatchIndex) -> None:
     query = traveller("Muhammad Ali", dob="1970")
     [found] = index.search(query, now=NOW)
     assert index.score(query, listed) == found
+
+
+def test_a_word_listed_after_a_search_is_met_by_the_next(index: MatchIndex) -> None:
+    """Near words are remembered across searches only while no new word is listed."""
+    index.add(entry("Mohammed Hassan", entry_id="A"))
+    assert [m.entry_id for m in index.search(traveller("Mohamed Hassan"), now=NOW)] == ["A"]
+    index.add(entry("Mouhamed Hassan", entry_id="B"))
+    found = {m.entry_id for m in index.search(traveller("Mohamed Hassan"), now=NOW)}
+    assert found == {"A", "B"}

@@ -125,3 +125,16 @@ def test_a_transliteration_neighbour_is_met(
     found = {m.entry_id for m in index.search(query, now=NOW, limit=100)}
     assert "A" in expected
     assert found == expected
+
+
+def test_a_limited_search_is_the_head_of_the_full_one(tables: NameTables) -> None:
+    """Scoring stops once ``limit`` matches beat every bound left: the same first matches."""
+    rng = random.Random(9)
+    index = MatchIndex(tables=tables)
+    for i in range(400):
+        index.add(_listed(i, rng))
+    for _ in range(30):
+        query = _query(rng)
+        full = index.search(query, now=NOW, limit=10**6)
+        for limit in (1, 3, 10):
+            assert index.search(query, now=NOW, limit=limit) == full[:limit]
