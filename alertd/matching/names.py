@@ -14,7 +14,6 @@ import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import TYPE_CHECKING, cast
 
 from rapidfuzz.distance import OSA
@@ -118,9 +117,9 @@ _COMMON_KEYS = frozenset(vowel_key(phonetic_key(word)) for word in _COMMON_WORDS
 # Distinct words whose commonness is remembered (a bounded, pure memo: ~10 MB at most).
 COMMON_WORD_MEMO = 1 << 16
 # Distinct blank-free pieces of ASCII names whose slots are remembered (a bounded, pure
-# memo like the one above: a list of a million names repeats a few hundred thousand words;
-# a miss only costs folding the word again).
-ASCII_WORD_MEMO = 1 << 16
+# memo like the one above: a list of a million names repeats a few hundred thousand words,
+# most of them rare; ~30 MB at most; a miss only costs folding the word again).
+ASCII_WORD_MEMO = 1 << 17
 # ...and of the pieces with letters beyond ASCII (Jürgen, Bussières), rarer.
 LATIN_WORD_MEMO = 1 << 14
 # Name shapes (word count, particle bits) whose slot weights are remembered.
@@ -216,6 +215,11 @@ def _slot_weights(count: int, particles: int) -> tuple[float, ...]:
     return tuple(PARTICLE_WEIGHT if particles >> i & 1 else 1.0 for i in range(count))
 
 
+@functools.lru_cache(maxsize=WEIGHTS_MEMO)
+def _total_weight(count: int, particles: int) -> float:
+    return sum(_slot_weights(count, particles))
+
+
 def _is_light(token: str) -> bool:
     """Weighed as a particle: particles, and a title kept as the last word of a name
     (a family name, or the title written after the name: "BANDO HAJI" for "Haji Bando")."""
@@ -253,10 +257,10 @@ def _script_name(text: str) -> str:
 # Slots of a name with the bits of its particle-weighted and its common-word slots.
 _Folded = tuple[tuple[Slot, ...], int, int]
 # One blank-free piece of a name: its slots (a glued title split off as another spelling)
-# and their bits, and whether a title may start in it (then the whole name goes through
+# with their bits, and whether a title may start in it (then the whole name goes through
 # title dropping). Tokenising never joins across blanks, so piece by piece gives the
 # slots of the whole name; pieces are memoised (most words of a big list recur).
-_Piece = tuple[tuple[Slot, ...], int, int, bool]
+_Piece = tuple[_Folded, bool]
 
 
 def _ascii_name(text: str) -> _Folded:
@@ -281,16 +285,19 @@ def _latin_name(text: str) -> _Folded:
 
 def _assembled(pieces: list[_Piece]) -> _Folded | None:
     """The name made of these pieces; None when a title may start in one of them."""
-    if len(pieces) == 1 and not pieces[0][3]:
-        return pieces[0][:3]
-    particles = common = offset = 0
-    for piece_slots, piece_particles, piece_common, may_hold_title in pieces:
+    if len(pieces) == 1:
+        folded, may_hold_title = pieces[0]
+        return None if may_hold_title else folded
+    slots: tuple[Slot, ...] = ()
+    particles = common = 0
+    for (piece_slots, piece_particles, piece_common), may_hold_title in pieces:
         if may_hold_title:
             return None
-        particles |= piece_particles << offset
-        common |= piece_common << offset
-        offset += len(piece_slots)
-    return tuple(chain.from_iterable(piece[0] for piece in pieces)), particles, common
+        if piece_particles or piece_common:
+            particles |= piece_particles << len(slots)
+            common |= piece_common << len(slots)
+        slots += piece_slots
+    return slots, particles, common
 
 
 @functools.lru_cache(maxsize=ASCII_WORD_MEMO)
@@ -315,7 +322,7 @@ def _latin_piece(word: str) -> _Piece | None:
 def _piece(slots: tuple[Slot, ...]) -> _Piece:
     may_hold_title = not no_title_starts([spelling for slot in slots for spelling in slot])
     slots = tuple(map(_unglued, slots))
-    return (slots, *_slot_flags(slots), may_hold_title)
+    return (slots, *_slot_flags(slots)), may_hold_title
 
 
 def _ascii_word_slots(word: str) -> tuple[Slot, ...]:
@@ -417,24 +424,27 @@ def _intern(token: str) -> str:
 
 
 class TokenComparer:
-    """Token similarity with a memo: one per search (never shared between threads)."""
+    """Token similarity with a memo: one per search (never shared between threads).
+
+    ``compare`` gives the exact similarity of two tokens. The alignment only uses
+    similarities of ALIGN_MIN or more (``slots`` and ``row``), so it compares with that
+    floor: a pair that cannot reach it is told apart early and remembered as different.
+    """
 
     def __init__(
         self, tables: NameTables, known_keys: Mapping[str, TokenKeys] | None = None
     ) -> None:
         self._tables = tables
-        self._memo: dict[tuple[str, str], tuple[float, str]] = {}
+        self._memo: dict[tuple[str, str], tuple[float, str]] = {}  # exact similarities
+        self._unaligned: set[tuple[str, str]] = set()  # pairs below ALIGN_MIN
         self._slot_memo: dict[tuple[Slot, Slot], SlotMatch] = {}
-        self._keys: dict[str, TokenKeys] = {}
         self._known_keys = known_keys or {}  # keys of listed tokens, kept by the index
         self._rows: dict[int, dict[Slot, tuple[float, ...]]] = {}
         self._pinned: list[PreparedName] = []
 
     def keys(self, token: str) -> TokenKeys:
-        found = self._known_keys.get(token) or self._keys.get(token)
-        if found is None:
-            found = self._keys[token] = token_keys(token)
-        return found
+        found = self._known_keys.get(token)
+        return token_keys(token) if found is None else found
 
     def compare(self, a: str, b: str) -> tuple[float, str]:
         pair = (a, b)
@@ -442,6 +452,21 @@ class TokenComparer:
         if found is None:
             found = self._memo[pair] = _similarity(a, b, self.keys(a), self.keys(b), self._tables)
         return found
+
+    def _aligning(self, a: str, b: str) -> tuple[float, str]:
+        """``compare`` where it is ALIGN_MIN or more, (0, "different") below."""
+        pair = (a, b)
+        found = self._memo.get(pair)
+        if found is not None:
+            return found if found[0] >= ALIGN_MIN else _DIFFERENT
+        if pair in self._unaligned:
+            return _DIFFERENT
+        found = _similarity(a, b, self.keys(a), self.keys(b), self._tables, _ALIGN_FLOOR)
+        if found[0] >= ALIGN_MIN:
+            self._memo[pair] = found
+            return found
+        self._unaligned.add(pair)
+        return _DIFFERENT
 
     def row(self, query: PreparedName, slot: Slot) -> tuple[float, ...]:
         """Similarity of one entry word with each word of ``query`` (0 below ALIGN_MIN)."""
@@ -451,13 +476,11 @@ class TokenComparer:
             self._pinned.append(query)  # keeps id(query) unique while this memo lives
         found = rows.get(slot)
         if found is None:
-            found = rows[slot] = tuple(
-                score if (score := self.slots(q, slot)[0]) >= ALIGN_MIN else 0.0
-                for q in query.slots
-            )
+            found = rows[slot] = tuple([self.slots(q, slot)[0] for q in query.slots])
         return found
 
     def slots(self, a: Slot, b: Slot) -> SlotMatch:
+        """The best-aligned spellings of two slots; (0, "different", ...) below ALIGN_MIN."""
         pair = (a, b)
         found = self._slot_memo.get(pair)
         if found is None:
@@ -468,13 +491,18 @@ class TokenComparer:
         best = (0.0, "different", a[0], b[0])
         for x in a:
             for y in b:
-                score, reason = self.compare(x, y)
+                score, reason = self._aligning(x, y)
                 if score > best[0]:
                     best = (score, reason, x, y)
                     if score == 1.0:
                         return best
         return best
 
+
+_DIFFERENT = (0.0, "different")
+# Comparing with a floor: spelling similarities below it are not computed exactly. A hair
+# under ALIGN_MIN so that float rounding of factor x similarity cannot lose a pair.
+_ALIGN_FLOOR = ALIGN_MIN - 1e-9
 
 SlotMatch = tuple[float, str, str, str]  # similarity, reason, query spelling, entry spelling
 TokenKeys = tuple[str, str, str, bool]  # phonetic key, vowel key, skeleton, abjad
@@ -494,8 +522,10 @@ def token_similarity(a: str, b: str, tables: NameTables) -> tuple[float, str]:
 
 
 def _similarity(
-    a: str, b: str, keys_a: TokenKeys, keys_b: TokenKeys, tables: NameTables
+    a: str, b: str, keys_a: TokenKeys, keys_b: TokenKeys, tables: NameTables, floor: float = 0.0
 ) -> tuple[float, str]:
+    """The similarity and its reason; exact when it is ``floor`` or more (spelling
+    similarities below ``floor`` are not computed: a result below it may be too low)."""
     if a == b:
         return 1.0, "exact"
     if len(a) == 1 or len(b) == 1:
@@ -513,11 +543,13 @@ def _similarity(
     if (keys_a[3] or keys_b[3]) and keys_a[2] == keys_b[2] and len(keys_a[2]) >= SKELETON_MIN:
         best, reason = (SKELETON_LONG if len(keys_a[2]) >= 4 else SKELETON_SHORT), "skeleton"
     factor = 1.0 if _same_start(keys_a[0], keys_b[0]) else FIRST_LETTER_DIFFERS_FACTOR
-    spelling = factor * OSA.normalized_similarity(a, b, score_cutoff=best / factor)
+    least = max(best, floor)
+    spelling = factor * OSA.normalized_similarity(a, b, score_cutoff=least / factor)
     if spelling > best:
         best, reason = spelling, "spelling"
+        least = max(best, floor)
     sounding = (factor * PHONETIC_DISTANCE_FACTOR) * OSA.normalized_similarity(
-        keys_a[0], keys_b[0], score_cutoff=best / (factor * PHONETIC_DISTANCE_FACTOR)
+        keys_a[0], keys_b[0], score_cutoff=least / (factor * PHONETIC_DISTANCE_FACTOR)
     )
     if sounding > best:
         best, reason = sounding, "phonetic"
@@ -630,7 +662,8 @@ def _greedy(
         chosen.append(pair)
         covered_q += similarity * _weight(weights_q, mask_q)
         covered_e += similarity * _weight(weights_e, mask_e)
-    coverage_q, coverage_e = covered_q / sum(weights_q), covered_e / sum(weights_e)
+    coverage_q = covered_q / _total_weight(len(weights_q), query.particles)
+    coverage_e = covered_e / _total_weight(len(weights_e), entry.particles)
     score = _name_score(coverage_q, coverage_e, _single_word_against_more(query, entry, chosen))
     if used_q & ~query.particles & ~query.common == 0:  # only common words (or particles) met
         score = _common_only(score, query, entry, used_q, used_e)
@@ -649,9 +682,11 @@ def _common_only(
 def _rare_left(name: PreparedName, used: int) -> bool:
     """A rare first or last word is unmatched (a given or family name, not a middle one:
     "John Smith" still meets "John Michael Smith")."""
-    full = [i for i in range(len(name.slots)) if not name.particles >> i & 1]
-    edges = {full[0], full[-1]} if full else set()
-    return any(not (used | name.common) >> i & 1 for i in edges)
+    full = (1 << len(name.slots)) - 1 & ~name.particles
+    if not full:
+        return False
+    edges = (full & -full) | 1 << (full.bit_length() - 1)  # first and last full words
+    return bool(edges & ~(used | name.common))
 
 
 def _slot_of(slots: tuple[Slot, ...], mask: int) -> Slot:
@@ -664,6 +699,8 @@ def _slot_of(slots: tuple[Slot, ...], mask: int) -> Slot:
 
 
 def _weight(weights: tuple[float, ...], mask: int) -> float:
+    if not mask & (mask - 1):  # one word (the common case): its weight, as the sum gives
+        return weights[mask.bit_length() - 1]
     return sum(w for i, w in enumerate(weights) if mask >> i & 1)
 
 
