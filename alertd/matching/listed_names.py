@@ -65,9 +65,8 @@ class ListedNames:
         slots = np.frombuffer(self._slots, np.int16)[at]
         row = np.repeat(np.arange(len(nids)), lengths)
         # One segment per listed word (its spellings are consecutive).
-        first: Positions = np.flatnonzero(
-            np.r_[True, (row[1:] != row[:-1]) | (slots[1:] != slots[:-1])]
-        )
+        changes = (row[1:] != row[:-1]) | (slots[1:] != slots[:-1])
+        first: Positions = np.flatnonzero(_starts_run(changes))
         singles = _best(tokens, first, similar, ids)  # (query words, listed words)
         cover = singles.copy()
         best_joined = np.zeros(len(first))
@@ -81,7 +80,8 @@ class ListedNames:
         plain = np.maximum(best, 2.0 * best_joined)
         particle = np.frombuffer(self._particles, np.int8)[at][first] == 1
         weighted = np.maximum(best, best_joined) * np.where(particle, PARTICLE_WEIGHT, 1.0)
-        name_first: Positions = np.flatnonzero(np.r_[True, row[first][1:] != row[first][:-1]])
+        name_rows = row[first]
+        name_first: Positions = np.flatnonzero(_starts_run(name_rows[1:] != name_rows[:-1]))
         listed_plain = np.add.reduceat(plain, name_first)
         listed_weighted = np.add.reduceat(weighted, name_first)
         covered = np.maximum.reduceat(cover, name_first, axis=1)  # (query words, names)
@@ -116,6 +116,11 @@ def _best(
     per_token = np.where(hit, table[:, np.minimum(where, len(known) - 1)], 0.0)
     best: FloatArray = np.maximum.reduceat(per_token, first, axis=1)
     return best
+
+
+def _starts_run(changes: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where runs start, given where each element differs from the one before."""
+    return np.concatenate((np.ones(1, np.bool_), changes))
 
 
 def _name_score_bound(query: FloatArray, listed: FloatArray) -> FloatArray:

@@ -167,12 +167,11 @@ def _nationality_differs(
 def _year_effects(year: int) -> npt.NDArray[np.float64]:
     """For every listed year, the most the scorer's date effect can be against ``year``
     (read-only; one table per traveller year, cached)."""
-    years = np.arange(_YEARS)
-    apart = np.abs(years - year)
     similarity = np.full(_YEARS, DIFFERENT)
-    similarity[_one_slip(years, year) | (apart <= CLOSE_YEARS)] = CLOSE
-    similarity[apart == 1] = YEAR_OFF_BY_ONE
-    similarity[apart == 0] = SAME_DAY
+    close = [*_one_slip(year), *range(year - CLOSE_YEARS, year + CLOSE_YEARS + 1)]
+    similarity[[y for y in close if 0 < y < _YEARS]] = CLOSE
+    similarity[[y for y in (year - 1, year + 1) if 0 < y < _YEARS]] = YEAR_OFF_BY_ONE
+    similarity[year] = SAME_DAY
     doubt = np.minimum(1.0, (1.0 - similarity) / DOB_FULL_DOUBT)
     effect = DOB_AGREEMENT * similarity - DOB_DISAGREEMENT * doubt
     effect[0] = 0.0  # not a year: an empty column
@@ -180,15 +179,10 @@ def _year_effects(year: int) -> npt.NDArray[np.float64]:
     return effect
 
 
-def _one_slip(years: npt.NDArray[np.int64], year: int) -> Mask:
-    """Years whose four digits are ``year``'s with one digit changed or two adjacent
+def _one_slip(year: int) -> list[int]:
+    """The years whose four digits are ``year``'s with one digit changed or two adjacent
     digits swapped (the "close" slips of dates.py, at most one edit apart)."""
-    digits = np.stack([years // 10**p % 10 for p in (3, 2, 1, 0)], axis=1)
-    mine = np.array([year // 10**p % 10 for p in (3, 2, 1, 0)])
-    differ = digits != mine
-    slip: Mask = differ.sum(axis=1) <= 1
-    for p in range(3):
-        swapped = (digits[:, p] == mine[p + 1]) & (digits[:, p + 1] == mine[p])
-        others = np.delete(differ, [p, p + 1], axis=1).sum(axis=1) == 0
-        slip |= swapped & others
-    return slip
+    digits = f"{year:04d}"
+    slips = [digits[:i] + d + digits[i + 1 :] for i in range(4) for d in "0123456789"]
+    slips += [digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :] for i in range(3)]
+    return [int(slip) for slip in slips]
