@@ -17,11 +17,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import String, any_, bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from alertd import audit, throttle
 from alertd.audit import Actor, AuditEvent
+from alertd.batching import Batcher
 from alertd.clock import Clock
 from alertd.config import Settings
 from alertd.db import DriverStatement, fetch_direct, is_postgresql, single_statement_reads
@@ -99,6 +101,7 @@ class Authenticator:
         # Lookups that only read (every authenticated request) use the read engine.
         self._reader = read_engine or engine
         self._lookups = single_statement_reads(self._reader)
+        self._principal_lookups = Batcher(self._principals_of, MAX_LOOKUP_BATCH)
         self._passwords = passwords
         self._tokens = tokens
         self._clock = clock
@@ -223,21 +226,27 @@ class Authenticator:
     async def principal_for_token(self, token: str) -> Principal:
         """The principal of a valid token whose session is alive and user enabled.
 
-        One query per request, whatever the principal holds: the session and user are
-        read afresh every time, so a logout or ``alertd user disable`` takes effect on
-        the very next request, on every node.
+        The session and user are read afresh for every request, so a logout or
+        ``alertd user disable`` takes effect on the very next request, on every node;
+        the requests waiting for a lookup while one is under way share the next
+        query (``alertd.batching``), each still read after it arrived.
         """
         claims = self._tokens.verify(token, self._clock.now())
-        async with self._lookups.connect() as conn:
-            if is_postgresql(conn):  # every request: the driver's own, cheaper path
-                rows = await fetch_direct(conn, _ONE_PRINCIPAL, {"session_id": claims.session_id})
-                found = _principals({claims.session_id: claims}, rows)
-            else:
-                found = await principals_for_claims(conn, [claims])
-        who = found.get(claims.session_id)
+        who = await self._principal_lookups.do(claims)
         if who is None:
             raise NotAuthenticated("the session has ended; sign in again")
         return who
+
+    async def _principals_of(self, claims: Sequence[AccessClaims]) -> list[Principal | None]:
+        """The principal behind each of ``claims`` (None: session ended), one query."""
+        async with self._lookups.connect() as conn:
+            if is_postgresql(conn):  # every request: the driver's own, cheaper path
+                session_ids = sorted({c.session_id for c in claims})
+                rows = await fetch_direct(conn, _SOME_PRINCIPALS, {"session_ids": session_ids})
+            else:
+                rows = await _principal_rows(conn, claims)
+        by_session = _rows_by_session(rows)
+        return [_principal(c, by_session.get(c.session_id, ())) for c in claims]
 
     async def _open_session(
         self, conn: AsyncConnection, user_id: int, creds: Credentials, actor: Actor, now: datetime
@@ -328,26 +337,36 @@ async def principals_for_claims(
 
     The one rule for "who is this token's user": a session that was revoked, whose user
     was disabled, or that belongs to another user than the token names, is absent from
-    the answer. REST requests ask for one token; WebSocket sign-ins for many at once.
+    the answer. REST requests ask for the tokens of the requests waiting at once;
+    WebSocket sign-ins for many at once.
     """
-    wanted = {c.session_id: c for c in claims}
-    if not wanted:
-        return {}
-    rows = await conn.execute(_PRINCIPAL_QUERY, {"session_ids": sorted(wanted)})
-    return _principals(wanted, [row._mapping for row in rows])
+    by_session = _rows_by_session(await _principal_rows(conn, claims))
+    found = {c.session_id: _principal(c, by_session.get(c.session_id, ())) for c in claims}
+    return {sid: who for sid, who in found.items() if who is not None}
 
 
-def _principals(
-    wanted: Mapping[str, AccessClaims], rows: Iterable[Mapping[Any, Any]]
-) -> dict[str, Principal]:
+async def _principal_rows(
+    conn: AsyncConnection, claims: Sequence[AccessClaims]
+) -> list[Mapping[Any, Any]]:
+    if not claims:
+        return []
+    session_ids = sorted({c.session_id for c in claims})
+    rows = await conn.execute(_PRINCIPAL_QUERY, {"session_ids": session_ids})
+    return [row._mapping for row in rows]
+
+
+def _rows_by_session(rows: Iterable[Mapping[Any, Any]]) -> dict[str, list[Mapping[Any, Any]]]:
     by_session: dict[str, list[Mapping[Any, Any]]] = {}
     for row in rows:
-        if row["user_id"] == wanted[row["session_id"]].user_id:
-            by_session.setdefault(row["session_id"], []).append(row)
-    return {sid: _principal(wanted[sid], found) for sid, found in by_session.items()}
+        by_session.setdefault(row["session_id"], []).append(row)
+    return by_session
 
 
-def _principal(claims: AccessClaims, rows: Sequence[Mapping[Any, Any]]) -> Principal:
+def _principal(claims: AccessClaims, rows: Sequence[Mapping[Any, Any]]) -> Principal | None:
+    """The principal of ``claims`` from its session's rows; None if there are none or
+    the session belongs to another user than the token names."""
+    if not rows or rows[0]["user_id"] != claims.user_id:
+        return None
     first = rows[0]
     return Principal(
         user_id=claims.user_id,
@@ -387,10 +406,13 @@ _PRINCIPALS = (
 _PRINCIPAL_QUERY = _PRINCIPALS.where(
     auth_sessions.c.id.in_(bindparam("session_ids", expanding=True))
 )
-# The same query for one session, compiled for the driver (PostgreSQL, every request).
-_ONE_PRINCIPAL = DriverStatement.of(
-    _PRINCIPALS.where(auth_sessions.c.id == bindparam("session_id"))
+# The same query for an array of sessions, compiled for the driver (PostgreSQL, every
+# request): one statement for any number of sessions.
+_SOME_PRINCIPALS = DriverStatement.of(
+    _PRINCIPALS.where(auth_sessions.c.id == any_(bindparam("session_ids", type_=ARRAY(String))))
 )
+# Sessions looked up in one query at most (the requests waiting at once).
+MAX_LOOKUP_BATCH = 64
 
 
 def _matching_totp_step(secret: str, code: str, now: datetime) -> int | None:

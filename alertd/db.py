@@ -183,16 +183,21 @@ async def fetch_direct(
 ) -> Sequence[Mapping[str, Any]]:
     """The rows of ``statement`` (PostgreSQL) on ``conn``'s driver connection.
 
-    A lost connection is invalidated (the pool replaces it) and answered as 503, retry
-    shortly, as the problems middleware answers SQLAlchemy's disconnect errors.
+    A lost connection is answered as 503, retry shortly, and the pool's connections are
+    replaced, as the problems middleware and SQLAlchemy handle a disconnect error.
     """
-    driver = (await conn.get_raw_connection()).driver_connection
+    pooled = await conn.get_raw_connection()
+    driver = pooled.driver_connection
     assert driver is not None, "a checked-out connection has its driver connection"
     try:
         rows: Sequence[Mapping[str, Any]] = await driver.fetch(
             statement.sql, *(params[name] for name in statement.names)
         )
     except DRIVER_CONNECTION_ERRORS as exc:
+        # What SQLAlchemy does on a disconnect error: the server is likely gone for every
+        # pooled connection opened before now, so each is replaced at its next checkout
+        # (else the next requests would meet them one by one), this one at once.
+        conn.sync_engine.pool._invalidate(pooled, exc)
         await conn.invalidate(exc)
         raise NotReady("the database connection was lost; retry shortly") from exc
     return rows

@@ -1,7 +1,7 @@
 """Recording screened crossings: each crossing with its matches, its alerts and their
 audit events, in the caller's transaction, several crossings at a time.
 
-``alertd.commit_group`` hands this module the crossings of concurrent requests to
+``alertd.batching`` hands this module the crossings of concurrent requests to
 write in one transaction; one multi-row statement inserts their crossings and another
 their ``crossing.screen`` audit events, so a batch costs a few round trips, not a few
 per crossing. An Idempotency-Key is claimed first thing, in the same transaction: a
@@ -65,7 +65,7 @@ class Written:
 
 
 class CrossingRecorder:
-    """Writes batches of crossings (a ``commit_group.BatchWriter``)."""
+    """Writes batches of crossings (a ``batching.BatchWriter``)."""
 
     def __init__(self, screener: Screener) -> None:
         self._screener = screener

@@ -628,7 +628,13 @@ def main() -> None:
     parser.add_argument("--crossings", type=int, default=10_000)
     parser.add_argument("--warmup", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--pool-size", type=int, default=20)
+    parser.add_argument(
+        "--pool-size",
+        type=int,
+        default=None,
+        help="ALERTD_DATABASE_POOL_SIZE (default: the concurrency, so that a burst of "
+        "lookups does not open and close overflow connections)",
+    )
     parser.add_argument(
         "--workers", type=int, default=1, help="alertd serve --workers N (PostgreSQL only)"
     )
@@ -642,6 +648,7 @@ def main() -> None:
     )
     parser.add_argument("--profile", type=Path, default=None, help="cProfile the server to FILE")
     args = parser.parse_args()
+    args.pool_size = args.pool_size or args.concurrency
     if args.workers > 1 and args.profile is not None:
         parser.error("--profile profiles one server process: use it with --workers 1")
     asyncio.run(main_async(args))

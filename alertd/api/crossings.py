@@ -13,7 +13,7 @@ from alertd.api.bodies import read_raw
 from alertd.api.context import actor, principal
 from alertd.api.openapi import operation
 from alertd.audit import AuditEvent
-from alertd.commit_group import CommitGroup
+from alertd.batching import Batcher
 from alertd.errors import Conflict
 from alertd.policy import Permission
 from alertd.principal import Principal
@@ -24,9 +24,9 @@ from alertd.wire import ModelT, parse_json
 
 routes = web.RouteTableDef()
 # Crossings are written in batches: concurrent requests share a transaction and its
-# durable commit (alertd.commit_group); made by the app with the screener.
+# durable commit (alertd.batching); made by the app with the screener.
 CROSSING_WRITER = web.AppKey(
-    "crossing_writer", CommitGroup[recording.PendingCrossing, recording.Written | None]
+    "crossing_writer", Batcher[recording.PendingCrossing, recording.Written | None]
 )
 OFFICER = (Role.CHECKPOINT_OFFICER,)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -77,7 +77,7 @@ async def _record(
     pending = recording.PendingCrossing(
         who, actor(request, who), now, body, subject, tuple(screened), key, digest
     )
-    written = await request.app[CROSSING_WRITER].commit(pending)
+    written = await request.app[CROSSING_WRITER].do(pending)
     if written is None:
         return None
     request.app[NOTIFIER].alerts_changed(written.notices)

@@ -1,20 +1,25 @@
-"""Group commit: the writes of concurrent requests share one transaction and one
-durable commit.
+"""Batching the database work of concurrent requests: group commit for their writes,
+one query for their lookups.
 
-A durable commit waits for the disk (an fsync costs 2 to 3 ms on the bench machine),
+Every round trip to the database costs the server, the database and the kernel's
+loopback between them CPU time, whatever it carries, and a durable commit also waits
+for the disk. Requests that need the same kind of work while a batch of it is under
+way queue up, and the first of them then does the work of all of them at once.
+
+Group commit: a durable commit waits for the disk (an fsync costs 2 to 3 ms on the bench machine),
 and on PostgreSQL the audit chain's lock is held through that wait (migration 0005:
 it is released when the transaction ends, after the WAL flush), so commits that carry
 audit events follow one another and never share a flush: a few hundred commits a
-second at most, whatever the CPU. Here, requests that arrive while a batch is
-committing queue up, and the first of them then writes them all in one transaction:
-one chain lock, one flush, and multi-row statements instead of round trips per row.
-Each request's records still commit together, and before its answer is sent.
+second at most, whatever the CPU. Batched, the crossings of concurrent requests are written in
+one transaction: one chain lock, one flush, and multi-row statements instead of round
+trips per row. Each request's records still commit together, and before its answer
+is sent.
 
-Leadership instead of a background task: the request at the head of the queue writes
+Leadership instead of a background task: the request at the head of the queue does
 the batch in its own task, so an unexpected error is that request's own logged 500,
-never a dead writer that everyone else waits for. When a batch of several fails,
-nobody knows whose item was at fault: each then writes alone, in a transaction of its
-own, and gets its own answer or its own error.
+never a dead worker that everyone else waits for. When a batch of several fails,
+nobody knows whose item was at fault: each is then done alone, and gets its own
+answer or its own error.
 """
 
 from __future__ import annotations
@@ -32,46 +37,44 @@ from alertd.errors import AlertdError
 
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
+# Does the work of a batch of items; one result per item, in order.
+BatchWork = Callable[[Sequence[ItemT]], Awaitable[list[ResultT]]]
 # Writes the items in the caller's transaction; one result per item, in order.
 BatchWriter = Callable[[AsyncConnection, Sequence[ItemT]], Awaitable[list[ResultT]]]
-# The failures after which a batch of several is retried one item at a time (what
+# The failures after which a batch of several is done again one item at a time (what
 # could be one item's fault: a database error, a domain refusal).
 RETRYABLE_ALONE = (SQLAlchemyError, AlertdError)
 
 
 class _Call(enum.Enum):
-    LEAD = "write the batch at the head of the queue"
-    ALONE = "write your item in a transaction of its own"
+    LEAD = "do the batch at the head of the queue"
+    ALONE = "do your item alone"
 
 
 @dataclass(frozen=True)
-class _Written(Generic[ResultT]):
+class _Done(Generic[ResultT]):
     result: ResultT
 
 
 @dataclass(eq=False)
 class _Turn(Generic[ItemT, ResultT]):
     item: ItemT
-    called: asyncio.Future[_Call | _Written[ResultT]] = field(
+    called: asyncio.Future[_Call | _Done[ResultT]] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
 
 
-class CommitGroup(Generic[ItemT, ResultT]):
-    """Commits items in batches of at most ``max_batch``, one batch at a time."""
+class Batcher(Generic[ItemT, ResultT]):
+    """Does ``work`` on batches of at most ``max_batch`` items, one batch at a time."""
 
-    def __init__(
-        self, engine: AsyncEngine, write: BatchWriter[ItemT, ResultT], max_batch: int
-    ) -> None:
-        self._engine = engine
-        self._write = write
+    def __init__(self, work: BatchWork[ItemT, ResultT], max_batch: int) -> None:
+        self._work = work
         self._max_batch = max_batch
         self._queue: list[_Turn[ItemT, ResultT]] = []
         self._leading = False
 
-    async def commit(self, item: ItemT) -> ResultT:
-        """Write ``item`` in a committed transaction (shared with others) and return
-        what the writer made of it."""
+    async def do(self, item: ItemT) -> ResultT:
+        """Do the work on ``item`` (in a batch with others) and return its result."""
         turn: _Turn[ItemT, ResultT] = _Turn(item)
         self._queue.append(turn)
         if not self._leading:  # nobody is writing: this request writes, now
@@ -84,21 +87,21 @@ class CommitGroup(Generic[ItemT, ResultT]):
             raise
         if call is _Call.LEAD:
             call = await self._lead()
-        if isinstance(call, _Written):
+        if isinstance(call, _Done):
             return call.result
-        return (await self._in_transaction([item]))[0]
+        return (await self._work([item]))[0]
 
-    async def _lead(self) -> _Call | _Written[ResultT]:
-        """Write the batch at the head of the queue (this request's item first), tell
-        every other member how it went, and hand the lead to the next in line."""
+    async def _lead(self) -> _Call | _Done[ResultT]:
+        """Do the batch at the head of the queue (this request's item first), tell every
+        other member how it went, and hand the lead to the next in line."""
         batch = self._queue[: self._max_batch]
         del self._queue[: self._max_batch]
-        outcomes: list[_Call | _Written[ResultT]] = [_Call.ALONE] * len(batch)
+        outcomes: list[_Call | _Done[ResultT]] = [_Call.ALONE] * len(batch)
         try:
             if len(batch) == 1:  # alone already: whatever fails is this request's error
-                outcomes = [_Written(r) for r in await self._in_transaction([batch[0].item])]
+                outcomes = [_Done(r) for r in await self._work([batch[0].item])]
             else:
-                outcomes = await self._write_together(batch)
+                outcomes = await self._together(batch)
         finally:
             for turn, outcome in zip(batch[1:], outcomes[1:], strict=True):
                 if not turn.called.done():  # done: its request was cancelled meanwhile
@@ -106,18 +109,14 @@ class CommitGroup(Generic[ItemT, ResultT]):
             self._hand_over()
         return outcomes[0]
 
-    async def _write_together(
+    async def _together(
         self, batch: Sequence[_Turn[ItemT, ResultT]]
-    ) -> list[_Call | _Written[ResultT]]:
+    ) -> list[_Call | _Done[ResultT]]:
         try:
-            results = await self._in_transaction([turn.item for turn in batch])
+            results = await self._work([turn.item for turn in batch])
         except RETRYABLE_ALONE:
             return [_Call.ALONE] * len(batch)
-        return [_Written(result) for result in results]
-
-    async def _in_transaction(self, items: Sequence[ItemT]) -> list[ResultT]:
-        async with self._engine.begin() as conn:
-            return await self._write(conn, items)
+        return [_Done(result) for result in results]
 
     def _hand_over(self) -> None:
         while self._queue and self._queue[0].called.done():  # cancelled while queued
@@ -136,3 +135,15 @@ class CommitGroup(Generic[ItemT, ResultT]):
             self._queue.remove(turn)
         if handed_lead:
             self._hand_over()
+
+
+def group_commit(
+    engine: AsyncEngine, write: BatchWriter[ItemT, ResultT], max_batch: int
+) -> Batcher[ItemT, ResultT]:
+    """A batcher that writes each batch in one transaction of ``engine``."""
+
+    async def in_transaction(items: Sequence[ItemT]) -> list[ResultT]:
+        async with engine.begin() as conn:
+            return await write(conn, items)
+
+    return Batcher(in_transaction, max_batch)
