@@ -49,7 +49,8 @@ async def create_crossing(request: web.Request) -> web.Response:
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is not None:
         idempotency.check_key(key)
-    digest = screening.request_hash(raw)
+    # Only a keyed submission is ever compared with an earlier one.
+    digest = screening.request_hash(raw) if key is not None else ""
     answer = await _record(request, who, body, key, digest)
     if answer is None:  # the key was claimed before: by this request's first try, or a twin
         async with request.app[READ_ENGINE].connect() as conn:
