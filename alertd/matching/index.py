@@ -196,19 +196,16 @@ class MatchIndex:
         words = [sorted({id_of(token) for token in spellings}) for spellings in name.slots]
         self._listed.append(name, words)
         tokens = {tid for word in words for tid in word}
-        for tid in tokens:
-            self._tokens.add(tid, nid)
+        self._tokens.add(tokens, nid)
         if name.word_count == 1:
-            for tid in tokens:
-                self._one_word.add(tid, nid)
+            self._one_word.add(tokens, nid)
         pairs = {
             _pair_key(a, b)
             for first, second in combinations(words, 2)
             for a in first
             for b in second
         }
-        for key in pairs:
-            self._pairs.add(key, nid)
+        self._pairs.add(pairs, nid)
 
     def _compact(self) -> None:
         live = [e for e in self._entries if e is not None]

@@ -15,6 +15,7 @@ a dict lookup and an append. Ids are never removed here: the index skips dead on
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -41,13 +42,18 @@ class Postings:
     def __len__(self) -> int:
         return len(self._ids) + self._delta_size
 
-    def add(self, key: int, ident: int) -> None:
-        found = self._delta.get(key)
-        if found is None:
-            self._delta[key] = array(_ID_TYPE, (ident,))
-        else:
-            found.append(ident)
-        self._delta_size += 1
+    def add(self, keys: Iterable[int], ident: int) -> None:
+        """File ``ident`` under each of ``keys`` (distinct)."""
+        delta = self._delta
+        added = 0
+        for key in keys:
+            found = delta.get(key)
+            if found is None:
+                delta[key] = array(_ID_TYPE, (ident,))
+            else:
+                found.append(ident)
+            added += 1
+        self._delta_size += added
         if self._delta_size > max(MIN_DELTA, DELTA_SHARE * len(self._ids)):
             self.merge()
 
@@ -81,7 +87,8 @@ class Postings:
             return
         counts = [len(ids) for ids in self._delta.values()]
         delta_keys = np.repeat(np.fromiter(self._delta, np.int64, len(self._delta)), counts)
-        delta_ids = np.concatenate([np.frombuffer(ids, np.int32) for ids in self._delta.values()])
+        joined = b"".join(ids.tobytes() for ids in self._delta.values())
+        delta_ids = np.frombuffer(joined, np.int32)
         order = np.argsort(delta_keys, kind="stable")
         delta_keys, delta_ids = delta_keys[order], delta_ids[order]
         base_keys = np.repeat(self._keys, np.diff(self._starts))

@@ -53,7 +53,7 @@ def test_postings_lookup_equals_a_dict_of_lists(monkeypatch: pytest.MonkeyPatch)
     index, expected = Postings(), dict[int, list[int]]()
     for ident in range(3000):
         key = rng.randrange(200) << 32 | rng.randrange(3)
-        index.add(key, ident)
+        index.add((key,), ident)
         expected.setdefault(key, []).append(ident)
         if ident % 250 == 0:
             keys = [rng.choice(list(expected)) for _ in range(5)] + [7, -1]
