@@ -13,7 +13,8 @@ Choices, measured by bench/matching_translit.py (see the README of this package)
 * Khmer: khmer.py (name table + rules); no library romanises Khmer usefully.
 * Arabic, Cyrillic: the Wikidata table first (fixes "mhmd" for محمد), else a rule table
   (ICAO 9303 / BGN for Cyrillic; consonantal for Arabic, matched by skeleton downstream).
-* Thai: pythainlp's royin romanisation (optional dependency) plus anyascii.
+* Thai: thai.py (RTGS by syllable rules), pythainlp's royin romanisation (optional
+  dependency) and anyascii.
 * Lao and every other script: anyascii. Vietnamese is Latin: diacritics fold later.
 """
 
@@ -27,6 +28,7 @@ from anyascii import anyascii
 from alertd.matching.hangul import is_hangul_syllable, romanise_korean_name
 from alertd.matching.khmer import romanise_khmer_word
 from alertd.matching.tables import NameTables, fold_native
+from alertd.matching.thai import romanise_thai_word
 
 Slot = tuple[str, ...]
 
@@ -471,15 +473,16 @@ def _read_as_persian(word: str) -> str:
 
 
 def _romanise_thai(text: str, _tables: NameTables) -> list[Slot]:
-    """Both pythainlp's Royal Institute romanisation (when installed) and anyascii: on the
-    Thai names measured, royin aligned more often, anyascii caught others."""
+    """RTGS by thai.py's syllable rules, then pythainlp's Royal Institute romanisation
+    when installed, then anyascii's letters (each caught names the others missed)."""
     try:
         from pythainlp.transliterate import romanize  # 67 MB, slow first import: optional
     except ImportError:
-        return _romanise_other(text, _tables)
+        romanize = None
     slots: list[Slot] = []
     for word in _words(text):
-        spellings = (str(romanize(word)).lower(), anyascii(word).lower())
+        royin = str(romanize(word)).lower() if romanize is not None else ""
+        spellings = (romanise_thai_word(word), royin, anyascii(word).lower())
         slots.append(tuple(dict.fromkeys(s for s in spellings if s)))
     return slots
 

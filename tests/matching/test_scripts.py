@@ -71,6 +71,11 @@ CASES = [
     _case("张伟", "ZHOU Wei", None),
     _case("김정은", "KIM Jong Un", "hit"),
     _case("ហ៊ុន សែន", "HUN Sen", "hit"),
+    # Thai: RTGS read syllable by syllable (anyascii gave "smchay wngsswasdi").
+    _case("สมชาย วงศ์สวัสดิ์", "Somchai WONGSAWAT", "hit"),
+    _case("สมศักดิ์ เทพสุทิน", "Somsak THEPSUTIN", "hit"),
+    _case("ประวิตร วงษ์สุวรรณ", "Prawit WONGSUWAN", "hit"),
+    _case("สมชาย วงศ์สวัสดิ์", "Somsak WONGSUWAN", None),
 ]
 
 

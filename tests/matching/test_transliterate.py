@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alertd.matching.tables import NameTables, packaged_name_tables
+from alertd.matching.thai import romanise_thai_word
 from alertd.matching.transliterate import romanise, rule_romanisation
 
 
@@ -119,3 +120,26 @@ def test_chinese_names_also_get_wade_giles(tables: NameTables) -> None:
 def test_a_one_letter_wade_giles_name_is_left_out(tables: NameTables) -> None:
     """毅 is "I" in Wade-Giles: as a spelling it would read as an initial."""
     assert _spellings("王毅", tables)[1] == ("yi",)
+
+
+@pytest.mark.parametrize(
+    ("name", "spelling"),
+    [
+        ("สมชาย", "somchai"),  # unwritten o in a closed syllable, final ย as i
+        ("ทักษิณ", "thaksin"),
+        ("ประยุทธ์", "prayut"),  # cluster ปร; the letter under the karan is silent
+        ("ชวน", "chuan"),  # ว between consonants
+        ("วงษ์สุวรรณ", "wongsuwan"),  # รร before a final
+        ("เสาวลักษณ์", "saowalak"),  # vowel written before its consonant
+        ("หลีก", "lik"),  # ห only carries the tone
+        ("อนุทิน", "anuthin"),  # อ carries a vowel
+    ],
+)
+def test_thai_words_read_by_syllable(name: str, spelling: str) -> None:
+    assert _spellings(name, NameTables())[0][0] == spelling
+
+
+@pytest.mark.parametrize("text", ["ั", "๑๒", "ๆ", "เ", "ฯ", "สมชาย๑", "ำำ"])
+def test_thai_romaniser_ends_on_any_text(text: str) -> None:
+    """Stray marks and Thai digits are skipped, not looped on."""
+    assert romanise_thai_word(text).isascii()
