@@ -544,16 +544,28 @@ def _similarity(
         best, reason = (SKELETON_LONG if len(keys_a[2]) >= 4 else SKELETON_SHORT), "skeleton"
     factor = 1.0 if _same_start(keys_a[0], keys_b[0]) else FIRST_LETTER_DIFFERS_FACTOR
     least = max(best, floor)
-    spelling = factor * OSA.normalized_similarity(a, b, score_cutoff=least / factor)
+    spelling = factor * _spelling_similarity(a, b, least / factor)
     if spelling > best:
         best, reason = spelling, "spelling"
         least = max(best, floor)
-    sounding = (factor * PHONETIC_DISTANCE_FACTOR) * OSA.normalized_similarity(
-        keys_a[0], keys_b[0], score_cutoff=least / (factor * PHONETIC_DISTANCE_FACTOR)
-    )
+    sound_factor = factor * PHONETIC_DISTANCE_FACTOR
+    sounding = sound_factor * _spelling_similarity(keys_a[0], keys_b[0], least / sound_factor)
     if sounding > best:
         best, reason = sounding, "phonetic"
     return best, reason
+
+
+def _spelling_similarity(a: str, b: str, cutoff: float) -> float:
+    """OSA similarity, 0 below ``cutoff``; words whose lengths alone keep them below it
+    are not compared (at least one edit per letter of difference)."""
+    longer = max(len(a), len(b))
+    if longer and 1.0 - abs(len(a) - len(b)) / longer < cutoff - _ROUNDING:
+        return 0.0
+    return OSA.normalized_similarity(a, b, score_cutoff=cutoff)
+
+
+# Float slack for the length test above (it must never rule out what OSA would keep).
+_ROUNDING = 1e-9
 
 
 def _consonants(key: str) -> int:
