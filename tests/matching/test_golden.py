@@ -62,8 +62,8 @@ NAMES = [
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),
-    # Thai (anyascii) and Vietnamese with diacritics.
-    _case("ทักษิณ ชินวัตร", "Thaksin Chinawat", "possible"),
+    # Thai (read by syllable, thai.py) and Vietnamese with diacritics.
+    _case("ทักษิณ ชินวัตร", "Thaksin Chinawat", "hit"),
     _case("Nguyễn Tấn Dũng", "NGUYEN Tan Dung", "hit"),
     _case("Trần Thị Mai", "Mai Thi TRAN", "hit"),
     # Order, middle names, initials, nicknames, OCR digits in names.
