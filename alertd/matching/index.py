@@ -122,6 +122,7 @@ class MatchIndex:
         self._default = default_thresholds
         self._vocabulary = Vocabulary()
         self._shared_slots: dict[Slot, Slot] = {}
+        self._word_ids: dict[Slot, tuple[int, ...]] = {}  # a word's spellings -> token ids
         self._similar_memo: dict[Slot, Similarities] = {}
         self._memo_words = 0  # the vocabulary's size when the memo was filled
         self._reset()
@@ -192,8 +193,8 @@ class MatchIndex:
     def _file_name(self, nid: int, name: PreparedName) -> None:
         """File a name under each of its tokens and each pair of tokens of two of its words
         (a token twice in one name, or a pair met twice, is filed once)."""
-        id_of = self._vocabulary.id_of
-        words = [sorted({id_of(token) for token in spellings}) for spellings in name.slots]
+        word_ids, ids_of = self._word_ids, self._ids_of
+        words = [word_ids.get(spellings) or ids_of(spellings) for spellings in name.slots]
         self._listed.append(name, words)
         tokens = {tid for word in words for tid in word}
         self._tokens.add(tokens, nid)
@@ -206,6 +207,12 @@ class MatchIndex:
             for b in second
         }
         self._pairs.add(pairs, nid)
+
+    def _ids_of(self, spellings: Slot) -> tuple[int, ...]:
+        """The distinct token ids of one word's spellings (remembered per shared word)."""
+        id_of = self._vocabulary.id_of
+        found = self._word_ids[spellings] = tuple(sorted({id_of(s) for s in spellings}))
+        return found
 
     def _compact(self) -> None:
         live = [e for e in self._entries if e is not None]

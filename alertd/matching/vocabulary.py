@@ -19,6 +19,9 @@ from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
 # Keys shorter than this get no deletion neighbourhood: one edit on a 3-letter key
 # reaches a large part of the vocabulary and such tokens are compared exactly anyway.
 MIN_KEY_FOR_EDITS = 4
+# Two edits keep a word of this many letters at the scorer's ALIGN_MIN (1 - 2/6 > 0.65):
+# query words this long also look up listed words two letters shorter.
+MIN_LENGTH_FOR_TWO_EDITS = 6
 
 
 class Vocabulary:
@@ -70,7 +73,22 @@ class Vocabulary:
             found.update(self._by_deletion.get(deletion, ()))
         for deletion in _deletions(key):
             found.update(self._by_key.get("p" + deletion, ()))
+        if len(token) >= MIN_LENGTH_FOR_TWO_EDITS:
+            self._two_deletions(token, key, found)
         return found
+
+    def _two_deletions(self, token: str, key: str, found: set[int]) -> None:
+        """Listed words two letters shorter than the query, or one shorter after one letter
+        changed (spelling or phonetic key): the query side of a two-edit neighbourhood."""
+        ids, by_key, by_deletion = self.ids, self._by_key, self._by_deletion
+        for deletion in _second_deletions(token):
+            exact = ids.get(deletion)
+            if exact is not None:
+                found.add(exact)
+            found.update(by_deletion.get("=" + deletion, ()))
+        for deletion in _second_deletions(key):
+            found.update(by_key.get("p" + deletion, ()))
+            found.update(by_deletion.get(deletion, ()))
 
 
 def token_keys(token: str) -> tuple[str, ...]:
@@ -98,6 +116,11 @@ def _deletion_keys(token: str, key: str) -> tuple[str, ...]:
     itself: digraph folding can hide a transposition (mlaeki -> mlaki vs maleki)."""
     spelled = tuple("=" + d for d in _deletions(token))
     return (*_deletions(key), *spelled)
+
+
+def _second_deletions(key: str) -> set[str]:
+    """The forms of ``key`` with two letters deleted."""
+    return {d for once in _deletions(key) for d in _deletions(once)} if len(key) > 4 else set()
 
 
 def _deletions(key: str) -> tuple[str, ...]:
