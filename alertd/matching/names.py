@@ -453,8 +453,9 @@ class TokenComparer:
             found = self._memo[pair] = _similarity(a, b, self.keys(a), self.keys(b), self._tables)
         return found
 
-    def _aligning(self, a: str, b: str) -> tuple[float, str]:
-        """``compare`` where it is ALIGN_MIN or more, (0, "different") below."""
+    def aligned(self, a: str, b: str) -> tuple[float, str]:
+        """``compare`` where it is ALIGN_MIN or more, (0, "different") below: cheaper for
+        callers that only keep pairs able to align (the alignment, candidate lookups)."""
         pair = (a, b)
         found = self._memo.get(pair)
         if found is not None:
@@ -491,7 +492,7 @@ class TokenComparer:
         best = (0.0, "different", a[0], b[0])
         for x in a:
             for y in b:
-                score, reason = self._aligning(x, y)
+                score, reason = self.aligned(x, y)
                 if score > best[0]:
                     best = (score, reason, x, y)
                     if score == 1.0:
@@ -672,8 +673,15 @@ def _greedy(
         used_q |= mask_q
         used_e |= mask_e
         chosen.append(pair)
-        covered_q += similarity * _weight(weights_q, mask_q)
-        covered_e += similarity * _weight(weights_e, mask_e)
+        # One word a side is the common case: its weight without a call (as _weight).
+        if mask_q & (mask_q - 1):
+            covered_q += similarity * _weight(weights_q, mask_q)
+        else:
+            covered_q += similarity * weights_q[mask_q.bit_length() - 1]
+        if mask_e & (mask_e - 1):
+            covered_e += similarity * _weight(weights_e, mask_e)
+        else:
+            covered_e += similarity * weights_e[mask_e.bit_length() - 1]
     coverage_q = covered_q / _total_weight(len(weights_q), query.particles)
     coverage_e = covered_e / _total_weight(len(weights_e), entry.particles)
     score = _name_score(coverage_q, coverage_e, _single_word_against_more(query, entry, chosen))

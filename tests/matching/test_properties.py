@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alertd.matching import DocumentInput, EntryInput, MatchIndex, NameInput, Traveller
-from alertd.matching.names import prepare_name
+from alertd.matching.names import (
+    ALIGN_MIN,
+    TokenComparer,
+    _latin_slots,
+    _slot_flags,
+    prepare_name,
+    token_similarity,
+)
 from alertd.matching.normalise import latin_name_forms
 from alertd.matching.tables import NameTables, load_name_tables
 from tests.matching.helpers import NOW
@@ -97,3 +104,45 @@ def test_a_traveller_built_from_an_entry_is_a_hit(listed: EntryInput) -> None:
     )
     matches = index.search(query, now=NOW)
     assert [m.band for m in matches] == ["hit"]
+
+
+# Latin name words that exercise every rule of preparation: titles (alone, in two words,
+# glued), particles and glued articles, accents with passport and plain folds, OCR slips,
+# apostrophes and hyphens, common words.
+LATIN_WORDS = (
+    "haji", "Hajibasir", "sheikh", "lok", "chumteav", "mr", "Jr", "al-Qadhafi", "bin", "van",
+    "Jürgen", "Bussières", "Øster", "d'Arcy", "Mo’alim", "rnohammed", "Mu1lah", "A1i", "Sok",
+    "Chan", "Nguyen", "muhammad", "Abdul-Rahman", "ÅSA", "ß", "-", "Łukasz", "Mañana",
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(LATIN_WORDS), min_size=1, max_size=5))
+def test_names_prepared_word_by_word_equal_the_whole_name(words: list[str]) -> None:
+    """Names are assembled from memoised words; the result is the whole name's folding."""
+    text = " ".join(words)
+    prepared = prepare_name(NameInput(text), TABLES)
+    whole = _latin_slots(text)
+    if not whole:
+        assert prepared is None
+        return
+    assert prepared is not None
+    assert prepared.slots == whole
+    assert (prepared.particles, prepared.common) == _slot_flags(whole)
+
+
+tokens = st.text(alphabet="abcdehikmnorsuy", min_size=1, max_size=9)
+
+
+@settings(max_examples=500, deadline=None)
+@given(a=tokens, b=tokens, compared_first=st.booleans())
+def test_aligned_is_the_token_similarity_where_words_align(
+    a: str, b: str, compared_first: bool
+) -> None:
+    exact = token_similarity(a, b, TABLES)
+    expected = exact if exact[0] >= ALIGN_MIN else (0.0, "different")
+    comparer = TokenComparer(TABLES)
+    if compared_first:  # the exact memo (the index fills it) must give the same answer
+        assert comparer.compare(a, b) == exact
+    assert comparer.aligned(a, b) == expected
+    assert comparer.aligned(a, b) == expected  # and the floored memo
