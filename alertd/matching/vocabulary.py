@@ -19,6 +19,10 @@ from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
 # Keys shorter than this get no deletion neighbourhood: one edit on a 3-letter key
 # reaches a large part of the vocabulary and such tokens are compared exactly anyway.
 MIN_KEY_FOR_EDITS = 4
+# Vowel-folded keys shorter than this get no deletion neighbourhood ("aman" less one
+# letter meets a large part of the vocabulary).
+MIN_VOWEL_KEY_FOR_EDITS = 5
+_VOWEL_DELETION = "~"
 # Two edits keep a word of this many letters at the scorer's ALIGN_MIN (1 - 2/6 > 0.65):
 # query words this long also look up listed words two letters shorter.
 MIN_LENGTH_FOR_TWO_EDITS = 6
@@ -54,6 +58,8 @@ class Vocabulary:
             by_key.setdefault(filed, []).append(tid)
         for deletion in _deletion_keys(token, key):
             by_deletion.setdefault(deletion, []).append(tid)
+        for deletion in _vowel_deletions(vowels):
+            by_deletion.setdefault(deletion, []).append(tid)
         return tid
 
     def near(self, token: str) -> set[int]:
@@ -73,6 +79,11 @@ class Vocabulary:
             found.update(self._by_deletion.get(deletion, ()))
         for deletion in _deletions(key):
             found.update(self._by_key.get("p" + deletion, ()))
+        vowels = vowel_key(key)
+        found.update(self._by_deletion.get(_VOWEL_DELETION + vowels, ()))
+        for deletion in _vowel_deletions(vowels):
+            found.update(self._by_deletion.get(deletion, ()))
+            found.update(self._by_key.get("v" + deletion[1:], ()))
         if len(token) >= MIN_LENGTH_FOR_TWO_EDITS:
             self._two_deletions(token, key, found)
         return found
@@ -116,6 +127,15 @@ def _deletion_keys(token: str, key: str) -> tuple[str, ...]:
     itself: digraph folding can hide a transposition (mlaeki -> mlaki vs maleki)."""
     spelled = tuple("=" + d for d in _deletions(token))
     return (*_deletions(key), *spelled)
+
+
+def _vowel_deletions(vowels: str) -> tuple[str, ...]:
+    """One-deletion forms of a vowel-folded key (prefixed "~"): words that differ in their
+    vowels and in one consonant more ("Hashem" ~ "Hishan", "Imein" ~ "Imani") are two or
+    three spelling edits apart but one here. Short keys get none (too unspecific)."""
+    if len(vowels) < MIN_VOWEL_KEY_FOR_EDITS:
+        return ()
+    return tuple(_VOWEL_DELETION + d for d in _deletions(vowels))
 
 
 def _second_deletions(key: str) -> set[str]:

@@ -138,3 +138,24 @@ def test_a_limited_search_is_the_head_of_the_full_one(tables: NameTables) -> Non
         full = index.search(query, now=NOW, limit=10**6)
         for limit in (1, 3, 10):
             assert index.search(query, now=NOW, limit=limit) == full[:limit]
+
+
+@pytest.mark.parametrize(
+    ("query_name", "listed_name"),
+    [
+        ("Akram Turki HASHAM", "Akram Turki HISHAN"),  # a vowel and a consonant
+        ("Mohammed Abdelrahman", "Mohammed Abdelrahim"),  # a letter changed, one dropped
+        ("Mustafa Karimov", "Mustafa Kerimova"),
+    ],
+)
+def test_a_word_two_edits_away_is_met(
+    tables: NameTables, query_name: str, listed_name: str
+) -> None:
+    """Listed words two spelling edits from a query word still align (1 - 2/6 > 0.65):
+    the vocabulary's vowel-key and two-deletion neighbourhoods reach them."""
+    listed = entry(listed_name, entry_id="A", dob=("1970",))
+    index = MatchIndex(tables=tables)
+    index.add(listed)
+    query = Traveller(names=(NameInput(query_name),), date_of_birth="1970")
+    assert index.score(query, listed) is not None
+    assert [m.entry_id for m in index.search(query, now=NOW)] == ["A"]
