@@ -488,7 +488,108 @@ def _romanise_thai(text: str, _tables: NameTables) -> list[Slot]:
 
 
 def _romanise_other(text: str, _tables: NameTables) -> list[Slot]:
-    return [(anyascii(word).lower(),) for word in _words(text)]
+    return [_brahmic(word) or (anyascii(word).lower(),) for word in _words(text)]
+
+
+# Scripts of South Asia that write a consonant's vowel "a" by not writing any: anyascii
+# spells नरेन्द्र "nrendr" and रहमान "rhman"; read with the vowel, Narendra and Rahman.
+_BRAHMIC_SCRIPTS = frozenset(
+    {"DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA", "TAMIL", "TELUGU",
+     "KANNADA", "MALAYALAM", "SINHALA"}
+)  # fmt: skip
+# Marks that replace or silence the unwritten vowel (a vowel sign, the virama).
+_VOWEL_KILLERS = ("VOWEL SIGN", "VIRAMA", "AL-LAKUNA")
+_INDEPENDENT_VOWELS = frozenset({"A", "AA"})  # letter names ending in A that are vowels
+
+
+def _brahmic(word: str) -> Slot:
+    """A South Asian name word read with its unwritten vowels: with the vowels Hindi and
+    Bengali leave unsaid dropped (Rahman, Manmohan, Amit: the last one, and one between a
+    vowel-consonant and a consonant-vowel), then with only the last one dropped (Kamala),
+    then with all (Narendra). () for a word in another script."""
+    if unicodedata.name(word[0], "").split(" ")[0] not in _BRAHMIC_SCRIPTS:
+        return ()
+    pieces: list[str] = []  # one per letter, in Latin letters
+    consonants: set[int] = set()  # indexes in ``pieces`` of consonants
+    inherent: list[int] = []  # ...of consonants read with the unwritten vowel
+    i = 0
+    while i < len(word):
+        consonant = _brahmic_consonant(word, i)
+        if consonant is None:
+            pieces.append(_brahmic_sign(word, i))
+            i += 1
+            continue
+        letters, i = consonant
+        consonants.add(len(pieces))
+        pieces.append(letters)
+        if not _vowel_follows(word, i):
+            inherent.append(len(pieces) - 1)
+    full = [p + "a" if n in inherent else p for n, p in enumerate(pieces)]
+    no_last = [*full[:-1], pieces[-1]] if inherent[-1:] == [len(pieces) - 1] else full
+    said = list(no_last)
+    for n in inherent:
+        if 0 < n < len(pieces) - 1 and said[n - 1][-1:] in _LATIN_VOWELS:
+            after = "".join(no_last[n + 1 : n + 3])
+            if n + 1 in consonants and after[len(pieces[n + 1]) :][:1] in _LATIN_VOWELS:
+                said[n] = pieces[n]  # a vowel between VC and CV is not said (Rahman)
+    spellings = tuple(dict.fromkeys("".join(x) for x in (said, no_last, full)))
+    # a one-letter spelling ("k" for क) would read as an initial
+    return tuple(s for s in spellings if len(s) > 1) or spellings
+
+
+_LATIN_VOWELS = frozenset("aeiou")
+# Consonants by their Unicode names (KA, CHA, SHA...), as South Asian names spell them;
+# anyascii writes श and ष as "s" and च as "c".
+_BRAHMIC_CONSONANT_SPELLINGS = {
+    "c": "ch", "ch": "chh", "tt": "t", "tth": "th", "dd": "d", "ddh": "dh", "nn": "n",
+    "nnn": "n", "ss": "sh", "ll": "l", "lll": "l", "rr": "r", "ttt": "t",
+}  # fmt: skip
+# A consonant with a nukta is a Persian or Arabic sound (ज़ z, क़ q, फ़ f, ड़ r).
+_NUKTA_SPELLINGS = {"j": "z", "k": "q", "g": "gh", "ph": "f", "d": "r", "dh": "rh"}
+
+
+def _brahmic_sign(word: str, i: int) -> str:
+    """A vowel letter or sign in Latin letters; a nasal sign (anusvara) as the nasal of
+    the consonant after it: Sanjay, Gandhi, Singh, but Sambhal."""
+    name = unicodedata.name(word[i], "")
+    if name.endswith(_NASAL_SIGNS):
+        after = _brahmic_consonant(word, i + 1) if i + 1 < len(word) else None
+        return "m" if after is not None and after[0][:1] in ("p", "b", "m") else "n"
+    return str(anyascii(word[i])).lower().replace("'", "")
+
+
+_NASAL_SIGNS = ("ANUSVARA", "TIPPI", "BINDI", "CANDRABINDU")
+
+
+def _brahmic_consonant(word: str, i: int) -> tuple[str, int] | None:
+    """The consonant at ``i`` in Latin letters and the index after it (and its nukta)."""
+    ch = word[i]
+    if not _is_brahmic_consonant(ch):
+        return None
+    sound = unicodedata.name(ch).rsplit(" ", 1)[-1][:-1].lower()
+    letters = _BRAHMIC_CONSONANT_SPELLINGS.get(sound, sound)
+    if i + 1 < len(word) and unicodedata.name(word[i + 1], "").endswith("NUKTA"):
+        return _NUKTA_SPELLINGS.get(letters, letters), i + 2
+    return letters, i + 1
+
+
+def _is_brahmic_consonant(ch: str) -> bool:
+    name = unicodedata.name(ch, "")
+    last = name.rsplit(" ", 1)[-1]
+    return (
+        " LETTER " in name
+        and "VOCALIC" not in name
+        and last.endswith("A")
+        and (last not in _INDEPENDENT_VOWELS)
+    )
+
+
+def _vowel_follows(word: str, i: int) -> bool:
+    """Is the consonant before ``i`` followed by a vowel sign or a virama (past a nukta)?"""
+    while i < len(word) and unicodedata.name(word[i], "").endswith("NUKTA"):
+        i += 1
+    name = unicodedata.name(word[i], "") if i < len(word) else ""
+    return any(mark in name for mark in _VOWEL_KILLERS)
 
 
 _ROMANISERS: dict[str, Callable[[str, NameTables], list[Slot]]] = {

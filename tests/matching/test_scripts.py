@@ -60,6 +60,11 @@ CASES = [
     _case("Эмомали Раҳмон", "Emomali RAHMON", "hit"),
     _case("Ғайрат Ҳусейнов", "Gayrat KHUSEYNOV", "hit"),
     _case("Ильхам Алиев", "Ilham ALIYEV", "hit"),
+    # Devanagari: unwritten vowels read, and left out where Hindi does not say them.
+    _case("नरेन्द्र मोदी", "Narendra MODI", "hit"),
+    _case("राहुल गांधी", "Rahul GANDHI", "hit"),
+    _case("ज़ाकिर हुसैन", "Zakir HUSSAIN", "hit"),
+    _case("नरेन्द्र मोदी", "Rahul GANDHI", None),
     # Chinese (pinyin, family name first), Korean, Khmer.
     _case("王毅", "WANG Yi", "hit"),
     _case("习近平", "Xi JINPING", "hit"),

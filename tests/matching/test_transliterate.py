@@ -143,3 +143,23 @@ def test_thai_words_read_by_syllable(name: str, spelling: str) -> None:
 def test_thai_romaniser_ends_on_any_text(text: str) -> None:
     """Stray marks and Thai digits are skipped, not looped on."""
     assert romanise_thai_word(text).isascii()
+
+
+@pytest.mark.parametrize(
+    ("name", "spelling"),
+    [
+        ("नरेन्द्र", "narendra"),  # the unwritten vowel read (anyascii: "nrendr")
+        ("रहमान", "rahman"),  # ...and left out between VC and CV, as Hindi says it
+        ("अमित", "amit"),  # ...and at the end of a word
+        ("गांधी", "gandhi"),  # a nasal sign as the nasal of the next consonant
+        ("ज़ाकिर", "zakir"),  # nukta: a Persian sound
+        ("শেখ", "shekh"),  # Bengali; श/শ as "sh"
+        ("ਸਿੰਘ", "singh"),  # Gurmukhi
+    ],
+)
+def test_south_asian_words_get_their_unwritten_vowels(name: str, spelling: str) -> None:
+    assert spelling in _spellings(name, NameTables())[0]
+
+
+def test_a_one_consonant_word_is_not_an_initial() -> None:
+    assert _spellings("क", NameTables())[0] == ("ka",)
