@@ -15,6 +15,9 @@ Choices, measured by bench/matching_translit.py (see the README of this package)
   (ICAO 9303 / BGN for Cyrillic; consonantal for Arabic, matched by skeleton downstream).
 * Thai: thai.py (RTGS by syllable rules), pythainlp's royin romanisation (optional
   dependency) and anyascii.
+* Devanagari, Bengali, Gurmukhi and the other South Asian scripts: their consonants by
+  Unicode name, with the vowel they leave unwritten read (and dropped where Hindi does
+  not say it): नरेन्द्र -> narendra, रहमान -> rahman.
 * Lao and every other script: anyascii. Vietnamese is Latin: diacritics fold later.
 """
 
