@@ -79,6 +79,10 @@ class Vocabulary:
             found.update(self._by_deletion.get(deletion, ()))
         for deletion in _deletions(key):
             found.update(self._by_key.get("p" + deletion, ()))
+        for deletion in _deletions(token):  # a listed word one letter shorter ("haq", "haqq")
+            shorter = self.ids.get(deletion)
+            if shorter is not None:
+                found.add(shorter)
         vowels = vowel_key(key)
         found.update(self._by_deletion.get(_VOWEL_DELETION + vowels, ()))
         for deletion in _vowel_deletions(vowels):
