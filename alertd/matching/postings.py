@@ -36,7 +36,9 @@ class Postings:
         self._keys: KeyArray = np.empty(0, np.int64)  # sorted distinct keys of the base
         self._starts = np.zeros(1, np.int64)  # ids of _keys[k]: _ids[_starts[k]:_starts[k+1]]
         self._ids: IdArray = np.empty(0, np.int32)
-        self._delta: dict[int, array[int]] = {}
+        # key -> its one id, or an array of its ids (most keys of a big list hold one id
+        # while in the delta: an int costs far less than an array).
+        self._delta: dict[int, int | array[int]] = {}
         self._delta_size = 0
 
     def __len__(self) -> int:
@@ -49,7 +51,9 @@ class Postings:
         for key in keys:
             found = delta.get(key)
             if found is None:
-                delta[key] = array(_ID_TYPE, (ident,))
+                delta[key] = ident
+            elif isinstance(found, int):
+                delta[key] = array(_ID_TYPE, (found, ident))
             else:
                 found.append(ident)
             added += 1
@@ -64,11 +68,15 @@ class Postings:
         if len(self._keys) and len(keys):
             parts.append(self._base_lookup(keys))
         if self._delta:
+            singles: list[int] = []
             delta = self._delta
             for key in keys.tolist():
                 found = delta.get(key)
-                if found is not None:
+                if isinstance(found, int):
+                    singles.append(found)
+                elif found is not None:
                     parts.append(np.frombuffer(found, np.int32))
+            parts.append(np.array(singles, np.int32))
         if not parts:
             return np.empty(0, np.int32)
         return parts[0].copy() if len(parts) == 1 else np.concatenate(parts)
@@ -85,10 +93,17 @@ class Postings:
         """Fold the delta into the sorted base (linear in the base's size)."""
         if not self._delta:
             return
-        counts = [len(ids) for ids in self._delta.values()]
+        counts: list[int] = []
+        flat = array(_ID_TYPE)
+        for ids in self._delta.values():
+            if isinstance(ids, int):
+                flat.append(ids)
+                counts.append(1)
+            else:
+                flat.extend(ids)
+                counts.append(len(ids))
         delta_keys = np.repeat(np.fromiter(self._delta, np.int64, len(self._delta)), counts)
-        joined = b"".join(ids.tobytes() for ids in self._delta.values())
-        delta_ids = np.frombuffer(joined, np.int32)
+        delta_ids = np.frombuffer(flat, np.int32).copy()
         order = np.argsort(delta_keys, kind="stable")
         delta_keys, delta_ids = delta_keys[order], delta_ids[order]
         base_keys = np.repeat(self._keys, np.diff(self._starts))
