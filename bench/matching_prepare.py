@@ -70,7 +70,7 @@ def candidate_sets(
     for number, entry in enumerate(prepared):
         for word in {slot[0] for name in entry.names for slot in name.slots}:
             postings[word].append(number)
-    sets = []
+    sets: list[list[PreparedEntry]] = []
     for traveller in queries:
         words = {s[0] for n in prepare_query(traveller, tables).names for s in n.slots}
         met = sorted({i for word in words for i in postings.get(word, ())})
@@ -112,7 +112,7 @@ def timed(label: str, profile: str | None, work: Callable[[], T]) -> tuple[T, fl
     if profiler is not None:
         profiler.disable()
     spent = time.process_time() - start
-    if profiler is not None:
+    if profiler is not None and profile:
         print(f"\nprofile of {label}:")
         pstats.Stats(profiler).sort_stats(profile).print_stats(40)
     return result, spent
