@@ -19,7 +19,9 @@ Choices, measured by bench/matching_translit.py (see the README of this package)
 * Devanagari, Bengali, Gurmukhi and the other South Asian scripts: their consonants by
   Unicode name, with the vowel they leave unwritten read (and dropped where Hindi does
   not say it): नरेन्द्र -> narendra, रहमान -> rahman.
-* Lao and every other script: anyascii. Vietnamese is Latin: diacritics fold later.
+* Lao: lao.py (the Lao government's French-influenced spellings by syllable rules:
+  Sisoulith, Sonexay, Phongsavanh; with plainer forms), and anyascii.
+* Every other script: anyascii. Vietnamese is Latin: diacritics fold later.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from anyascii import anyascii
 from alertd.matching.arabic import consonantal_spelling, romanise_arabic
 from alertd.matching.hangul import is_hangul_syllable, romanise_korean_name
 from alertd.matching.khmer import romanise_khmer_word
+from alertd.matching.lao import romanise_lao_word
 from alertd.matching.tables import NameTables, fold_native
 from alertd.matching.thai import romanise_thai_word
 
@@ -253,6 +256,15 @@ def _romanise_thai(text: str, _tables: NameTables) -> list[Slot]:
     return slots
 
 
+def _romanise_lao(text: str, _tables: NameTables) -> list[Slot]:
+    """lao.py's spellings, then anyascii's letters (a word the rules misread)."""
+    slots: list[Slot] = []
+    for word in _words(text):
+        spellings = (*romanise_lao_word(word), anyascii(word).lower())
+        slots.append(tuple(dict.fromkeys(s for s in spellings if s)))
+    return slots
+
+
 def _romanise_other(text: str, _tables: NameTables) -> list[Slot]:
     return [_brahmic(word) or (anyascii(word).lower(),) for word in _words(text)]
 
@@ -365,4 +377,5 @@ _ROMANISERS: dict[str, Callable[[str, NameTables], list[Slot]]] = {
     "cyrillic": _romanise_cyrillic,
     "arabic": romanise_arabic,
     "thai": _romanise_thai,
+    "lao": _romanise_lao,
 }
