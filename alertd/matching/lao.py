@@ -24,6 +24,8 @@ import unicodedata
 # in English); 3 Lao official with ລ inside a word read "r" (Vorachith).
 STYLES = 4
 Spelling = tuple[str, str, str, str]
+# The Lao official styles write a closing "p" before "ph" once (ບຸບຜາວັນ Bouphavanh).
+_ONE_P_STYLES = (0, 3)
 
 
 def _same(latin: str) -> Spelling:
@@ -111,7 +113,9 @@ def romanise_lao_word(word: str) -> tuple[str, ...]:
             after += 1
         pieces.extend(syllable)
         i = after
-    spellings = ("".join(p[style] for p in pieces) for style in range(STYLES))
+    spellings = ["".join(p[style] for p in pieces) for style in range(STYLES)]
+    for style in _ONE_P_STYLES:
+        spellings[style] = spellings[style].replace("pph", "ph")
     return tuple(dict.fromkeys(s for s in spellings if s))
 
 

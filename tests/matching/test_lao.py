@@ -41,6 +41,7 @@ _ids = itertools.count()
         ("ເຫຼີມ", "leum", "loem"),  # ຫຼ is "l"; ເ-ີ
         ("ມະລີ", "maly", "mary"),  # ລ inside a word also "r" (Pali names)
         ("ຈັນທ໌", "chanh", "chan"),  # the cancellation mark silences its letter
+        ("ບຸບຜາ", "boupha", "buppha"),  # official: a closing p before ph written once
     ],
 )
 def test_word_rules(word: str, official: str, also: str) -> None:
