@@ -81,6 +81,8 @@ CASES = [
     _case("สมศักดิ์ เทพสุทิน", "Somsak THEPSUTIN", "hit"),
     _case("ประวิตร วงษ์สุวรรณ", "Prawit WONGSUWAN", "hit"),
     _case("สมชาย วงศ์สวัสดิ์", "Somsak WONGSUWAN", None),
+    # Lao: the Lao government's French-influenced spellings (more in test_lao.py).
+    _case("ໄກສອນ ພົມວິຫານ", "Kaysone PHOMVIHANE", "hit"),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from anyascii import anyascii
 
 from alertd.matching.tables import NameTables, packaged_name_tables
 from alertd.matching.thai import romanise_thai_word
@@ -163,3 +164,11 @@ def test_south_asian_words_get_their_unwritten_vowels(name: str, spelling: str) 
 
 def test_a_one_consonant_word_is_not_an_initial() -> None:
     assert _spellings("क", NameTables())[0] == ("ka",)
+
+
+def test_lao_is_read_by_syllable_then_letter_by_letter() -> None:
+    """lao.py's official spelling first; anyascii's letters stay as a last spelling."""
+    (slot,) = _spellings("ສອນໄຊ", NameTables())
+    assert slot[0] == "sonexay"
+    assert {"sonsay", "sonsai"} <= set(slot)
+    assert slot[-1] == anyascii("ສອນໄຊ").lower()
