@@ -106,6 +106,10 @@ _SCRIPT_RANGES = (
 )  # fmt: skip
 
 
+# Every code point below this one is Latin or neutral for script_of.
+_FIRST_NON_LATIN = "\u0250"
+
+
 def dominant_script(text: str) -> str:
     counts: dict[str, int] = {}
     for ch in text:
@@ -120,6 +124,8 @@ def dominant_script(text: str) -> str:
 def romanise(text: str, tables: NameTables) -> tuple[Slot, ...] | None:
     """Latin slots for a non-Latin name, or None when the name is already Latin."""
     folded = unicodedata.normalize("NFKC", text).casefold()
+    if not folded or max(folded) < _FIRST_NON_LATIN:
+        return None  # every character is Latin or neutral (script_of): the common case
     script = dominant_script(folded)
     if script == "latin":
         return None
