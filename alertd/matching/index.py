@@ -141,7 +141,8 @@ class MatchIndex:
         self._tokens = Postings()  # token id -> ids of the names holding it
         self._pairs = Postings()  # pair of token ids in two words of a name -> name ids
         self._one_word = Postings()  # token id -> ids of one-word names holding it
-        self._documents: dict[str, list[int]] = {}  # document key -> entry slots
+        # Document key (its string hash: a collision only adds an entry to score) -> slots.
+        self._documents = Postings()
         self._dead = 0
 
     def _share(self, slot: Slot) -> Slot:
@@ -188,9 +189,10 @@ class MatchIndex:
             self._name_entry.append(slot)
             self._name_slots.append(min(len(name.slots), 127))
             self._file_name(nid, name)
-        for document in prepared.entry.documents:
-            for key in document_keys(document.number):
-                self._documents.setdefault(key, []).append(slot)
+        documents = prepared.entry.documents
+        if documents:
+            keys = {hash(key) for document in documents for key in document_keys(document.number)}
+            self._documents.add(keys, slot)
 
     def _file_name(self, nid: int, name: PreparedName) -> None:
         """File a name under each of its tokens and each pair of tokens of two of its words
@@ -226,7 +228,7 @@ class MatchIndex:
     def settle(self) -> None:
         """Fold recent additions into the sorted postings (after a bulk load: queries then
         gather every id with array operations)."""
-        for postings in (self._tokens, self._pairs, self._one_word):
+        for postings in (self._tokens, self._pairs, self._one_word, self._documents):
             postings.merge()
 
     # --- queries -------------------------------------------------------------------------
@@ -288,11 +290,9 @@ class MatchIndex:
         facts = self._facts.judge(query)
         for name in query.names:
             self._bound_name(name, comparer, facts, bounds)
-        for document in query.traveller.documents:
-            for key in document_keys(document.number):
-                for slot in self._documents.get(key, ()):
-                    if self._entries[slot] is not None:
-                        bounds[slot] = FORCED
+        for slot in self._document_slots(query).tolist():
+            if self._entries[slot] is not None:
+                bounds[slot] = FORCED
         ranked = []
         for slot, bound in bounds.items():
             most = self._most_score(query, slot, bound)
@@ -301,6 +301,12 @@ class MatchIndex:
         ranked.sort(key=lambda item: item[1], reverse=True)
         del ranked[MAX_SCORED:]
         return ranked
+
+    def _document_slots(self, query: PreparedQuery) -> IdArray:
+        """Entries listing a document whose key equals one of the traveller's."""
+        documents = query.traveller.documents
+        keys = {hash(key) for document in documents for key in document_keys(document.number)}
+        return self._documents.lookup(np.fromiter(keys, np.int64, len(keys)))
 
     def _most_score(self, query: PreparedQuery, slot: int, bound: float) -> float | None:
         """The most the scorer can give this entry, given a bound of its name score; None
