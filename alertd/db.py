@@ -154,7 +154,14 @@ async def schema_state(engine: AsyncEngine) -> SchemaState:
 # --- the hot path on PostgreSQL -----------------------------------------------------------
 
 # What a lost or unusable driver connection raises (the server restarted, a failover).
-DRIVER_CONNECTION_ERRORS = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
+# InternalClientError: the server's termination notice arrived while the connection
+# sat idle in the pool, and the next query meets a protocol in a broken state.
+DRIVER_CONNECTION_ERRORS = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+)
 _ASYNCPG_DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
 
 
