@@ -35,9 +35,9 @@ Three steps per query name:
    once ``limit`` matches score above every bound left, the rest are not scored.
 
 Known limits (the bench's candidate recall counts them): the vocabulary returns listed
-words one edit from a query word, two edits when they are shorter or differ in vowels and
-one consonant, but not every word two or more edits away that the scorer still aligns
-(two changed consonants; three edits in a long word); one query word close to (not
+words one edit from a query word, and two when they differ in vowels and one consonant,
+but not every word two or more edits away that the scorer still aligns (two changed
+consonants, two letters more or fewer, three edits in a long word); one query word close to (not
 equal to) two listed words written together is not looked for.
 
 Memory: entries are held once; postings are int32 name ids in arrays; tokens are interned

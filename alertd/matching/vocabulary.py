@@ -23,9 +23,6 @@ MIN_KEY_FOR_EDITS = 4
 # letter meets a large part of the vocabulary).
 MIN_VOWEL_KEY_FOR_EDITS = 5
 _VOWEL_DELETION = "~"
-# Two edits keep a word of this many letters at the scorer's ALIGN_MIN (1 - 2/6 > 0.65):
-# query words this long also look up listed words two letters shorter.
-MIN_LENGTH_FOR_TWO_EDITS = 6
 
 
 class Vocabulary:
@@ -88,22 +85,7 @@ class Vocabulary:
         for deletion in _vowel_deletions(vowels):
             found.update(self._by_deletion.get(deletion, ()))
             found.update(self._by_key.get("v" + deletion[1:], ()))
-        if len(token) >= MIN_LENGTH_FOR_TWO_EDITS:
-            self._two_deletions(token, key, found)
         return found
-
-    def _two_deletions(self, token: str, key: str, found: set[int]) -> None:
-        """Listed words two letters shorter than the query, or one shorter after one letter
-        changed (spelling or phonetic key): the query side of a two-edit neighbourhood."""
-        ids, by_key, by_deletion = self.ids, self._by_key, self._by_deletion
-        for deletion in _second_deletions(token):
-            exact = ids.get(deletion)
-            if exact is not None:
-                found.add(exact)
-            found.update(by_deletion.get("=" + deletion, ()))
-        for deletion in _second_deletions(key):
-            found.update(by_key.get("p" + deletion, ()))
-            found.update(by_deletion.get(deletion, ()))
 
 
 def token_keys(token: str) -> tuple[str, ...]:
@@ -140,11 +122,6 @@ def _vowel_deletions(vowels: str) -> tuple[str, ...]:
     if len(vowels) < MIN_VOWEL_KEY_FOR_EDITS:
         return ()
     return tuple(_VOWEL_DELETION + d for d in _deletions(vowels))
-
-
-def _second_deletions(key: str) -> set[str]:
-    """The forms of ``key`` with two letters deleted."""
-    return {d for once in _deletions(key) for d in _deletions(once)} if len(key) > 4 else set()
 
 
 def _deletions(key: str) -> tuple[str, ...]:
