@@ -445,7 +445,7 @@ class MatchIndex:
         for spelling in spellings:
             for tid in vocabulary.near(spelling):
                 token = tokens[tid]
-                score = comparer.compare(spelling, token)[0]
+                score = comparer.aligned(spelling, token)[0]
                 if score >= ALIGN_MIN and score > similar.get(token, 0.0):
                     similar[token] = score
             if len(spelling) > 1 and spelling[0] in vocabulary.ids:
