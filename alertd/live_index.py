@@ -102,6 +102,7 @@ class LiveIndex:
         for chunk_start in range(0, len(wanted), REBUILD_BATCH_ROWS):
             chunk = wanted[chunk_start : chunk_start + REBUILD_BATCH_ROWS]
             self.apply(await _contents(engine, [entry_id for entry_id, _ in chunk]))
+        self.index.settle()  # the bulk load folded into the sorted postings, for queries
         log.info(
             "matching index brought up to date",
             extra={

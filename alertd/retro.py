@@ -121,6 +121,7 @@ class RetroScreening:
         probe = MatchIndex(self._screener.routing.thresholds())
         for change in changes:
             probe.add(entry_input(change.entry_id, change.version, change.content or {}))
+        probe.settle()
         return probe
 
     async def _crossings_after(self, since: datetime, after_id: int) -> Sequence[Any]:
