@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from alertd.matching import DocumentInput, EntryInput, MatchIndex, NameInput, Traveller
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -57,3 +59,8 @@ def band(index: MatchIndex, query: Traveller, listed: EntryInput) -> str | None:
         if match.entry_id == listed.entry_id:
             return match.band
     return None
+
+
+def name_case(query: str, listed: str, expected: str | None) -> object:
+    """A parametrised case: the traveller's name, the listed name, the expected band."""
+    return pytest.param(query, listed, expected, id=f"{query}~{listed}")

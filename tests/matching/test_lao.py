@@ -15,7 +15,7 @@ from alertd.matching import MatchIndex
 from alertd.matching.lao import romanise_lao_word
 from alertd.matching.tables import NameTables
 from alertd.matching.transliterate import romanise
-from tests.matching.helpers import band, entry, traveller
+from tests.matching.helpers import band, entry, name_case, traveller
 
 _ids = itertools.count()
 
@@ -62,30 +62,26 @@ def test_after_ay_the_glide_is_not_nh() -> None:
     assert romanise_lao_word("ໄຊຍະສອນ")[0] == "xayasone"
 
 
-def _case(query: str, listed: str, expected: str | None) -> object:
-    return pytest.param(query, listed, expected, id=f"{query}~{listed}")
-
-
 # Well-known Lao people (presidents, prime ministers, ministers) and the spellings their
 # passports and the UN, press and government lists carry.
 GOLDEN = [
-    _case("ໄກສອນ ພົມວິຫານ", "Kaysone PHOMVIHANE", "hit"),
-    _case("ຈູມມະລີ ໄຊຍະສອນ", "Choummaly SAYASONE", "hit"),
-    _case("ບົວສອນ ບຸບຜາວັນ", "Bouasone BOUPHAVANH", "hit"),
-    _case("ສະເຫຼີມໄຊ ກົມມະສິດ", "Saleumxay KOMMASITH", "hit"),
-    _case("ປານີ ຢາທໍ່ຕູ້", "Pany YATHOTOU", "hit"),
-    _case("ໜູຮັກ ພູມສະຫວັນ", "Nouhak PHOUMSAVANH", "hit"),
-    _case("ທອງສິງ ທຳມະວົງ", "Thongsing THAMMAVONG", "hit"),
-    _case("ອາລຸນແກ້ວ ກິດຕິຄຸນ", "Alounkeo KITTIKHOUN", "hit"),
-    _case("ສຸພານຸວົງ", "SOUPHANOUVONG", "hit"),
-    _case("ພູມີ ວົງວິຈິດ", "Phoumi VONGVICHIT", "hit"),
-    _case("ສົມສະຫວາດ ເລັ່ງສະຫວັດ", "Somsavat LENGSAVAD", "hit"),
+    name_case("ໄກສອນ ພົມວິຫານ", "Kaysone PHOMVIHANE", "hit"),
+    name_case("ຈູມມະລີ ໄຊຍະສອນ", "Choummaly SAYASONE", "hit"),
+    name_case("ບົວສອນ ບຸບຜາວັນ", "Bouasone BOUPHAVANH", "hit"),
+    name_case("ສະເຫຼີມໄຊ ກົມມະສິດ", "Saleumxay KOMMASITH", "hit"),
+    name_case("ປານີ ຢາທໍ່ຕູ້", "Pany YATHOTOU", "hit"),
+    name_case("ໜູຮັກ ພູມສະຫວັນ", "Nouhak PHOUMSAVANH", "hit"),
+    name_case("ທອງສິງ ທຳມະວົງ", "Thongsing THAMMAVONG", "hit"),
+    name_case("ອາລຸນແກ້ວ ກິດຕິຄຸນ", "Alounkeo KITTIKHOUN", "hit"),
+    name_case("ສຸພານຸວົງ", "SOUPHANOUVONG", "hit"),
+    name_case("ພູມີ ວົງວິຈິດ", "Phoumi VONGVICHIT", "hit"),
+    name_case("ສົມສະຫວາດ ເລັ່ງສະຫວັດ", "Somsavat LENGSAVAD", "hit"),
     # English-language spellings (u, s) meet the same Lao name
-    _case("ໄກສອນ ພົມວິຫານ", "Kaison PHOMVIHAN", "hit"),
+    name_case("ໄກສອນ ພົມວິຫານ", "Kaison PHOMVIHAN", "hit"),
     # Different people stay apart.
-    _case("ໄກສອນ ພົມວິຫານ", "Choummaly SAYASONE", None),
-    _case("ທອງສິງ ທຳມະວົງ", "Thongsing KITTIKHOUN", None),  # the given name alone
-    _case("ບົວສອນ ບຸບຜາວັນ", "Nouhak PHOUMSAVANH", None),
+    name_case("ໄກສອນ ພົມວິຫານ", "Choummaly SAYASONE", None),
+    name_case("ທອງສິງ ທຳມະວົງ", "Thongsing KITTIKHOUN", None),  # the given name alone
+    name_case("ບົວສອນ ບຸບຜາວັນ", "Nouhak PHOUMSAVANH", None),
 ]
 
 
