@@ -83,12 +83,7 @@ async def test_an_idle_pooled_connection_that_died_is_replaced(settings: Setting
     try:
         async with engine.connect() as conn:
             victim = (await conn.execute(backend_pid)).scalar_one()
-        killer = create_engine(settings.database_url_value)
-        try:
-            async with killer.connect() as conn:
-                await conn.execute(select(func.pg_terminate_backend(victim)))
-        finally:
-            await killer.dispose()
+        await _terminate_backend(settings, victim)
         async with engine.connect() as conn:
             assert (await conn.execute(backend_pid)).scalar_one() != victim
     finally:
@@ -106,12 +101,7 @@ async def test_a_driver_statement_on_a_lost_connection_is_a_503_then_recovers(
     try:
         async with engine.connect() as conn:
             victim = (await fetch_direct(conn, backend_pid, {}))[0]["pid"]
-        killer = create_engine(settings.database_url_value)
-        try:
-            async with killer.connect() as conn:
-                await conn.execute(select(func.pg_terminate_backend(victim)))
-        finally:
-            await killer.dispose()
+        await _terminate_backend(settings, victim)
         with pytest.raises(NotReady):
             async with engine.connect() as conn:
                 await fetch_direct(conn, backend_pid, {})
@@ -129,3 +119,13 @@ def test_a_driver_statement_keeps_its_parameters_in_order() -> None:
     )
     assert statement.names == ("who", "after")
     assert "$1" in statement.sql and "$2" in statement.sql
+
+
+async def _terminate_backend(settings: Settings, pid: int) -> None:
+    """End a PostgreSQL server process from another connection, as a crash would."""
+    killer = create_engine(settings.database_url_value)
+    try:
+        async with killer.connect() as conn:
+            await conn.execute(select(func.pg_terminate_backend(pid)))
+    finally:
+        await killer.dispose()
