@@ -443,7 +443,7 @@ class MatchIndex:
         tokens, vocabulary = self._vocabulary.tokens, self._vocabulary
         similar: Similarities = {}
         for spelling in spellings:
-            for tid in vocabulary.near(spelling):
+            for tid in vocabulary.near_aligning(spelling):
                 token = tokens[tid]
                 score = comparer.aligned(spelling, token)[0]
                 if score >= ALIGN_MIN and score > similar.get(token, 0.0):
@@ -491,10 +491,11 @@ def _pair_key(a: int, b: int) -> int:
 
 
 def _pair_keys(first: KeyArray, second: KeyArray) -> KeyArray:
-    """The pair keys of every token in ``first`` with every token in ``second``."""
+    """The pair keys of every token in ``first`` with every token in ``second`` (a key
+    can come twice: a lookup then gives its names twice, which ``_kept`` folds)."""
     low = np.minimum.outer(first, second).ravel()
     high = np.maximum.outer(first, second).ravel()
-    keys: KeyArray = np.unique(low << _PAIR_SHIFT | high)
+    keys: KeyArray = low << _PAIR_SHIFT | high
     return keys
 
 

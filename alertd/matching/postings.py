@@ -118,8 +118,10 @@ class Postings:
 
 
 def _present(sorted_keys: KeyArray, keys: KeyArray) -> npt.NDArray[np.intp]:
-    """Positions in ``sorted_keys`` of those ``keys`` it holds."""
-    at = np.searchsorted(sorted_keys, keys)
+    """Positions in ``sorted_keys`` of those ``keys`` it holds (the keys sorted first:
+    numpy's binary searches of sorted keys start where the last one ended)."""
+    keys = np.sort(keys)
+    at = sorted_keys.searchsorted(keys)
     inside = at < len(sorted_keys)
     at, keys = at[inside], keys[inside]
     found: npt.NDArray[np.intp] = at[sorted_keys[at] == keys]

@@ -8,11 +8,24 @@ SymSpell). Entries are then reached through each token's postings.
 
 Adding a token is the costly step of indexing a new word (a dozen keys), so each key is
 derived once from one phonetic key; a token already known costs one dict lookup.
+
+The keys cast a wide net (hundreds of listed tokens for a word in a dense vocabulary);
+``near_aligning`` narrows it, in rapidfuzz's C code for all of them at once, to those the
+token comparison could align: most of the rest would cost an exact comparison each only
+to be dropped.
 """
 
 from __future__ import annotations
 
-from alertd.matching.names import TokenKeys
+from collections.abc import Callable
+from operator import itemgetter
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import OSA, Indel
+from rapidfuzz.process import cdist
+
+from alertd.matching.names import ALIGN_MIN, PHONETIC_DISTANCE_FACTOR, TokenKeys
 from alertd.matching.names import token_keys as comparison_keys
 from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
 
@@ -23,6 +36,16 @@ MIN_KEY_FOR_EDITS = 4
 # letter meets a large part of the vocabulary).
 MIN_VOWEL_KEY_FOR_EDITS = 5
 _VOWEL_DELETION = "~"
+# The token comparison (names._similarity) aligns two words at ALIGN_MIN or more only
+# through one of its grades. The spelling grade is the OSA similarity of the spellings
+# times a factor of at most 1, the sound grade that of the phonetic keys times at most
+# PHONETIC_DISTANCE_FACTOR (a same phonetic key is a similarity of 1), and the vowel grade
+# needs equal vowel-folded keys: so a word that passes none of these three tests cannot
+# align by them. A hair of slack keeps float rounding from losing one. The other grades
+# are not looked at here: same token, nickname and transliteration come from the caller's
+# table lookups; abjad spellings (skeleton grade) and initials are always kept.
+_SPELLING_AT_LEAST = ALIGN_MIN - 1e-6
+_SOUND_AT_LEAST = ALIGN_MIN / PHONETIC_DISTANCE_FACTOR - 1e-6
 
 
 class Vocabulary:
@@ -32,6 +55,9 @@ class Vocabulary:
         self._by_key: dict[str, list[int]] = {}  # phonetic, vowel and skeleton keys
         self._by_deletion: dict[str, list[int]] = {}  # one deletion of a phonetic key
         self.keys: dict[str, TokenKeys] = {}  # comparison keys of every listed token
+        self._phonetic: list[str] = []  # token id -> its phonetic key
+        self._vowels: list[str] = []  # token id -> its vowel-folded key
+        self._always_compared = bytearray()  # token id -> 1 for abjad tokens and initials
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -50,6 +76,9 @@ class Vocabulary:
         # The scorer's keys (phonetic, vowel-folded, skeleton, abjad) are the lookup keys.
         keys = self.keys[token] = comparison_keys(token)
         key, vowels, skel, abjad = keys
+        self._phonetic.append(key)
+        self._vowels.append(vowels)
+        self._always_compared.append(abjad or len(token) == 1)
         by_key, by_deletion = self._by_key, self._by_deletion
         for filed in _filed_keys(key, vowels, skel, abjad):
             by_key.setdefault(filed, []).append(tid)
@@ -86,6 +115,36 @@ class Vocabulary:
             found.update(self._by_deletion.get(deletion, ()))
             found.update(self._by_key.get("v" + deletion[1:], ()))
         return found
+
+    def near_aligning(self, token: str) -> list[int]:
+        """Ids of the listed tokens ``near`` finds that the token comparison may align
+        with ``token`` by spelling, sound, vowels, skeleton or initial (a superset: the
+        caller compares each exactly)."""
+        found = list(self.near(token))
+        keys = comparison_keys(token)
+        if len(found) < 2 or len(token) < 2 or keys[3]:  # initials, abjad: compare all
+            return found
+        gather = itemgetter(*found)
+        spelled = _at_least(
+            token, gather(self.tokens), OSA.normalized_similarity, _SPELLING_AT_LEAST
+        )
+        sounded = _at_least(
+            keys[0], gather(self._phonetic), OSA.normalized_similarity, _SOUND_AT_LEAST
+        )
+        same_vowels = _at_least(keys[1], gather(self._vowels), Indel.normalized_similarity, 1.0)
+        always = np.frombuffer(self._always_compared, np.uint8)[found].astype(bool)
+        keep = spelled | sounded | same_vowels | always
+        return np.asarray(found)[keep].tolist()  # type: ignore[no-any-return]
+
+
+def _at_least(
+    word: str, others: tuple[str, ...], similarity: Callable[..., float], cutoff: float
+) -> npt.NDArray[np.bool_]:
+    """Which of ``others`` have a normalised ``similarity`` to ``word`` of ``cutoff`` or
+    more (one call into rapidfuzz for all of them)."""
+    scores = cdist([word], others, scorer=similarity, score_cutoff=cutoff)
+    kept: npt.NDArray[np.bool_] = scores[0] > 0.0
+    return kept
 
 
 def token_keys(token: str) -> tuple[str, ...]:

@@ -1,0 +1,102 @@
+"""The vocabulary's narrowing loses no token the comparison would align.
+
+``Vocabulary.near_aligning`` drops, with vectorised distance tests, the tokens ``near``
+finds that the token comparison cannot align; the index adds nickname and
+transliteration neighbours from its tables on its own. So every token ``near`` finds
+that aligns by any other grade must survive the narrowing, for any spelling.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alertd.matching.names import ALIGN_MIN, TokenComparer
+from alertd.matching.tables import NameTables, load_name_tables
+from alertd.matching.vocabulary import Vocabulary
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# Listed words of several origins, with near spellings, initials and an abjad form.
+LISTED = _words(
+    "mohammed muhammad mohamad mhmd ali aly hassan hasan hussein husayn sok sokh sak chan "
+    "chhay chhai chay dara dary sophal sophaly heng hong khan kahn jongun jeongeun kim "
+    "kimjong abdul abdel abdullah abdulrahman rahman rehman qadhafi gaddafi kadafi "
+    "sergey sergei serhiy vladimir volodymyr nguyen nguyn tran le pham wang zhang j m "
+    "imein imani hashem hishan maleki mlaeki judith juda william bill"
+)
+
+
+@pytest.fixture(scope="module")
+def tables() -> NameTables:
+    return load_name_tables()
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    listed = Vocabulary()
+    for word in LISTED:
+        listed.id_of(word)
+    return listed
+
+
+def _edited(word: str, rng: random.Random) -> str:
+    """One or two random edits: a letter dropped, added, replaced or two swapped."""
+    letters = list(word)
+    for _ in range(rng.choice((1, 2))):
+        at = rng.randrange(len(letters) + 1)
+        kind = rng.randrange(4)
+        if kind == 0 and at < len(letters) and len(letters) > 1:
+            del letters[at]
+        elif kind == 1:
+            letters.insert(at, rng.choice("aeiouhknrst"))
+        elif kind == 2 and at < len(letters):
+            letters[at] = rng.choice("aeiouhknrst")
+        elif at + 1 < len(letters):
+            letters[at], letters[at + 1] = letters[at + 1], letters[at]
+    return "".join(letters)
+
+
+def _aligning(
+    spelling: str, ids: set[int] | list[int], vocabulary: Vocabulary, tables: NameTables
+) -> set[str]:
+    """The tokens among ``ids`` that align with ``spelling`` by a grade other than the
+    tables' (nickname, transliteration: the index looks those up itself)."""
+    comparer = TokenComparer(tables)
+    found = set()
+    for tid in ids:
+        token = vocabulary.tokens[tid]
+        if tables.are_nicknames(spelling, token) or tables.are_transliterations(spelling, token):
+            continue
+        if comparer.aligned(spelling, token)[0] >= ALIGN_MIN:
+            found.add(token)
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_narrowing_keeps_every_token_that_aligns(
+    seed: int, vocabulary: Vocabulary, tables: NameTables
+) -> None:
+    rng = random.Random(seed)
+    spelling = _edited(rng.choice(LISTED), rng)
+    everything = _aligning(spelling, vocabulary.near(spelling), vocabulary, tables)
+    narrowed = vocabulary.near_aligning(spelling)
+    assert everything <= {vocabulary.tokens[tid] for tid in narrowed}
+
+
+def test_narrowing_drops_tokens_that_cannot_align(
+    vocabulary: Vocabulary, tables: NameTables
+) -> None:
+    near = vocabulary.near("hassan")
+    narrowed = vocabulary.near_aligning("hassan")
+    assert len(narrowed) < len(near)
+    assert _aligning("hassan", narrowed, vocabulary, tables) == _aligning(
+        "hassan", near, vocabulary, tables
+    )
