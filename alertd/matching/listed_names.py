@@ -102,15 +102,14 @@ def _best(
     ids: dict[str, int],
 ) -> FloatArray:
     """Per row of similarities and per listed word: the best similarity of its spellings."""
-    found = sorted({ids[token] for sims in rows for token in sims})
-    if not found:
+    entries = [(r, ids[token], sim) for r, sims in enumerate(rows) for token, sim in sims.items()]
+    if not entries:
         return np.zeros((len(rows), len(first)))
-    known = np.array(found, np.int64)
+    row_of, token_of, similarity = zip(*entries, strict=True)
+    known, column = np.unique(np.array(token_of, np.int64), return_inverse=True)
     table = np.zeros((len(rows), len(known)))
-    for r, sims in enumerate(rows):
-        for token, similarity in sims.items():
-            table[r, np.searchsorted(known, ids[token])] = similarity
-    where = np.searchsorted(known, tokens)
+    table[np.array(row_of), column] = similarity  # a token is once per row: no clash
+    where = known.searchsorted(tokens)
     hit = where < len(known)
     hit[hit] = known[where[hit]] == tokens[hit]
     per_token = np.where(hit, table[:, np.minimum(where, len(known) - 1)], 0.0)

@@ -120,11 +120,12 @@ class Vocabulary:
         """Ids of the listed tokens ``near`` finds that the token comparison may align
         with ``token`` by spelling, sound, vowels, skeleton or initial (a superset: the
         caller compares each exactly)."""
-        found = list(self.near(token))
+        near = self.near(token)
         keys = comparison_keys(token)
-        if len(found) < 2 or len(token) < 2 or keys[3]:  # initials, abjad: compare all
-            return found
-        gather = itemgetter(*found)
+        if len(near) < 2 or len(token) < 2 or keys[3]:  # initials, abjad: compare all
+            return list(near)
+        found = np.fromiter(near, np.int64, len(near))
+        gather = itemgetter(*near)
         spelled = _at_least(
             token, gather(self.tokens), OSA.normalized_similarity, _SPELLING_AT_LEAST
         )
@@ -134,7 +135,7 @@ class Vocabulary:
         same_vowels = _at_least(keys[1], gather(self._vowels), Indel.normalized_similarity, 1.0)
         always = np.frombuffer(self._always_compared, np.uint8)[found].astype(bool)
         keep = spelled | sounded | same_vowels | always
-        return np.asarray(found)[keep].tolist()  # type: ignore[no-any-return]
+        return found[keep].tolist()  # type: ignore[no-any-return]
 
 
 def _at_least(
