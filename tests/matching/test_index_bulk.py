@@ -3,7 +3,9 @@ gives the index that ``add`` one entry at a time gives: same postings, same sear
 
 from __future__ import annotations
 
+import gc
 import random
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -138,6 +140,22 @@ def test_a_bulk_load_replacing_most_entries_compacts_on_the_way(tables: NameTabl
     assert len(index) == 2400
     assert len(index._entries) < 4800  # compacted: tombstones dropped
     _same_searches(_one_by_one(tables, second), index, _queries(second, rng)[:15])
+
+
+def test_a_failing_bulk_load_keeps_what_it_took_and_restores_the_collector(
+    tables: NameTables,
+) -> None:
+    def entries() -> Iterator[EntryInput]:
+        yield entry("Sok Chan", entry_id="A")
+        raise ValueError("an unreadable entry")
+
+    index = MatchIndex(tables=tables)
+    enabled = gc.isenabled()
+    with pytest.raises(ValueError, match="unreadable"):
+        index.extend(entries())
+    assert gc.isenabled() == enabled
+    found = index.search(Traveller(names=(NameInput("Sok Chan"),)), now=NOW)
+    assert [m.entry_id for m in found] == ["A"]
 
 
 def test_postings_extend_files_each_pair_once_after_earlier_ids() -> None:
