@@ -119,9 +119,9 @@ class RetroScreening:
     def _probe(self, changes: Sequence[EntryChange]) -> MatchIndex:
         """An index of only the newly published entries."""
         probe = MatchIndex(self._screener.routing.thresholds())
-        for change in changes:
-            probe.add(entry_input(change.entry_id, change.version, change.content or {}))
-        probe.settle()
+        probe.extend(
+            entry_input(change.entry_id, change.version, change.content or {}) for change in changes
+        )
         return probe
 
     async def _crossings_after(self, since: datetime, after_id: int) -> Sequence[Any]:

@@ -43,14 +43,17 @@ equal to) two listed words written together is not looked for.
 Memory: entries are held once; postings are int32 name ids in arrays; tokens are interned
 strings shared by every entry that uses them. ``remove`` leaves a tombstone that searches
 skip; the postings are compacted when tombstones pile up. ``settle`` folds what was added
-since into the sorted arrays (after a bulk load).
+since into the sorted arrays. ``extend`` is the bulk load (start-up rebuild, retro probe):
+the names' keys come from ListedNames' arrays and each postings list is sorted once.
 """
 
 from __future__ import annotations
 
+import gc
 import heapq
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from itertools import combinations, pairwise
 
@@ -64,7 +67,7 @@ from alertd.matching.bounds import (
     score_bound,
 )
 from alertd.matching.documents import document_keys
-from alertd.matching.listed_names import ListedNames
+from alertd.matching.listed_names import PAIR_SHIFT, ListedNames
 from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
 from alertd.matching.names import (
     ALIGN_MIN,
@@ -107,8 +110,7 @@ COMPACT_MIN_DEAD = 1000
 # Query spellings whose nearby listed tokens are remembered across searches (names recur:
 # a few thousand common words make most queries); the memo is emptied when full.
 SIMILAR_MEMO = 1 << 15
-# A pair key holds two token ids, the smaller in the high half.
-_PAIR_SHIFT = 32
+_PAIR_SHIFT = PAIR_SHIFT  # a pair key holds two token ids, the smaller in the high half
 
 
 class MatchIndex:
@@ -144,6 +146,9 @@ class MatchIndex:
         # Document key (its string hash: a collision only adds an entry to score) -> slots.
         self._documents = Postings()
         self._dead = 0
+        # A bulk load (extend) files names from this id on, and these documents, at its end.
+        self._unfiled = 0
+        self._unfiled_documents = (array("q"), array("i"))  # document key hashes, slots
 
     def _share(self, slot: Slot) -> Slot:
         """One tuple object per distinct name word across the index (memory)."""
@@ -162,6 +167,19 @@ class MatchIndex:
         self.remove(entry.entry_id)
         self._append(prepare_entry(entry, self._tables, self._share))
 
+    def extend(self, entries: Iterable[EntryInput]) -> None:
+        """``add`` each entry, then ``settle``; for bulk loads (the start-up rebuild, the
+        retro-screening probe): the names' keys are gathered in arrays and filed with one
+        sort per postings list, not a dict append per key (the same postings result)."""
+        with _collector_paused():
+            try:
+                for entry in entries:
+                    self.remove(entry.entry_id)
+                    self._append(prepare_entry(entry, self._tables, self._share), bulk=True)
+            finally:  # what was appended is filed even if an entry failed to prepare
+                self._file_unfiled()
+                self.settle()
+
     def remove(self, entry_id: str) -> None:
         slot = self._slot_of.pop(entry_id, None)
         if slot is None:
@@ -174,32 +192,42 @@ class MatchIndex:
         ):
             self._compact()
 
-    def _append(self, prepared: PreparedEntry) -> None:
+    def _append(self, prepared: PreparedEntry, bulk: bool = False) -> None:
+        """Take the entry into the next slot; file it now, or (``bulk``) leave its names
+        and documents for ``_file_unfiled``."""
         slot = len(self._entries)
         self._entries.append(prepared)
         self._slot_of[prepared.entry.entry_id] = slot
         self._live.append(1)
         self._facts.append(prepared, self.thresholds_for(prepared.entry.category).possible)
-        self._file(slot, prepared)
-
-    def _file(self, slot: int, prepared: PreparedEntry) -> None:
         for name in prepared.names:
             nid = len(self._names)
             self._names.append(name)
             self._name_entry.append(slot)
             self._name_slots.append(min(len(name.slots), 127))
-            self._file_name(nid, name)
+            words = self._words(name)
+            self._listed.append(name, words)
+            if not bulk:
+                self._file_name(nid, name, words)
+        if not bulk:
+            self._unfiled = len(self._names)
         documents = prepared.entry.documents
         if documents:
             keys = {hash(key) for document in documents for key in document_keys(document.number)}
-            self._documents.add(keys, slot)
+            if bulk:
+                self._unfiled_documents[0].extend(keys)
+                self._unfiled_documents[1].extend([slot] * len(keys))
+            else:
+                self._documents.add(keys, slot)
 
-    def _file_name(self, nid: int, name: PreparedName) -> None:
+    def _words(self, name: PreparedName) -> list[tuple[int, ...]]:
+        """Each word of the name as the token ids of its spellings."""
+        word_ids, ids_of = self._word_ids, self._ids_of
+        return [word_ids.get(spellings) or ids_of(spellings) for spellings in name.slots]
+
+    def _file_name(self, nid: int, name: PreparedName, words: list[tuple[int, ...]]) -> None:
         """File a name under each of its tokens and each pair of tokens of two of its words
         (a token twice in one name, or a pair met twice, is filed once)."""
-        word_ids, ids_of = self._word_ids, self._ids_of
-        words = [word_ids.get(spellings) or ids_of(spellings) for spellings in name.slots]
-        self._listed.append(name, words)
         tokens = {tid for word in words for tid in word}
         self._tokens.add(tokens, nid)
         if name.word_count == 1:
@@ -212,6 +240,17 @@ class MatchIndex:
         }
         self._pairs.add(pairs, nid)
 
+    def _file_unfiled(self) -> None:
+        """File what bulk appends left (ListedNames.filed gives every key in arrays)."""
+        tokens, pairs, one_word = self._listed.filed(self._unfiled)
+        self._tokens.extend(*tokens)
+        self._pairs.extend(*pairs)
+        self._one_word.extend(*one_word)
+        keys, slots = self._unfiled_documents
+        self._documents.extend(np.frombuffer(keys, np.int64), np.frombuffer(slots, np.int32))
+        self._unfiled = len(self._names)
+        self._unfiled_documents = (array("q"), array("i"))
+
     def _ids_of(self, spellings: Slot) -> tuple[int, ...]:
         """The distinct token ids of one word's spellings (remembered per shared word)."""
         id_of = self._vocabulary.id_of
@@ -221,9 +260,11 @@ class MatchIndex:
     def _compact(self) -> None:
         live = [e for e in self._entries if e is not None]
         self._reset()
-        for prepared in live:
-            self._append(prepared)
-        self.settle()
+        with _collector_paused():
+            for prepared in live:
+                self._append(prepared, bulk=True)
+            self._file_unfiled()
+            self.settle()
 
     def settle(self) -> None:
         """Fold recent additions into the sorted postings (after a bulk load: queries then
@@ -480,6 +521,29 @@ class MatchIndex:
         if not keys:
             return np.empty(0, np.int32)
         return self._pairs.lookup(np.array(keys, np.int64))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a bulk load: it makes millions of objects
+    that live as long as the index and no cycles, and the collections its allocations
+    trigger would walk all of them again and again (the collector runs again after).
+
+    Then every tracked object is moved to the oldest generation without a walk (freeze,
+    then unfreeze): left in the youngest, the load's objects would all be walked by the
+    first young collections after it (over a second at 1,000,000 entries). Not when the
+    process froze objects already (the service does after start-up): unfreezing would
+    hand those back to the collector."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if not gc.get_freeze_count():
+            gc.freeze()
+            gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _has_initial(name: PreparedName) -> bool:

@@ -9,8 +9,9 @@ together), then each name sums and maxes those exactly as ``QueryName.bound`` do
 (tests check the two agree). Names with a query initial keep the Python path (an initial
 meets words by their first letter, which no similarity table lists).
 
-Storage: per name, where its tokens start in one flat array; per token, its id, the
-index of its word in the name and whether that word is a particle.
+Storage: per name, where its tokens start in one flat array and whether it is one word;
+per token, its id, the index of its word in the name and whether that word is a particle.
+The same arrays give a bulk load the keys to file each name under (``filed``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from alertd.matching.postings import IdArray
 
 FloatArray = npt.NDArray[np.float64]
 Positions = npt.NDArray[np.int64]
+Filing = tuple[npt.NDArray[np.int64], IdArray]  # keys and the name ids filed under them
+# A pair key holds two token ids, the smaller in the high half (MatchIndex's pair keys).
+PAIR_SHIFT = 32
 
 
 class ListedNames:
@@ -35,6 +39,7 @@ class ListedNames:
         self._tokens = array("i")  # token ids, name by name, word by word
         self._slots = array("h")  # per token: the index of its word in the name
         self._particles = array("b")  # per token: 1 if its word is a particle
+        self._one_word = array("b")  # name id -> 1 if it is one word (particles aside)
 
     def append(self, name: PreparedName, token_ids: Sequence[Sequence[int]]) -> None:
         """The next name id's words, each as the token ids of its spellings."""
@@ -45,6 +50,40 @@ class ListedNames:
                 self._slots.append(index)
                 self._particles.append(particle)
         self._starts.append(len(self._tokens))
+        self._one_word.append(name.word_count == 1)
+
+    def __len__(self) -> int:
+        return len(self._one_word)
+
+    def filed(self, first: int) -> tuple[Filing, Filing, Filing]:
+        """The (key, name id) pairs names ``first`` onward are filed under, in arrays (a
+        bulk load: MatchIndex.extend): each token; each pair of tokens of two different
+        words (pair_key); each token of a one-word name. A pair may come twice (a token
+        in two words): Postings.extend files it once."""
+        starts = np.frombuffer(self._starts, np.int64)[first:]
+        tokens = np.frombuffer(self._tokens, np.int32)[starts[0] :].astype(np.int64)
+        slots = np.frombuffer(self._slots, np.int16)[starts[0] :]
+        lengths = np.diff(starts)
+        name_ids = np.arange(first, first + len(lengths), dtype=np.int32)
+        owners = np.repeat(name_ids, lengths)
+        one_word = np.frombuffer(self._one_word, np.int8)[owners] == 1
+        pair_keys: list[npt.NDArray[np.int64]] = [np.empty(0, np.int64)]
+        pair_ids: list[IdArray] = [np.empty(0, np.int32)]
+        # Names of k tokens at once, as a (names, k) matrix: every pair of columns.
+        for k in np.unique(lengths[lengths > 1]).tolist():
+            rows = np.flatnonzero(lengths == k)
+            at = (starts[rows] - starts[0])[:, None] + np.arange(k)
+            left, right = np.triu_indices(k, 1)
+            token_rows, slot_rows = tokens[at], slots[at]
+            apart = slot_rows[:, left] != slot_rows[:, right]
+            a, b = token_rows[:, left][apart], token_rows[:, right][apart]
+            pair_keys.append(np.minimum(a, b) << PAIR_SHIFT | np.maximum(a, b))
+            pair_ids.append(np.broadcast_to(name_ids[rows][:, None], apart.shape)[apart])
+        return (
+            (tokens, owners),
+            (np.concatenate(pair_keys), np.concatenate(pair_ids)),
+            (tokens[one_word], owners[one_word]),
+        )
 
     def bounds(
         self,

@@ -89,6 +89,17 @@ class Postings:
         starts, ends = self._starts[at], self._starts[at + 1]
         return self._ids[_ranges(starts, ends)]
 
+    def extend(self, keys: KeyArray, ids: IdArray) -> None:
+        """File each of ``ids`` under the key beside it, all at once: a bulk load sorts
+        the pairs once instead of a dict append per key (a pair given twice is filed
+        once). Ids land after those already filed under the same key, as with ``add``."""
+        self.merge()
+        order = np.lexsort((ids, keys))
+        keys, ids = keys[order], ids[order]
+        fresh = np.ones(len(keys), np.bool_)
+        fresh[1:] = (keys[1:] != keys[:-1]) | (ids[1:] != ids[:-1])
+        self._fold(keys[fresh], ids[fresh])
+
     def merge(self) -> None:
         """Fold the delta into the sorted base (linear in the base's size)."""
         if not self._delta:
@@ -105,16 +116,22 @@ class Postings:
         delta_keys = np.repeat(np.fromiter(self._delta, np.int64, len(self._delta)), counts)
         delta_ids = np.frombuffer(flat, np.int32).copy()
         order = np.argsort(delta_keys, kind="stable")
-        delta_keys, delta_ids = delta_keys[order], delta_ids[order]
-        base_keys = np.repeat(self._keys, np.diff(self._starts))
-        at = np.searchsorted(base_keys, delta_keys, side="right")
-        all_keys = np.insert(base_keys, at, delta_keys)
-        self._ids = np.insert(self._ids, at, delta_ids)
-        first = np.flatnonzero(all_keys[1:] != all_keys[:-1]) + 1
-        self._starts = np.concatenate(([0], first, [len(all_keys)])).astype(np.int64)
-        self._keys = all_keys[self._starts[:-1]] if len(all_keys) else all_keys
+        self._fold(delta_keys[order], delta_ids[order])
         self._delta = {}
         self._delta_size = 0
+
+    def _fold(self, keys: KeyArray, ids: IdArray) -> None:
+        """Insert (key, id) pairs sorted by key into the base, each after the ids the
+        base already holds under its key."""
+        if not len(keys):
+            return
+        base_keys = np.repeat(self._keys, np.diff(self._starts))
+        at = np.searchsorted(base_keys, keys, side="right")
+        all_keys = np.insert(base_keys, at, keys)
+        self._ids = np.insert(self._ids, at, ids.astype(np.int32, copy=False))
+        first = np.flatnonzero(all_keys[1:] != all_keys[:-1]) + 1
+        self._starts = np.concatenate(([0], first, [len(all_keys)])).astype(np.int64)
+        self._keys = all_keys[self._starts[:-1]]
 
 
 def _present(sorted_keys: KeyArray, keys: KeyArray) -> npt.NDArray[np.intp]:
