@@ -20,7 +20,7 @@ from alertd.api import crossings as crossings_api
 from alertd.api import watchlist as watchlist_api
 from alertd.api.problems import problems, request_context
 from alertd.auth import Authenticator
-from alertd.batching import group_commit
+from alertd.batching import Batcher
 from alertd.channels import websocket
 from alertd.channels.broker import Broker, InProcessBroker, PostgresBroker, asyncpg_dsn
 from alertd.channels.hub import Hub
@@ -30,7 +30,7 @@ from alertd.db import create_engine, create_read_engine, schema_state
 from alertd.live_index import LiveIndex
 from alertd.metrics import Metrics
 from alertd.passwords import Passwords
-from alertd.recording import MAX_BATCH, CrossingRecorder
+from alertd.recording import MAX_BATCH, crossing_writer
 from alertd.retro import RetroScreening
 from alertd.routing import load_policy
 from alertd.screening import Screener
@@ -140,7 +140,7 @@ async def _screening(app: web.Application) -> AsyncIterator[None]:
     broker = _broker(settings, hub, live, reader, clock)
     retro = RetroScreening(engine, screener, broker, clock, settings.retro_screen_days, reader)
     app[ROUTING], app[LIVE_INDEX], app[SCREENER] = routing, live, screener
-    app[crossings_api.CROSSING_WRITER] = group_commit(engine, CrossingRecorder(screener), MAX_BATCH)
+    app[crossings_api.CROSSING_WRITER] = Batcher(crossing_writer(engine, screener), MAX_BATCH)
     app[HUB], app[NOTIFIER], app[RETRO], app[BROKER] = hub, broker, retro, broker
     app[WATCHLIST_FEED] = FeedFanout(live, retro, broker)
     sweeps = [

@@ -9,10 +9,11 @@ the write lock up front instead of failing when it upgrades half-way. PostgreSQL
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NoReturn, Protocol, cast
 
 import asyncpg
 from alembic.config import Config as AlembicConfig
@@ -21,9 +22,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import ClauseElement, Connection, event
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from alertd.errors import NotReady
@@ -201,10 +202,48 @@ async def fetch_direct(
             statement.sql, *(params[name] for name in statement.names)
         )
     except DRIVER_CONNECTION_ERRORS as exc:
-        # What SQLAlchemy does on a disconnect error: the server is likely gone for every
-        # pooled connection opened before now, so each is replaced at its next checkout
-        # (else the next requests would meet them one by one), this one at once.
-        conn.sync_engine.pool._invalidate(pooled, exc)
-        await conn.invalidate(exc)
-        raise NotReady("the database connection was lost; retry shortly") from exc
+        await _lost(conn, pooled, exc)
     return rows
+
+
+class Driver(Protocol):
+    """The few calls of an asyncpg connection that the driver path makes."""
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
+
+    async def executemany(self, command: str, args: Iterable[Sequence[Any]]) -> None: ...
+
+
+@asynccontextmanager
+async def driver_transaction(engine: AsyncEngine) -> AsyncIterator[Driver]:
+    """A transaction on a pooled connection's asyncpg driver (PostgreSQL), for the hot
+    path's writes (see ``DriverStatement`` for why).
+
+    It commits when the block ends and rolls back if the block raises. SQLAlchemy does
+    not know of it (its own transaction never began), so returning the connection to
+    the pool sends nothing. Errors are translated as SQLAlchemy's own would be: a lost
+    connection is NotReady (503, retry; the pool replaced), any other database error a
+    DBAPIError (a logged 500, and a batch that meets one is done again one by one).
+    """
+    async with engine.connect() as conn:
+        pooled = await conn.get_raw_connection()
+        driver = pooled.driver_connection
+        assert driver is not None, "a checked-out connection has its driver connection"
+        try:
+            async with driver.transaction():
+                yield cast(Driver, driver)
+        except DRIVER_CONNECTION_ERRORS as exc:
+            await _lost(conn, pooled, exc)
+        except asyncpg.PostgresError as exc:
+            raise DBAPIError(None, None, exc) from exc
+
+
+async def _lost(
+    conn: AsyncConnection, pooled: PoolProxiedConnection, exc: BaseException
+) -> NoReturn:
+    """What SQLAlchemy does on a disconnect error: the server is likely gone for every
+    pooled connection opened before now, so each is replaced at its next checkout
+    (else the next requests would meet them one by one), this one at once."""
+    conn.sync_engine.pool._invalidate(pooled, exc)
+    await conn.invalidate(exc)
+    raise NotReady("the database connection was lost; retry shortly") from exc

@@ -7,14 +7,20 @@ import asyncio
 
 import pytest
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alertd import audit
 from alertd.audit import Actor, AuditEvent
 from alertd.clock import FrozenClock
 from alertd.config import Settings
-from alertd.db import DriverStatement, create_engine, create_read_engine, fetch_direct
+from alertd.db import (
+    DriverStatement,
+    create_engine,
+    create_read_engine,
+    driver_transaction,
+    fetch_direct,
+)
 from alertd.errors import NotReady
 from alertd.tables import audit_events
 from tests.databases import configured_backend
@@ -109,6 +115,50 @@ async def test_a_driver_statement_on_a_lost_connection_is_a_503_then_recovers(
             assert (await fetch_direct(conn, backend_pid, {}))[0]["pid"] != victim
     finally:
         await engine.dispose()
+
+
+@postgresql_only
+async def test_a_driver_transaction_on_a_lost_connection_is_a_503_then_recovers(
+    settings: Settings,
+) -> None:
+    """The hot path's driver transactions too: NotReady (503, retry), a fresh
+    connection next time."""
+    engine = create_engine(settings.database_url_value, pool_size=1, idle_ping_seconds=3600)
+    try:
+        async with driver_transaction(engine) as driver:
+            victim = (await driver.fetch("SELECT pg_backend_pid() AS pid"))[0]["pid"]
+        await _terminate_backend(settings, victim)
+        with pytest.raises(NotReady):
+            async with driver_transaction(engine) as driver:
+                await driver.fetch("SELECT 1")
+        async with driver_transaction(engine) as driver:
+            assert (await driver.fetch("SELECT pg_backend_pid() AS pid"))[0]["pid"] != victim
+    finally:
+        await engine.dispose()
+
+
+@postgresql_only
+async def test_a_driver_transaction_is_rolled_back_by_a_database_error(
+    engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """A database error on the driver is a DBAPIError, as through SQLAlchemy, and
+    nothing of its transaction stays."""
+    events = [(Actor("tester"), AuditEvent("test.driver"), clock.now())]
+
+    async def audit_then_fail() -> None:
+        async with driver_transaction(engine) as driver:
+            await audit.record_many_on_driver(driver, events)
+            await driver.fetch("SELECT 1 / 0")
+
+    with pytest.raises(DBAPIError):
+        await audit_then_fail()
+    async with engine.connect() as conn:
+        assert await audit.count_events(conn) == 0
+    async with driver_transaction(engine) as driver:
+        await audit.record_many_on_driver(driver, events)
+    async with engine.connect() as conn:
+        report = await audit.verify(conn)
+    assert report.ok and report.events == 1
 
 
 def test_a_driver_statement_keeps_its_parameters_in_order() -> None:
