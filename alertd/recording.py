@@ -29,8 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from alertd import audit, idempotency
 from alertd.alerts import AlertNotice
 from alertd.audit import Actor, AuditEvent
-from alertd.batching import BatchWork
-from alertd.db import Driver, driver_transaction, is_postgresql
+from alertd.db import Driver, KeptConnection, driver_transaction, is_postgresql
 from alertd.principal import Principal
 from alertd.routing import RoutingPolicy
 from alertd.screening import (
@@ -72,21 +71,26 @@ class Written:
     notices: tuple[AlertNotice, ...]
 
 
-def crossing_writer(
-    engine: AsyncEngine, screener: Screener
-) -> BatchWork[PendingCrossing, Written | None]:
-    """Writes each batch of crossings in one transaction of ``engine``."""
-    recorder = CrossingRecorder(screener)
-    on_driver = is_postgresql(engine)
+class CrossingWriter:
+    """Writes each batch of crossings in one transaction of ``engine`` (the work of the
+    crossings' ``Batcher``), on a connection kept between batches."""
 
-    async def write(batch: Sequence[PendingCrossing]) -> list[Written | None]:
-        if on_driver and not any(pending.screened for pending in batch):
-            async with driver_transaction(engine) as driver:
-                return await _write_unmatched(driver, screener.routing, batch)
-        async with engine.begin() as conn:
-            return await recorder(conn, batch)
+    def __init__(self, engine: AsyncEngine, screener: Screener) -> None:
+        self._connection = KeptConnection(engine)
+        self._recorder = CrossingRecorder(screener)
+        self._routing = screener.routing
+        self._on_driver = is_postgresql(engine)
 
-    return write
+    async def __call__(self, batch: Sequence[PendingCrossing]) -> list[Written | None]:
+        async with self._connection.connect() as conn:
+            if self._on_driver and not any(pending.screened for pending in batch):
+                async with driver_transaction(conn) as driver:
+                    return await _write_unmatched(driver, self._routing, batch)
+            async with conn.begin():
+                return await self._recorder(conn, batch)
+
+    async def close(self) -> None:
+        await self._connection.close()
 
 
 class CrossingRecorder:

@@ -16,6 +16,7 @@ from alertd.clock import FrozenClock
 from alertd.config import Settings
 from alertd.db import (
     DriverStatement,
+    KeptConnection,
     create_engine,
     create_read_engine,
     driver_transaction,
@@ -124,16 +125,18 @@ async def test_a_driver_transaction_on_a_lost_connection_is_a_503_then_recovers(
     """The hot path's driver transactions too: NotReady (503, retry), a fresh
     connection next time."""
     engine = create_engine(settings.database_url_value, pool_size=1, idle_ping_seconds=3600)
+    kept = KeptConnection(engine, idle_seconds=3600)
     try:
-        async with driver_transaction(engine) as driver:
+        async with kept.connect() as conn, driver_transaction(conn) as driver:
             victim = (await driver.fetch("SELECT pg_backend_pid() AS pid"))[0]["pid"]
         await _terminate_backend(settings, victim)
         with pytest.raises(NotReady):
-            async with driver_transaction(engine) as driver:
+            async with kept.connect() as conn, driver_transaction(conn) as driver:
                 await driver.fetch("SELECT 1")
-        async with driver_transaction(engine) as driver:
+        async with kept.connect() as conn, driver_transaction(conn) as driver:
             assert (await driver.fetch("SELECT pg_backend_pid() AS pid"))[0]["pid"] != victim
     finally:
+        await kept.close()
         await engine.dispose()
 
 
@@ -146,7 +149,7 @@ async def test_a_driver_transaction_is_rolled_back_by_a_database_error(
     events = [(Actor("tester"), AuditEvent("test.driver"), clock.now())]
 
     async def audit_then_fail() -> None:
-        async with driver_transaction(engine) as driver:
+        async with engine.connect() as conn, driver_transaction(conn) as driver:
             await audit.record_many_on_driver(driver, events)
             await driver.fetch("SELECT 1 / 0")
 
@@ -154,11 +157,52 @@ async def test_a_driver_transaction_is_rolled_back_by_a_database_error(
         await audit_then_fail()
     async with engine.connect() as conn:
         assert await audit.count_events(conn) == 0
-    async with driver_transaction(engine) as driver:
+    async with engine.connect() as conn, driver_transaction(conn) as driver:
         await audit.record_many_on_driver(driver, events)
     async with engine.connect() as conn:
         report = await audit.verify(conn)
     assert report.ok and report.events == 1
+
+
+async def test_a_kept_connection_is_reused_and_never_carries_a_transaction(
+    engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """One connection for batch after batch; a read's transaction ends with its batch
+    (else its snapshot would hide later commits); overlapping work gets another."""
+    kept = KeptConnection(engine)
+    try:
+        async with kept.connect() as first:
+            assert await audit.count_events(first) == 0  # begins a transaction
+        async with engine.begin() as conn:  # committed meanwhile, by someone else
+            await audit.record(conn, Actor("tester"), AuditEvent("test.kept"), clock.now())
+        async with kept.connect() as again:
+            assert again is first
+            assert not again.in_transaction()
+            assert await audit.count_events(again) == 1
+            async with kept.connect() as overlapping:
+                assert overlapping is not first
+    finally:
+        await kept.close()
+
+
+async def test_a_kept_connection_is_renewed_after_an_error_or_a_quiet_spell(
+    engine: AsyncEngine,
+) -> None:
+    kept = KeptConnection(engine, idle_seconds=3600)
+    quiet = KeptConnection(engine, idle_seconds=0)
+    try:
+        with pytest.raises(ZeroDivisionError):
+            async with kept.connect() as broken:
+                raise ZeroDivisionError
+        async with kept.connect() as conn:
+            assert conn is not broken and broken.closed
+        async with quiet.connect() as before:
+            pass
+        async with quiet.connect() as after:
+            assert after is not before
+    finally:
+        await kept.close()
+        await quiet.close()
 
 
 def test_a_driver_statement_keeps_its_parameters_in_order() -> None:

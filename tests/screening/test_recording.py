@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from alertd.clock import FrozenClock
 from alertd.config import Settings
 from alertd.matching import MatchIndex
 from alertd.principal import Principal
-from alertd.recording import PendingCrossing, Written, crossing_writer
+from alertd.recording import CrossingWriter, PendingCrossing, Written
 from alertd.roles import Role
 from alertd.routing import load_policy
 from alertd.screening import CrossingBody, Screener, build_subject
@@ -42,12 +43,14 @@ UNKNOWN_CHECKPOINT = "ZZZ"  # no such row: the insert fails (NOT NULL checkpoint
 
 
 @pytest.fixture
-def write(
+async def write(
     world: None, engine: AsyncEngine, settings: Settings
-) -> Batcher[PendingCrossing, Written | None]:
+) -> AsyncIterator[Batcher[PendingCrossing, Written | None]]:
     day = timedelta(days=1)
     screener = Screener(MatchIndex(), load_policy(settings.policy_file), Deadlines(day, day, day))
-    return Batcher(crossing_writer(engine, screener), max_batch=64)
+    writer = CrossingWriter(engine, screener)
+    yield Batcher(writer, max_batch=64)
+    await writer.close()
 
 
 def pending(clock: FrozenClock, name: str, checkpoint: str = "POI") -> PendingCrossing:
