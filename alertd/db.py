@@ -245,7 +245,8 @@ class KeptConnection:
     Work that overlaps the kept connection's (a failed batch's items are done again one
     by one, at once) checks a connection out of the pool as before. A kept connection is
     given back, and another checked out (and pinged, see ``create_engine``) when it sat
-    unused for ``idle_seconds``, when it was invalidated (lost), and after any work that
+    unused for ``idle_seconds``, when it or the pool was invalidated (a connection lost
+    here or elsewhere: one 503, then fresh connections everywhere), and after any work that
     ended with an error; a transaction that its work left open (SQLAlchemy begins one at
     the first statement) is rolled back. It never carries a state into the next batch:
     a read's snapshot, above all, would hide what was committed since.
@@ -256,6 +257,7 @@ class KeptConnection:
         self._idle_seconds = idle_seconds
         self._kept: AsyncConnection | None = None
         self._last_used = 0.0
+        self._checked_out_at = 0.0
         self._busy = False
 
     @asynccontextmanager
@@ -281,12 +283,20 @@ class KeptConnection:
     async def _checked_out(self) -> AsyncConnection:
         kept = self._kept
         stale = time.monotonic() - self._last_used >= self._idle_seconds
-        if kept is not None and (stale or kept.invalidated or kept.closed):
+        if kept is not None and (stale or kept.invalidated or kept.closed or self._outdated()):
             await self.close()
             kept = None
         if kept is None:
             kept = self._kept = await self._engine.connect()
+            self._checked_out_at = time.time()
         return kept
+
+    def _outdated(self) -> bool:
+        """Whether the pool was invalidated since the kept connection was checked out (a
+        lost connection elsewhere: the server likely went away for every connection),
+        as the pool itself would judge at a checkout (``time.time`` stamps, as there)."""
+        invalidated_at: float = self._engine.sync_engine.pool._invalidate_time
+        return invalidated_at > self._checked_out_at
 
     async def close(self) -> None:
         """Give the kept connection back to the pool (at shutdown, or to renew it)."""

@@ -205,6 +205,30 @@ async def test_a_kept_connection_is_renewed_after_an_error_or_a_quiet_spell(
         await quiet.close()
 
 
+@postgresql_only
+async def test_a_connection_lost_elsewhere_renews_every_kept_one(settings: Settings) -> None:
+    """As the pool replaces its older connections after a loss (the server likely went
+    away for all), kept ones are renewed too: one 503, not one per kept connection."""
+    engine = create_engine(settings.database_url_value, pool_size=2, idle_ping_seconds=3600)
+    lookups, writes = KeptConnection(engine, 3600), KeptConnection(engine, 3600)
+    pid = "SELECT pg_backend_pid() AS pid"
+    try:
+        async with lookups.connect() as conn, driver_transaction(conn) as driver:
+            victim = (await driver.fetch(pid))[0]["pid"]
+        async with writes.connect() as conn, driver_transaction(conn) as driver:
+            bystander = (await driver.fetch(pid))[0]["pid"]
+        await _terminate_backend(settings, victim)
+        with pytest.raises(NotReady):
+            async with lookups.connect() as conn, driver_transaction(conn) as driver:
+                await driver.fetch(pid)
+        async with writes.connect() as conn, driver_transaction(conn) as driver:
+            assert (await driver.fetch(pid))[0]["pid"] not in (victim, bystander)
+    finally:
+        await lookups.close()
+        await writes.close()
+        await engine.dispose()
+
+
 def test_a_driver_statement_keeps_its_parameters_in_order() -> None:
     statement = DriverStatement.of(
         select(audit_events.c.seq).where(
