@@ -20,7 +20,7 @@ from alertd.api import crossings as crossings_api
 from alertd.api import watchlist as watchlist_api
 from alertd.api.problems import problems, request_context
 from alertd.auth import Authenticator
-from alertd.batching import group_commit
+from alertd.batching import Batcher
 from alertd.channels import websocket
 from alertd.channels.broker import Broker, InProcessBroker, PostgresBroker, asyncpg_dsn
 from alertd.channels.hub import Hub
@@ -30,7 +30,7 @@ from alertd.db import create_engine, create_read_engine, schema_state
 from alertd.live_index import LiveIndex
 from alertd.metrics import Metrics
 from alertd.passwords import Passwords
-from alertd.recording import MAX_BATCH, CrossingRecorder
+from alertd.recording import MAX_BATCH, CrossingWriter
 from alertd.retro import RetroScreening
 from alertd.routing import load_policy
 from alertd.screening import Screener
@@ -120,6 +120,7 @@ async def _security(app: web.Application) -> AsyncIterator[None]:
     )
     log.info("signing key loaded", extra={"kid": key.kid})
     yield
+    await app[AUTHENTICATOR].close()
 
 
 async def _screening(app: web.Application) -> AsyncIterator[None]:
@@ -140,7 +141,8 @@ async def _screening(app: web.Application) -> AsyncIterator[None]:
     broker = _broker(settings, hub, live, reader, clock)
     retro = RetroScreening(engine, screener, broker, clock, settings.retro_screen_days, reader)
     app[ROUTING], app[LIVE_INDEX], app[SCREENER] = routing, live, screener
-    app[crossings_api.CROSSING_WRITER] = group_commit(engine, CrossingRecorder(screener), MAX_BATCH)
+    writer = CrossingWriter(engine, screener)
+    app[crossings_api.CROSSING_WRITER] = Batcher(writer, MAX_BATCH)
     app[HUB], app[NOTIFIER], app[RETRO], app[BROKER] = hub, broker, retro, broker
     app[WATCHLIST_FEED] = FeedFanout(live, retro, broker)
     sweeps = [
@@ -158,6 +160,7 @@ async def _screening(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await retro.drain(grace=settings.shutdown_timeout_seconds / 2)
+    await writer.close()
 
 
 def _broker(

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import RowMapping, func, select, text
+from sqlalchemy import RowMapping, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd.clock import isoformat
+from alertd.db import Driver, DriverStatement
 from alertd.tables import audit_events
 
 GENESIS_HASH = "0" * 64
@@ -94,6 +95,17 @@ async def record_many(
         await conn.execute(_INSERT, [_pending(row) for row in rows])
     else:
         await _append_in_python(conn, rows)
+
+
+async def record_many_on_driver(
+    driver: Driver, events: Sequence[tuple[Actor, AuditEvent, datetime]]
+) -> None:
+    """``record_many`` for a transaction run on the asyncpg driver (PostgreSQL's hot
+    path, ``db.driver_transaction``): the same pending rows, chained at commit."""
+    rows = [_pending(_row(actor, event, now)) for actor, event, now in events]
+    await driver.executemany(
+        _INSERT_ON_DRIVER.sql, [[row[name] for name in _INSERT_ON_DRIVER.names] for row in rows]
+    )
 
 
 def _row(actor: Actor, event: AuditEvent, now: datetime) -> dict[str, Any]:
@@ -170,6 +182,9 @@ def _hashed_json_around_seq(row: dict[str, Any]) -> tuple[bytes, bytes]:
 _SEQ_MARK = '"seq":0,'
 _HEAD = select(audit_events.c.seq, audit_events.c.hash).order_by(audit_events.c.seq.desc()).limit(1)
 _INSERT = audit_events.insert()
+_INSERT_ON_DRIVER = DriverStatement.of(
+    audit_events.insert().values({c.name: bindparam(c.name) for c in audit_events.columns})
+)
 _CHAIN_TRIGGER = text(
     "SELECT 1 FROM pg_trigger WHERE tgname = 'audit_events_chain_at_commit' "
     "AND tgrelid = 'audit_events'::regclass AND tgenabled <> 'D'"

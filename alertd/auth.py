@@ -26,7 +26,13 @@ from alertd.audit import Actor, AuditEvent
 from alertd.batching import Batcher
 from alertd.clock import Clock
 from alertd.config import Settings
-from alertd.db import DriverStatement, fetch_direct, is_postgresql, single_statement_reads
+from alertd.db import (
+    DriverStatement,
+    KeptConnection,
+    fetch_direct,
+    is_postgresql,
+    single_statement_reads,
+)
 from alertd.errors import NotAuthenticated, Throttled
 from alertd.identity import user_by_id
 from alertd.passwords import Passwords
@@ -100,7 +106,8 @@ class Authenticator:
         self._engine = engine
         # Lookups that only read (every authenticated request) use the read engine.
         self._reader = read_engine or engine
-        self._lookups = single_statement_reads(self._reader)
+        # The lookups are batched, one query at a time: one connection kept does them.
+        self._lookups = KeptConnection(single_statement_reads(self._reader))
         self._principal_lookups = Batcher(self._principals_of, MAX_LOOKUP_BATCH)
         self._passwords = passwords
         self._tokens = tokens
@@ -197,6 +204,10 @@ class Authenticator:
                 conn, actor, AuditEvent("auth.refresh", f"session:{row.session_id}"), now
             )
             return pair
+
+    async def close(self) -> None:
+        """Give back the connection kept for lookups (at shutdown)."""
+        await self._lookups.close()
 
     async def logout(self, principal: Principal, request_id: str | None) -> None:
         now = self._clock.now()

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from alertd.errors import AlertdError
 
@@ -39,8 +38,6 @@ ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
 # Does the work of a batch of items; one result per item, in order.
 BatchWork = Callable[[Sequence[ItemT]], Awaitable[list[ResultT]]]
-# Writes the items in the caller's transaction; one result per item, in order.
-BatchWriter = Callable[[AsyncConnection, Sequence[ItemT]], Awaitable[list[ResultT]]]
 # The failures after which a batch of several is done again one item at a time (what
 # could be one item's fault: a database error, a domain refusal).
 RETRYABLE_ALONE = (SQLAlchemyError, AlertdError)
@@ -135,15 +132,3 @@ class Batcher(Generic[ItemT, ResultT]):
             self._queue.remove(turn)
         if handed_lead:
             self._hand_over()
-
-
-def group_commit(
-    engine: AsyncEngine, write: BatchWriter[ItemT, ResultT], max_batch: int
-) -> Batcher[ItemT, ResultT]:
-    """A batcher that writes each batch in one transaction of ``engine``."""
-
-    async def in_transaction(items: Sequence[ItemT]) -> list[ResultT]:
-        async with engine.begin() as conn:
-            return await write(conn, items)
-
-    return Batcher(in_transaction, max_batch)

@@ -9,14 +9,16 @@ before, and a retry that loses the claim reads the stored answer then.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from alertd.db import Driver, DriverStatement
 from alertd.errors import Conflict, FieldError, ValidationFailed
 from alertd.tables import idempotency_keys
 
@@ -81,6 +83,54 @@ async def remember(conn: AsyncConnection, user_id: int, key: str, answer: dict[s
         update(idempotency_keys)
         .where(idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key)
         .values(response=json.dumps(answer, ensure_ascii=False))
+    )
+
+
+# The same claim and answer for a transaction run on the driver (db.driver_transaction).
+_CLAIM_ON_DRIVER = DriverStatement.of(_CLAIMS["postgresql"])
+_REMEMBER_ON_DRIVER = DriverStatement.of(
+    update(idempotency_keys)
+    .where(
+        idempotency_keys.c.user_id == bindparam("claimed_by"),
+        idempotency_keys.c.key == bindparam("claimed_key"),
+    )
+    .values(response=bindparam("answer"))
+)
+
+
+async def claim_on_driver(
+    driver: Driver, user_id: int, key: str, request_hash: str, now: datetime
+) -> bool:
+    """``claim`` in a transaction on the driver (PostgreSQL)."""
+    values = {
+        "user_id": user_id,
+        "key": key,
+        "request_hash": request_hash,
+        "response": PENDING,
+        "created_at": now,
+    }
+    claimed = await driver.fetch(
+        _CLAIM_ON_DRIVER.sql, *(values[name] for name in _CLAIM_ON_DRIVER.names)
+    )
+    return bool(claimed)
+
+
+async def remember_on_driver(
+    driver: Driver, answers: Sequence[tuple[int, str, dict[str, Any]]]
+) -> None:
+    """``remember`` each (user id, key, answer), in a transaction on the driver."""
+    if not answers:
+        return
+    rows = [
+        {
+            "claimed_by": user_id,
+            "claimed_key": key,
+            "answer": json.dumps(answer, ensure_ascii=False),
+        }
+        for user_id, key, answer in answers
+    ]
+    await driver.executemany(
+        _REMEMBER_ON_DRIVER.sql, [[row[n] for n in _REMEMBER_ON_DRIVER.names] for row in rows]
     )
 
 

@@ -7,14 +7,21 @@ import asyncio
 
 import pytest
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alertd import audit
 from alertd.audit import Actor, AuditEvent
 from alertd.clock import FrozenClock
 from alertd.config import Settings
-from alertd.db import DriverStatement, create_engine, create_read_engine, fetch_direct
+from alertd.db import (
+    DriverStatement,
+    KeptConnection,
+    create_engine,
+    create_read_engine,
+    driver_transaction,
+    fetch_direct,
+)
 from alertd.errors import NotReady
 from alertd.tables import audit_events
 from tests.databases import configured_backend
@@ -108,6 +115,117 @@ async def test_a_driver_statement_on_a_lost_connection_is_a_503_then_recovers(
         async with engine.connect() as conn:
             assert (await fetch_direct(conn, backend_pid, {}))[0]["pid"] != victim
     finally:
+        await engine.dispose()
+
+
+@postgresql_only
+async def test_a_driver_transaction_on_a_lost_connection_is_a_503_then_recovers(
+    settings: Settings,
+) -> None:
+    """The hot path's driver transactions too: NotReady (503, retry), a fresh
+    connection next time."""
+    engine = create_engine(settings.database_url_value, pool_size=1, idle_ping_seconds=3600)
+    kept = KeptConnection(engine, idle_seconds=3600)
+    try:
+        async with kept.connect() as conn, driver_transaction(conn) as driver:
+            victim = (await driver.fetch("SELECT pg_backend_pid() AS pid"))[0]["pid"]
+        await _terminate_backend(settings, victim)
+        with pytest.raises(NotReady):
+            async with kept.connect() as conn, driver_transaction(conn) as driver:
+                await driver.fetch("SELECT 1")
+        async with kept.connect() as conn, driver_transaction(conn) as driver:
+            assert (await driver.fetch("SELECT pg_backend_pid() AS pid"))[0]["pid"] != victim
+    finally:
+        await kept.close()
+        await engine.dispose()
+
+
+@postgresql_only
+async def test_a_driver_transaction_is_rolled_back_by_a_database_error(
+    engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """A database error on the driver is a DBAPIError, as through SQLAlchemy, and
+    nothing of its transaction stays."""
+    events = [(Actor("tester"), AuditEvent("test.driver"), clock.now())]
+
+    async def audit_then_fail() -> None:
+        async with engine.connect() as conn, driver_transaction(conn) as driver:
+            await audit.record_many_on_driver(driver, events)
+            await driver.fetch("SELECT 1 / 0")
+
+    with pytest.raises(DBAPIError):
+        await audit_then_fail()
+    async with engine.connect() as conn:
+        assert await audit.count_events(conn) == 0
+    async with engine.connect() as conn, driver_transaction(conn) as driver:
+        await audit.record_many_on_driver(driver, events)
+    async with engine.connect() as conn:
+        report = await audit.verify(conn)
+    assert report.ok and report.events == 1
+
+
+async def test_a_kept_connection_is_reused_and_never_carries_a_transaction(
+    engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """One connection for batch after batch; a read's transaction ends with its batch
+    (else its snapshot would hide later commits); overlapping work gets another."""
+    kept = KeptConnection(engine)
+    try:
+        async with kept.connect() as first:
+            assert await audit.count_events(first) == 0  # begins a transaction
+        async with engine.begin() as conn:  # committed meanwhile, by someone else
+            await audit.record(conn, Actor("tester"), AuditEvent("test.kept"), clock.now())
+        async with kept.connect() as again:
+            assert again is first
+            assert not again.in_transaction()
+            assert await audit.count_events(again) == 1
+            async with kept.connect() as overlapping:
+                assert overlapping is not first
+    finally:
+        await kept.close()
+
+
+async def test_a_kept_connection_is_renewed_after_an_error_or_a_quiet_spell(
+    engine: AsyncEngine,
+) -> None:
+    kept = KeptConnection(engine, idle_seconds=3600)
+    quiet = KeptConnection(engine, idle_seconds=0)
+    try:
+        with pytest.raises(ZeroDivisionError):
+            async with kept.connect() as broken:
+                raise ZeroDivisionError
+        async with kept.connect() as conn:
+            assert conn is not broken and broken.closed
+        async with quiet.connect() as before:
+            pass
+        async with quiet.connect() as after:
+            assert after is not before
+    finally:
+        await kept.close()
+        await quiet.close()
+
+
+@postgresql_only
+async def test_a_connection_lost_elsewhere_renews_every_kept_one(settings: Settings) -> None:
+    """As the pool replaces its older connections after a loss (the server likely went
+    away for all), kept ones are renewed too: one 503, not one per kept connection."""
+    engine = create_engine(settings.database_url_value, pool_size=2, idle_ping_seconds=3600)
+    lookups, writes = KeptConnection(engine, 3600), KeptConnection(engine, 3600)
+    pid = "SELECT pg_backend_pid() AS pid"
+    try:
+        async with lookups.connect() as conn, driver_transaction(conn) as driver:
+            victim = (await driver.fetch(pid))[0]["pid"]
+        async with writes.connect() as conn, driver_transaction(conn) as driver:
+            bystander = (await driver.fetch(pid))[0]["pid"]
+        await _terminate_backend(settings, victim)
+        with pytest.raises(NotReady):
+            async with lookups.connect() as conn, driver_transaction(conn) as driver:
+                await driver.fetch(pid)
+        async with writes.connect() as conn, driver_transaction(conn) as driver:
+            assert (await driver.fetch(pid))[0]["pid"] not in (victim, bystander)
+    finally:
+        await lookups.close()
+        await writes.close()
         await engine.dispose()
 
 
