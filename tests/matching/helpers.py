@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -64,3 +65,9 @@ def band(index: MatchIndex, query: Traveller, listed: EntryInput) -> str | None:
 def name_case(query: str, listed: str, expected: str | None) -> object:
     """A parametrised case: the traveller's name, the listed name, the expected band."""
     return pytest.param(query, listed, expected, id=f"{query}~{listed}")
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """One letter replaced (not the first, never a space)."""
+    i = rng.choice([i for i in range(1, len(word)) if word[i] != " "])
+    return word[:i] + rng.choice("aeiourn") + word[i + 1 :]

@@ -13,7 +13,7 @@ import pytest
 from alertd.matching import DocumentInput, EntryInput, MatchIndex, NameInput, Traveller
 from alertd.matching.postings import Postings
 from alertd.matching.tables import NameTables, load_name_tables
-from tests.matching.helpers import NOW, entry
+from tests.matching.helpers import NOW, entry, typo
 
 GIVEN = ("Mohammed", "Muhammad", "Ali", "Ahmad", "Sok", "Chan", "Dara", "Abdul", "Kim", "bin")
 FAMILY = ("Hassan", "Hasan", "Heng", "Sophal", "Khan", "Jongun", "Al Rashid", "Mu1lah Omar")
@@ -26,19 +26,14 @@ def tables() -> NameTables:
     return load_name_tables()
 
 
-def _typo(word: str, rng: random.Random) -> str:
-    i = rng.choice([i for i in range(1, len(word)) if word[i] != " "])
-    return word[:i] + rng.choice("aeiourn") + word[i + 1 :]
-
-
 def _listed(number: int, rng: random.Random) -> EntryInput:
     words = [rng.choice(GIVEN), rng.choice(GIVEN), rng.choice(FAMILY)]
     if rng.random() < 0.2:
-        words[-1] = _typo(words[-1], rng)
+        words[-1] = typo(words[-1], rng)
     names = [" ".join(words[rng.randrange(3) :]), f"{words[0]} {rng.choice(FAMILY)}"]
     if rng.random() < 0.1:
         names.append(rng.choice(NATIVE))
-    documents = ()
+    documents: tuple[DocumentInput, ...] = ()
     if rng.random() < 0.3:
         documents = (DocumentInput("passport", f"N{rng.randrange(10**6):06d}", "KHM"),)
     return entry(
@@ -57,7 +52,7 @@ def _queries(listed: list[EntryInput], rng: random.Random) -> list[Traveller]:
     for _ in range(40):
         words = [rng.choice(GIVEN), rng.choice(FAMILY)]
         if rng.random() < 0.3:
-            words[-1] = _typo(words[-1], rng)
+            words[-1] = typo(words[-1], rng)
         if rng.random() < 0.3:
             words.reverse()
         source = rng.choice(listed)

@@ -18,7 +18,7 @@ from alertd.matching import EntryInput, MatchIndex, NameInput, Traveller
 from alertd.matching.index import MAX_SCORED
 from alertd.matching.score import prepare_query
 from alertd.matching.tables import NameTables, load_name_tables
-from tests.matching.helpers import NOW, entry
+from tests.matching.helpers import NOW, entry, typo
 
 GIVEN = ("Mohammed", "Muhammad", "Ali", "Ahmad", "Sok", "Chan", "Dara", "Abdul", "Kim")
 FAMILY = ("Hassan", "Hasan", "Heng", "Sophal", "Khan", "Jongun", "Al Rashid")
@@ -28,12 +28,6 @@ DATES = ("1970-01-01", "1970-03-02", "1971", "1985-07-14", "1990-12-31")
 @pytest.fixture(scope="module")
 def tables() -> NameTables:
     return load_name_tables()
-
-
-def _typo(word: str, rng: random.Random) -> str:
-    """One letter replaced (not the first, never a space)."""
-    i = rng.choice([i for i in range(1, len(word)) if word[i] != " "])
-    return word[:i] + rng.choice("aeiourn") + word[i + 1 :]
 
 
 def _listed(number: int, rng: random.Random) -> EntryInput:
@@ -54,7 +48,7 @@ def _query(rng: random.Random) -> Traveller:
     if rng.random() < 0.5:
         words.insert(0, rng.choice(GIVEN))
     if rng.random() < 0.3:
-        words[-1] = _typo(words[-1], rng)
+        words[-1] = typo(words[-1], rng)
     if rng.random() < 0.3:
         words.reverse()
     return Traveller(
