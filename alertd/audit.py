@@ -103,9 +103,7 @@ async def record_many_on_driver(
     """``record_many`` for a transaction run on the asyncpg driver (PostgreSQL's hot
     path, ``db.driver_transaction``): the same pending rows, chained at commit."""
     rows = [_pending(_row(actor, event, now)) for actor, event, now in events]
-    await driver.executemany(
-        _INSERT_ON_DRIVER.sql, [[row[name] for name in _INSERT_ON_DRIVER.names] for row in rows]
-    )
+    await driver.executemany(_INSERT_ON_DRIVER.sql, [_INSERT_ON_DRIVER.args(row) for row in rows])
 
 
 def _row(actor: Actor, event: AuditEvent, now: datetime) -> dict[str, Any]:

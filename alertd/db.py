@@ -185,6 +185,10 @@ class DriverStatement:
         compiled = cast(SQLCompiler, statement.compile(dialect=_ASYNCPG_DIALECT))
         return cls(str(compiled), tuple(compiled.positiontup or ()))
 
+    def args(self, params: Mapping[str, Any]) -> list[Any]:
+        """The statement's positional arguments, from its named parameters."""
+        return [params[name] for name in self.names]
+
 
 async def fetch_direct(
     conn: AsyncConnection, statement: DriverStatement, params: Mapping[str, Any]
@@ -199,7 +203,7 @@ async def fetch_direct(
     assert driver is not None, "a checked-out connection has its driver connection"
     try:
         rows: Sequence[Mapping[str, Any]] = await driver.fetch(
-            statement.sql, *(params[name] for name in statement.names)
+            statement.sql, *statement.args(params)
         )
     except DRIVER_CONNECTION_ERRORS as exc:
         await _lost(conn, pooled, exc)

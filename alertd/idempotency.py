@@ -109,9 +109,7 @@ async def claim_on_driver(
         "response": PENDING,
         "created_at": now,
     }
-    claimed = await driver.fetch(
-        _CLAIM_ON_DRIVER.sql, *(values[name] for name in _CLAIM_ON_DRIVER.names)
-    )
+    claimed = await driver.fetch(_CLAIM_ON_DRIVER.sql, *_CLAIM_ON_DRIVER.args(values))
     return bool(claimed)
 
 
@@ -130,7 +128,7 @@ async def remember_on_driver(
         for user_id, key, answer in answers
     ]
     await driver.executemany(
-        _REMEMBER_ON_DRIVER.sql, [[row[n] for n in _REMEMBER_ON_DRIVER.names] for row in rows]
+        _REMEMBER_ON_DRIVER.sql, [_REMEMBER_ON_DRIVER.args(row) for row in rows]
     )
 
 

@@ -67,7 +67,7 @@ from alertd.matching.bounds import (
     score_bound,
 )
 from alertd.matching.documents import document_keys
-from alertd.matching.listed_names import PAIR_SHIFT, ListedNames
+from alertd.matching.listed_names import PAIR_SHIFT, ListedNames, pair_key_array
 from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
 from alertd.matching.names import (
     ALIGN_MIN,
@@ -110,7 +110,6 @@ COMPACT_MIN_DEAD = 1000
 # Query spellings whose nearby listed tokens are remembered across searches (names recur:
 # a few thousand common words make most queries); the memo is emptied when full.
 SIMILAR_MEMO = 1 << 15
-_PAIR_SHIFT = PAIR_SHIFT  # a pair key holds two token ids, the smaller in the high half
 
 
 class MatchIndex:
@@ -551,16 +550,13 @@ def _has_initial(name: PreparedName) -> bool:
 
 
 def _pair_key(a: int, b: int) -> int:
-    return (a << _PAIR_SHIFT | b) if a <= b else (b << _PAIR_SHIFT | a)
+    return (a << PAIR_SHIFT | b) if a <= b else (b << PAIR_SHIFT | a)
 
 
 def _pair_keys(first: KeyArray, second: KeyArray) -> KeyArray:
     """The pair keys of every token in ``first`` with every token in ``second`` (a key
     can come twice: a lookup then gives its names twice, which ``_kept`` folds)."""
-    low = np.minimum.outer(first, second).ravel()
-    high = np.maximum.outer(first, second).ravel()
-    keys: KeyArray = low << _PAIR_SHIFT | high
-    return keys
+    return pair_key_array(np.repeat(first, len(second)), np.tile(second, len(first)))
 
 
 def _expired(entry: EntryInput, now: datetime) -> bool:

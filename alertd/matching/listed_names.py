@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from alertd.matching.bounds import Similarities
 from alertd.matching.names import BETTER_COVERAGE_WEIGHT, PARTICLE_WEIGHT, PreparedName
-from alertd.matching.postings import IdArray
+from alertd.matching.postings import IdArray, KeyArray
 
 FloatArray = npt.NDArray[np.float64]
 Positions = npt.NDArray[np.int64]
@@ -77,7 +77,7 @@ class ListedNames:
             token_rows, slot_rows = tokens[at], slots[at]
             apart = slot_rows[:, left] != slot_rows[:, right]
             a, b = token_rows[:, left][apart], token_rows[:, right][apart]
-            pair_keys.append(np.minimum(a, b) << PAIR_SHIFT | np.maximum(a, b))
+            pair_keys.append(pair_key_array(a, b))
             pair_ids.append(np.broadcast_to(name_ids[rows][:, None], apart.shape)[apart])
         return (
             (tokens, owners),
@@ -154,6 +154,13 @@ def _best(
     per_token = np.where(hit, table[:, np.minimum(where, len(known) - 1)], 0.0)
     best: FloatArray = np.maximum.reduceat(per_token, first, axis=1)
     return best
+
+
+def pair_key_array(a: KeyArray, b: KeyArray) -> KeyArray:
+    """The pair key of each ``(a[i], b[i])``: the two token ids in either order, the
+    smaller in the high half."""
+    keys: KeyArray = np.minimum(a, b) << PAIR_SHIFT | np.maximum(a, b)
+    return keys
 
 
 def _starts_run(changes: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
