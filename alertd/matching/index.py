@@ -483,27 +483,41 @@ class MatchIndex:
         tokens, vocabulary = self._vocabulary.tokens, self._vocabulary
         similar: Similarities = {}
         for spelling in spellings:
-            for tid in vocabulary.near_aligning(spelling):
+            nicknames = self._tables.nicknames.get(spelling, frozenset())
+            transliterations = self._tables.transliterations_of(spelling)
+            ids, grades, reasons, compared = vocabulary.aligning(spelling)
+            for tid, score, reason in zip(ids, grades, reasons, strict=True):
+                token = tokens[tid]
+                if token in nicknames or token in transliterations:
+                    continue  # graded below, from the tables
+                comparer.remember(spelling, token, score, reason)  # the scorer asks again
+                if score > similar.get(token, 0.0):
+                    similar[token] = score
+            for tid in compared:
                 token = tokens[tid]
                 score = comparer.aligned(spelling, token)[0]
                 if score >= ALIGN_MIN and score > similar.get(token, 0.0):
                     similar[token] = score
             if len(spelling) > 1 and spelling[0] in vocabulary.ids:
                 similar[spelling[0]] = max(similar.get(spelling[0], 0.0), INITIAL)  # "J"
-            for nickname in self._tables.nicknames.get(spelling, ()):
+            for nickname in nicknames:
                 if nickname in vocabulary.ids:
                     similar[nickname] = 1.0  # the scorer gives less: still a bound
-            self._transliterations(spelling, comparer, similar)
+            self._transliterations(spelling, transliterations, comparer, similar)
         return similar
 
     def _transliterations(
-        self, spelling: str, comparer: TokenComparer, similar: Similarities
+        self,
+        spelling: str,
+        transliterations: frozenset[str],
+        comparer: TokenComparer,
+        similar: Similarities,
     ) -> None:
         """Listed spellings of the same native word (Mehmet ~ Muhammad, Volodymyr ~
-        Vladimir: the Wikidata table) that share no key with ``spelling``, with the
-        scorer's similarity (names.TRANSLITERATION, or more when another rule gives more)."""
+        Vladimir: the Wikidata table), with the scorer's similarity (names.TRANSLITERATION,
+        or more when another rule gives more): they may share no key with ``spelling``."""
         ids = self._vocabulary.ids
-        for other in self._tables.transliterations_of(spelling):
+        for other in transliterations:
             if other in ids:
                 score = comparer.compare(spelling, other)[0]
                 if score > similar.get(other, 0.0):

@@ -453,6 +453,10 @@ class TokenComparer:
             found = self._memo[pair] = _similarity(a, b, self.keys(a), self.keys(b), self._tables)
         return found
 
+    def remember(self, a: str, b: str, similarity: float, reason: str) -> None:
+        """Take ``compare(a, b)`` as known (from token_grades, which grades many at once)."""
+        self._memo[(a, b)] = (similarity, reason)
+
     def aligned(self, a: str, b: str) -> tuple[float, str]:
         """``compare`` where it is ALIGN_MIN or more, (0, "different") below: cheaper for
         callers that only keep pairs able to align (the alignment, candidate lookups)."""
@@ -537,13 +541,13 @@ def _similarity(
         return NICKNAME, "nickname"
     if tables.are_transliterations(a, b):
         return TRANSLITERATION, "transliteration"
-    if keys_a[1] == keys_b[1] and _consonants(keys_a[1]) >= VOWEL_VARIANT_MIN_CONSONANTS:
+    if keys_a[1] == keys_b[1] and consonants(keys_a[1]) >= VOWEL_VARIANT_MIN_CONSONANTS:
         long = len(keys_a[1]) >= VOWEL_VARIANT_LONG_FROM
         return (VOWEL_VARIANT_LONG if long else VOWEL_VARIANT_SHORT), "vowels"
     best, reason = 0.0, "different"
     if (keys_a[3] or keys_b[3]) and keys_a[2] == keys_b[2] and len(keys_a[2]) >= SKELETON_MIN:
         best, reason = (SKELETON_LONG if len(keys_a[2]) >= 4 else SKELETON_SHORT), "skeleton"
-    factor = 1.0 if _same_start(keys_a[0], keys_b[0]) else FIRST_LETTER_DIFFERS_FACTOR
+    factor = 1.0 if same_start(keys_a[0], keys_b[0]) else FIRST_LETTER_DIFFERS_FACTOR
     least = max(best, floor)
     spelling = factor * _spelling_similarity(a, b, least / factor)
     if spelling > best:
@@ -569,11 +573,11 @@ def _spelling_similarity(a: str, b: str, cutoff: float) -> float:
 _ROUNDING = 1e-9
 
 
-def _consonants(key: str) -> int:
+def consonants(key: str) -> int:
     return sum(1 for ch in key if ch not in _VOWEL_LETTERS)
 
 
-def _same_start(key_a: str, key_b: str) -> bool:
+def same_start(key_a: str, key_b: str) -> bool:
     """Do two phonetic keys begin with the same sound, as romanisations spell it? Initial
     vowels vary (Omar/Umar, Ibrahim/Ebrahim), and so do ch (Chaker/Shaker, Chaled/
     Khaled), g/k (Gamal), j/i (Jusuf/Yusuf, Jakov/Yakov), d/z (Dia/Zia)."""

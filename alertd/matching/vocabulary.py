@@ -10,24 +10,22 @@ Adding a token is the costly step of indexing a new word (a dozen keys), so each
 derived once from one phonetic key; a token already known costs one dict lookup.
 
 The keys cast a wide net (hundreds of listed tokens for a word in a dense vocabulary);
-``near_aligning`` narrows it, in rapidfuzz's C code for all of them at once, to those the
-token comparison could align: most of the rest would cost an exact comparison each only
-to be dropped.
+``aligning`` grades them all at once (token_grades: rapidfuzz's C code and numpy) and
+keeps those the token comparison aligns: compared one by one in Python, they were most of
+a search's CPU.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from array import array
 from operator import itemgetter
 
 import numpy as np
-import numpy.typing as npt
-from rapidfuzz.distance import OSA, Indel
-from rapidfuzz.process import cdist
 
-from alertd.matching.names import ALIGN_MIN, PHONETIC_DISTANCE_FACTOR, TokenKeys
+from alertd.matching.names import TokenKeys
 from alertd.matching.names import token_keys as comparison_keys
 from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
+from alertd.matching.token_grades import REASONS, can_grade, grade, start_code
 
 # Keys shorter than this get no deletion neighbourhood: one edit on a 3-letter key
 # reaches a large part of the vocabulary and such tokens are compared exactly anyway.
@@ -36,16 +34,6 @@ MIN_KEY_FOR_EDITS = 4
 # letter meets a large part of the vocabulary).
 MIN_VOWEL_KEY_FOR_EDITS = 5
 _VOWEL_DELETION = "~"
-# The token comparison (names._similarity) aligns two words at ALIGN_MIN or more only
-# through one of its grades. The spelling grade is the OSA similarity of the spellings
-# times a factor of at most 1, the sound grade that of the phonetic keys times at most
-# PHONETIC_DISTANCE_FACTOR (a same phonetic key is a similarity of 1), and the vowel grade
-# needs equal vowel-folded keys: so a word that passes none of these three tests cannot
-# align by them. A hair of slack keeps float rounding from losing one. The other grades
-# are not looked at here: same token, nickname and transliteration come from the caller's
-# table lookups; abjad spellings (skeleton grade) and initials are always kept.
-_SPELLING_AT_LEAST = ALIGN_MIN - 1e-6
-_SOUND_AT_LEAST = ALIGN_MIN / PHONETIC_DISTANCE_FACTOR - 1e-6
 
 
 class Vocabulary:
@@ -56,8 +44,11 @@ class Vocabulary:
         self._by_deletion: dict[str, list[int]] = {}  # one deletion of a phonetic key
         self.keys: dict[str, TokenKeys] = {}  # comparison keys of every listed token
         self._phonetic: list[str] = []  # token id -> its phonetic key
-        self._vowels: list[str] = []  # token id -> its vowel-folded key
-        self._always_compared = bytearray()  # token id -> 1 for abjad tokens and initials
+        self._vowel_numbers: dict[str, int] = {}  # vowel-folded key -> its number
+        self._vowels = array("i")  # token id -> the number of its vowel-folded key
+        self._starts = bytearray()  # token id -> token_grades.start_code of its phonetic key
+        # token id -> 1 for the tokens token_grades does not grade (initials, abjad)
+        self._compared_exactly = bytearray()
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -77,8 +68,9 @@ class Vocabulary:
         keys = self.keys[token] = comparison_keys(token)
         key, vowels, skel, abjad = keys
         self._phonetic.append(key)
-        self._vowels.append(vowels)
-        self._always_compared.append(abjad or len(token) == 1)
+        self._vowels.append(self._vowel_numbers.setdefault(vowels, len(self._vowel_numbers)))
+        self._starts.append(start_code(key))
+        self._compared_exactly.append(len(token) == 1 or not can_grade(keys))
         by_key, by_deletion = self._by_key, self._by_deletion
         for filed in _filed_keys(key, vowels, skel, abjad):
             by_key.setdefault(filed, []).append(tid)
@@ -116,36 +108,34 @@ class Vocabulary:
             found.update(self._by_key.get("v" + deletion[1:], ()))
         return found
 
-    def near_aligning(self, token: str) -> list[int]:
-        """Ids of the listed tokens ``near`` finds that the token comparison may align
-        with ``token`` by spelling, sound, vowels, skeleton or initial (a superset: the
-        caller compares each exactly)."""
+    def aligning(self, token: str) -> tuple[list[int], list[float], list[str], list[int]]:
+        """The listed tokens ``near`` finds that align with ``token`` by spelling, sound
+        or vowels, with the token comparison's similarity and reason (token_grades, for
+        all of them at once); and the ids the caller must compare itself: initials and abjad
+        spellings, or every one when ``token`` is such a word. Nicknames and
+        transliterations of ``token`` are graded as spellings: the caller takes their
+        similarity from its tables."""
         near = self.near(token)
         keys = comparison_keys(token)
-        if len(near) < 2 or len(token) < 2 or keys[3]:  # initials, abjad: compare all
-            return list(near)
+        if len(near) < 2 or len(token) < 2 or not can_grade(keys):
+            return [], [], [], list(near)
         found = np.fromiter(near, np.int64, len(near))
-        gather = itemgetter(*near)
-        spelled = _at_least(
-            token, gather(self.tokens), OSA.normalized_similarity, _SPELLING_AT_LEAST
+        exactly = np.frombuffer(self._compared_exactly, np.uint8)[found].astype(bool)
+        graded = found[~exactly]
+        if len(graded) < 2:  # itemgetter gives a tuple from two ids on
+            return [], [], [], list(near)
+        gather = itemgetter(*graded)
+        grades, reasons = grade(
+            token,
+            keys,
+            gather(self.tokens),
+            gather(self._phonetic),
+            np.frombuffer(self._starts, np.uint8)[graded],
+            np.frombuffer(self._vowels, np.int32)[graded] == self._vowel_numbers.get(keys[1], -1),
         )
-        sounded = _at_least(
-            keys[0], gather(self._phonetic), OSA.normalized_similarity, _SOUND_AT_LEAST
-        )
-        same_vowels = _at_least(keys[1], gather(self._vowels), Indel.normalized_similarity, 1.0)
-        always = np.frombuffer(self._always_compared, np.uint8)[found].astype(bool)
-        keep = spelled | sounded | same_vowels | always
-        return found[keep].tolist()  # type: ignore[no-any-return]
-
-
-def _at_least(
-    word: str, others: tuple[str, ...], similarity: Callable[..., float], cutoff: float
-) -> npt.NDArray[np.bool_]:
-    """Which of ``others`` have a normalised ``similarity`` to ``word`` of ``cutoff`` or
-    more (one call into rapidfuzz for all of them)."""
-    scores = cdist([word], others, scorer=similarity, score_cutoff=cutoff)
-    kept: npt.NDArray[np.bool_] = scores[0] > 0.0
-    return kept
+        aligned = grades > 0.0
+        why = [REASONS[code] for code in reasons[aligned].tolist()]
+        return graded[aligned].tolist(), grades[aligned].tolist(), why, found[exactly].tolist()
 
 
 def token_keys(token: str) -> tuple[str, ...]:

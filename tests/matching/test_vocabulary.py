@@ -1,9 +1,10 @@
-"""The vocabulary's narrowing loses no token the comparison would align.
+"""The vocabulary's grading loses no token the comparison would align.
 
-``Vocabulary.near_aligning`` drops, with vectorised distance tests, the tokens ``near``
-finds that the token comparison cannot align; the index adds nickname and
+``Vocabulary.aligning`` grades the tokens ``near`` finds all at once (token_grades) and
+drops those the token comparison cannot align; the index adds nickname and
 transliteration neighbours from its tables on its own. So every token ``near`` finds
-that aligns by any other grade must survive the narrowing, for any spelling.
+that aligns by any other grade must come back, with the comparison's own similarity, for
+any spelling.
 """
 
 from __future__ import annotations
@@ -81,22 +82,25 @@ def _aligning(
 
 @settings(max_examples=300, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
-def test_narrowing_keeps_every_token_that_aligns(
+def test_grading_keeps_every_token_that_aligns(
     seed: int, vocabulary: Vocabulary, tables: NameTables
 ) -> None:
     rng = random.Random(seed)
     spelling = _edited(rng.choice(LISTED), rng)
     everything = _aligning(spelling, vocabulary.near(spelling), vocabulary, tables)
-    narrowed = vocabulary.near_aligning(spelling)
-    assert everything <= {vocabulary.tokens[tid] for tid in narrowed}
+    ids, grades, reasons, compared = vocabulary.aligning(spelling)
+    assert everything <= {vocabulary.tokens[tid] for tid in (*ids, *compared)}
+    comparer = TokenComparer(tables)
+    for tid, graded, reason in zip(ids, grades, reasons, strict=True):
+        token = vocabulary.tokens[tid]
+        if token in everything:
+            assert comparer.compare(spelling, token) == (graded, reason)
 
 
-def test_narrowing_drops_tokens_that_cannot_align(
-    vocabulary: Vocabulary, tables: NameTables
-) -> None:
+def test_grading_drops_tokens_that_cannot_align(vocabulary: Vocabulary, tables: NameTables) -> None:
     near = vocabulary.near("hassan")
-    narrowed = vocabulary.near_aligning("hassan")
-    assert len(narrowed) < len(near)
-    assert _aligning("hassan", narrowed, vocabulary, tables) == _aligning(
+    ids, _, _, compared = vocabulary.aligning("hassan")
+    assert len(ids) + len(compared) < len(near)
+    assert _aligning("hassan", [*ids, *compared], vocabulary, tables) == _aligning(
         "hassan", near, vocabulary, tables
     )
