@@ -13,7 +13,12 @@ so an entry whose *sure* evidence against already takes 1.0 below its category's
 * the date of birth: from the years alone, the best grade dates.py can give a listed year
   against the traveller's (the same year: anything; one apart: "year off by one" at best;
   two apart, or one digit slipped or two swapped: "close" at best; otherwise "different"),
-  at the scorer's date effect of that grade;
+  at the scorer's date effect of that grade. When both dates are full dates (and the entry
+  lists one), ``may_match(..., whole_dates=True)`` grades them exactly as dates.py does,
+  in arrays: the index asks it once per query, for the entries left after their name
+  bounds. Without it, a common name at the counter kept every namesake born within two
+  years of the traveller for a date comparison in Python each (about a hundred of them
+  at 100,000 entries for "X Le", 40 us each);
 * a known sex that differs; nationalities known on both sides that share none.
 
 An entry with more listed dates or nationalities than the arrays hold is not judged on
@@ -24,12 +29,25 @@ from __future__ import annotations
 
 import functools
 from array import array
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 
 from alertd.matching.bounds import MOST_SUPPORT, MOST_SUPPORT_WITH_DOCUMENTS
-from alertd.matching.dates import CLOSE, CLOSE_YEARS, DIFFERENT, SAME_DAY, YEAR_OFF_BY_ONE
+from alertd.matching.dates import (
+    CLOSE,
+    CLOSE_DAYS,
+    CLOSE_YEARS,
+    DAY_MONTH_SWAPPED,
+    DIFFERENT,
+    PLACEHOLDER,
+    PLACEHOLDER_DAYS,
+    SAME_DAY,
+    YEAR_OFF_BY_ONE,
+    YEAR_OFF_BY_ONE_PARTIAL,
+    PartialDate,
+)
 from alertd.matching.score import (
     DOB_AGREEMENT,
     DOB_DISAGREEMENT,
@@ -46,6 +64,7 @@ NATIONALITIES_KEPT = 2
 _NO_YEAR = 0  # the year column of an entry without (that many) dates
 _OPEN = -1  # the first column of an entry with more values than kept: not judged
 _NO_NATIONALITY = 0
+_NO_DAY = 0  # the full-date columns of an entry without exactly one full date
 _SEX_CODES = {"M": 1, "F": 2}
 # The years a date can hold (dates.py: 1000-9999), as indexes of the per-query table.
 _YEARS = 10_000
@@ -62,6 +81,8 @@ class EntryFacts:
 
     def __init__(self) -> None:
         self._years = [array("h") for _ in range(YEARS_KEPT)]
+        self._full_dates = array("i")  # an entry's one full date as yyyymmdd, or _NO_DAY
+        self._ordinals = array("i")  # and as a day number (date.toordinal)
         self._nationalities = [array("h") for _ in range(NATIONALITIES_KEPT)]
         self._sex = array("b")
         self._floor = array("d")
@@ -72,6 +93,10 @@ class EntryFacts:
         """The facts of the entry in the next slot."""
         years = sorted({d.year for d in prepared.dates_of_birth})
         _put(self._years, years if len(years) <= YEARS_KEPT else None, _NO_YEAR)
+        dates = prepared.dates_of_birth
+        full = len(dates) == 1 and dates[0].precision == "day"
+        self._full_dates.append(_number(dates[0]) if full else _NO_DAY)
+        self._ordinals.append(_ordinal(dates[0]) if full else _NO_DAY)
         listed = prepared.entry.nationalities
         codes = sorted({self._code(n) for n in listed})
         _put(
@@ -101,20 +126,33 @@ class QueryFacts:
     def __init__(self, facts: EntryFacts, query: PreparedQuery) -> None:
         self._facts = facts
         traveller = query.traveller
-        self._year = query.date_of_birth.year if query.date_of_birth else None
+        born = query.date_of_birth
+        self._year = born.year if born else None
+        self._born = born if born is not None and born.precision == "day" else None
         wanted = (traveller.nationality or "").strip().upper()
         self._nationality = facts._codes.get(wanted, _NO_NATIONALITY) if wanted else None
         self._sex = _SEX_CODES.get((traveller.sex or "").strip().upper(), 0)
         self._documents = bool(traveller.documents)
 
-    def may_match(self, slots: SlotArray, name_bounds: FloatArray | None = None) -> Mask:
+    @property
+    def judges_whole_dates(self) -> bool:
+        """Does ``whole_dates`` say more than the years (the traveller's date is full)?"""
+        return self._born is not None
+
+    def may_match(
+        self, slots: SlotArray, name_bounds: FloatArray | None = None, *, whole_dates: bool = False
+    ) -> Mask:
         """Whether each entry could reach "possible" with a name score of at most its
         ``name_bounds`` (1 when not given): at most ``min(1, name + most support)`` less
-        the sure evidence against."""
+        the sure evidence against. ``whole_dates``: grade full dates of birth exactly
+        (costlier: a dozen more array operations)."""
         facts = self._facts
         against = np.zeros(len(slots))
         if self._year is not None:
-            against += np.maximum(0.0, -_date_effect(facts._years, slots, self._year))
+            effect = _date_effect(facts._years, slots, self._year)
+            if whole_dates and self._born is not None:
+                effect = np.minimum(effect, _full_date_effect(facts, slots, self._born))
+            against += np.maximum(0.0, -effect)
         if self._nationality is not None:
             against += _nationality_differs(facts._nationalities, slots, self._nationality)
         if self._sex:
@@ -152,6 +190,60 @@ def _date_effect(columns: list[array[int]], slots: SlotArray, year: int) -> npt.
     return best
 
 
+def _number(born: PartialDate) -> int:
+    """A full date as the number yyyymmdd."""
+    return born.year * 10_000 + (born.month or 0) * 100 + (born.day or 0)
+
+
+def _ordinal(born: PartialDate) -> int:
+    return date(born.year, born.month or 1, born.day or 1).toordinal()
+
+
+_PLACEHOLDER_DAYS = [month * 100 + day for month, day in PLACEHOLDER_DAYS]
+_DIGIT_PLACES = 10 ** np.arange(7, -1, -1, dtype=np.int64)  # yyyymmdd, digit by digit
+
+
+def _full_date_effect(facts: EntryFacts, slots: SlotArray, born: PartialDate) -> FloatArray:
+    """The scorer's date effect for entries listing one full date, against ``born`` (a
+    full date): dates.compare_date_pair's grades, tried strongest first as there; inf
+    (no bound) for other entries."""
+    numbers = np.frombuffer(facts._full_dates, np.int32)[slots].astype(np.int64)
+    ordinals = np.frombuffer(facts._ordinals, np.int32)[slots]
+    years, days = numbers // 10_000, numbers % 10_000
+    same_year, next_year = years == born.year, np.abs(years - born.year) == 1
+    same_day = days == _number(born) % 10_000
+    placeholder = born.is_placeholder | np.isin(days, _PLACEHOLDER_DAYS)
+    swapped = days == (born.day or 0) * 100 + (born.month or 0)
+    close = (np.abs(ordinals - _ordinal(born)) <= CLOSE_DAYS) | _one_slip_apart(
+        numbers, _number(born)
+    )
+    grades = np.select(
+        [same_year & same_day, same_year & placeholder, same_year & swapped,
+         next_year & same_day, next_year & placeholder, close],
+        [SAME_DAY, PLACEHOLDER, DAY_MONTH_SWAPPED,
+         YEAR_OFF_BY_ONE, YEAR_OFF_BY_ONE_PARTIAL, CLOSE],
+        DIFFERENT,
+    )  # fmt: skip
+    return np.where(numbers != _NO_DAY, _effect_of(grades), np.inf)
+
+
+def _one_slip_apart(numbers: SlotArray, number: int) -> Mask:
+    """Whether each yyyymmdd in ``numbers`` is ``number`` with at most one digit changed
+    or two adjacent digits swapped (an OSA distance of at most 1, as dates._close asks)."""
+    listed = numbers[:, None] // _DIGIT_PLACES % 10
+    wanted = number // _DIGIT_PLACES % 10
+    differs = listed != wanted
+    count = differs.sum(axis=1)
+    swap = (
+        differs[:, :-1]
+        & differs[:, 1:]
+        & (listed[:, :-1] == wanted[1:])
+        & (listed[:, 1:] == wanted[:-1])
+    )
+    result: Mask = (count <= 1) | ((count == 2) & swap.any(axis=1))
+    return result
+
+
 def _nationality_differs(
     columns: list[array[int]], slots: SlotArray, wanted: int
 ) -> npt.NDArray[np.float64]:
@@ -172,10 +264,16 @@ def _year_effects(year: int) -> npt.NDArray[np.float64]:
     similarity[[y for y in close if 0 < y < _YEARS]] = CLOSE
     similarity[[y for y in (year - 1, year + 1) if 0 < y < _YEARS]] = YEAR_OFF_BY_ONE
     similarity[year] = SAME_DAY
-    doubt = np.minimum(1.0, (1.0 - similarity) / DOB_FULL_DOUBT)
-    effect = DOB_AGREEMENT * similarity - DOB_DISAGREEMENT * doubt
+    effect = _effect_of(similarity)
     effect[0] = 0.0  # not a year: an empty column
     effect.setflags(write=False)
+    return effect
+
+
+def _effect_of(similarity: FloatArray) -> FloatArray:
+    """The scorer's date effect of each date similarity (score.py's formula)."""
+    doubt = np.minimum(1.0, (1.0 - similarity) / DOB_FULL_DOUBT)
+    effect: FloatArray = DOB_AGREEMENT * similarity - DOB_DISAGREEMENT * doubt
     return effect
 
 

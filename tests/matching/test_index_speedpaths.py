@@ -22,7 +22,10 @@ from tests.matching.helpers import NOW, entry, typo
 
 GIVEN = ("Mohammed", "Muhammad", "Ali", "Ahmad", "Sok", "Chan", "Dara", "Abdul", "Kim")
 FAMILY = ("Hassan", "Hasan", "Heng", "Sophal", "Khan", "Jongun", "Al Rashid")
-DATES = ("1970-01-01", "1970-03-02", "1971", "1985-07-14", "1990-12-31")
+# Full dates a day-month swap, a year, three days, a digit swap apart: the index grades
+# them in arrays when many namesakes are left (index._dated).
+DATES = ("1970-01-01", "1970-03-02", "1971", "1985-07-14", "1990-12-31",
+         "1970-02-03", "1971-03-02", "1970-03-05", "1907-03-02")  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from alertd.matching import postings
 from alertd.matching.dates import PartialDate, compare_dates
 from alertd.matching.postings import Postings
-from alertd.matching.prefilter import _year_effects
-from alertd.matching.score import DOB_AGREEMENT, DOB_DISAGREEMENT, DOB_FULL_DOUBT
+from alertd.matching.prefilter import EntryFacts, _full_date_effect, _year_effects
+from alertd.matching.score import DOB_AGREEMENT, DOB_DISAGREEMENT, DOB_FULL_DOUBT, prepare_entry
+from alertd.matching.tables import packaged_name_tables
+from tests.matching.helpers import entry
 
 
 def _effect(similarity: float) -> float:
@@ -37,6 +39,52 @@ _dates = st.builds(
 def test_year_table_bounds_the_date_effect(query: PartialDate, listed: PartialDate) -> None:
     dob = compare_dates(query, [listed])
     assert _effect(dob.similarity) <= _year_effects(query.year)[listed.year] + 1e-12
+
+
+_full_dates = st.builds(
+    PartialDate,
+    st.integers(1960, 1963) | st.sampled_from([1916, 1951, 1969, 1971]),  # near, or a slip
+    st.integers(1, 12),
+    st.integers(1, 28),
+) | st.sampled_from([PartialDate(1961, 1, 1), PartialDate(1961, 7, 1), PartialDate(1962, 1, 7)])
+
+
+def _full_date_effect_of(query: PartialDate, listed: PartialDate) -> float:
+    facts = EntryFacts()
+    listed_entry = entry("A B", dob=(listed.isoformat(),))
+    facts.append(prepare_entry(listed_entry, packaged_name_tables()), 0.8)
+    return float(_full_date_effect(facts, np.zeros(1, np.int64), query)[0])
+
+
+@settings(max_examples=2000)
+@given(_full_dates, _full_dates)
+def test_full_dates_are_graded_as_the_scorer_does(query: PartialDate, listed: PartialDate) -> None:
+    dob = compare_dates(query, [listed])
+    assert _full_date_effect_of(query, listed) == pytest.approx(_effect(dob.similarity), abs=1e-12)
+
+
+def test_full_dates_rule_out_namesakes_born_another_day() -> None:
+    born = PartialDate(1961, 3, 5)
+    assert _full_date_effect_of(born, PartialDate(1961, 3, 5)) == _effect(1.0)
+    assert _full_date_effect_of(born, PartialDate(1961, 5, 3)) > 0.0  # swapped
+    assert _full_date_effect_of(born, PartialDate(1961, 1, 1)) > 0.0  # 1 January
+    assert _full_date_effect_of(born, PartialDate(1962, 3, 5)) > -0.05  # a year off
+    assert _full_date_effect_of(born, PartialDate(1961, 3, 7)) == _effect(0.6)  # 2 days
+    assert _full_date_effect_of(born, PartialDate(1961, 3, 15)) == _effect(0.6)  # a slip
+    assert _full_date_effect_of(born, PartialDate(1916, 3, 5)) == _effect(0.6)  # a swap
+    three_days = PartialDate(1961, 2, 28), PartialDate(1961, 3, 3)  # no digit slip
+    assert _full_date_effect_of(*three_days) == _effect(0.6)
+    # Another day of the same year: the year alone allowed the same day's effect.
+    assert _full_date_effect_of(born, PartialDate(1961, 9, 20)) == _effect(0.0)
+    assert _year_effects(1961)[1961] == _effect(1.0)
+
+
+def test_entries_without_one_full_date_are_left_to_the_years() -> None:
+    facts = EntryFacts()
+    for dates in [("1961",), ("1961-03",), ("1961-03-05", "1962-01-02")]:
+        facts.append(prepare_entry(entry("A B", dob=dates), packaged_name_tables()), 0.8)
+    effects = _full_date_effect(facts, np.arange(3, dtype=np.int64), PartialDate(1961, 9, 9))
+    assert effects.tolist() == [np.inf] * 3
 
 
 def test_near_dates_are_all_kept_far_ones_ruled_out() -> None:
