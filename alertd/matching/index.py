@@ -67,7 +67,13 @@ from alertd.matching.bounds import (
     score_bound,
 )
 from alertd.matching.documents import document_keys
-from alertd.matching.listed_names import PAIR_SHIFT, ListedNames, pair_key_array
+from alertd.matching.listed_names import (
+    PAIR_SHIFT,
+    ListedNames,
+    Nearby,
+    nearby,
+    pair_key_array,
+)
 from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
 from alertd.matching.names import (
     ALIGN_MIN,
@@ -130,7 +136,8 @@ class MatchIndex:
         self._vocabulary = Vocabulary()
         self._shared_slots: dict[Slot, Slot] = {}
         self._word_ids: dict[Slot, tuple[int, ...]] = {}  # a word's spellings -> token ids
-        self._similar_memo: dict[Slot, Similarities] = {}
+        self._similar_memo: dict[Slot, Nearby] = {}
+        self._joined_memo: dict[Slot, Nearby] = {}  # the same for words written together
         self._memo_words = 0  # the vocabulary's size when the memo was filled
         self._reset()
 
@@ -383,7 +390,7 @@ class MatchIndex:
         names, owner = self._names, self._name_entry
         met = self._kept(self._met_names(name, similar, joined), facts)
         if _has_initial(name):  # an initial meets words no similarity lists: in Python
-            query = QueryName(name, similar, joined)
+            query = QueryName(name, [n.similar for n in similar], [n.similar for n in joined])
             found = [(nid, query.bound(names[nid])) for nid in met.tolist()]
         else:
             found = self._bounded(met, name, similar, joined, facts)
@@ -400,14 +407,13 @@ class MatchIndex:
         self,
         nids: IdArray,
         name: PreparedName,
-        similar: list[Similarities],
-        joined: list[Similarities],
+        similar: list[Nearby],
+        joined: list[Nearby],
         facts: QueryFacts,
     ) -> list[tuple[int, float]]:
         """The names whose name-score bound (computed for all at once) leaves their entry
         a chance of "possible", with that bound."""
-        ids = self._vocabulary.ids
-        name_bounds = self._listed.bounds(nids, similar, joined, name.weights, ids)
+        name_bounds = self._listed.bounds(nids, similar, joined, name.weights)
         slots = np.frombuffer(self._name_entry, np.int32)[nids].astype(np.int64)
         keep = facts.may_match(slots, name_bounds)
         return list(zip(nids[keep].tolist(), name_bounds[keep].tolist(), strict=True))
@@ -423,14 +429,14 @@ class MatchIndex:
         return nids[facts.may_match(slots)]
 
     def _met_names(
-        self, name: PreparedName, similar: list[Similarities], joined: list[Similarities]
+        self, name: PreparedName, similar: list[Nearby], joined: list[Nearby]
     ) -> IdArray:
         """Name ids (with repeats) that could align with two query words, or with one when
         either name is a single word, or with two query words written together."""
         full = [sims for sims, w in zip(similar, name.weights, strict=True) if w == 1.0]
         # A word that meets no listed word at all (badly garbled) does not count: the name
         # is then judged on the words that do meet something.
-        met = [ids for ids in map(self._token_ids, full or similar) if len(ids)]
+        met = [near.ids for near in full or similar if len(near.ids)]
         parts = [np.empty(0, np.int32)]
         if name.word_count == 1 or _has_initial(name):
             # One word: every name holding a listed word near it (one word against more
@@ -447,42 +453,49 @@ class MatchIndex:
         parts.append(self._joined_met(name, joined))
         return np.concatenate(parts)
 
-    def _joined_met(self, name: PreparedName, joined: list[Similarities]) -> IdArray:
+    def _joined_met(self, name: PreparedName, joined: list[Nearby]) -> IdArray:
         """Names of fewer words than the query holding a listed word near two adjacent
         query words written together (the scorer joins query words only then)."""
-        ids = [self._token_ids(sims) for sims in joined]
-        keys = np.concatenate([np.empty(0, np.int64), *ids])
+        keys = np.concatenate([np.empty(0, np.int64), *(near.ids for near in joined)])
         if not len(keys):
             return np.empty(0, np.int32)
         nids = self._tokens.lookup(keys)
         words = np.frombuffer(self._name_slots, np.int8)[nids]
         return nids[words < len(name.slots)]
 
-    def _token_ids(self, similar: Similarities) -> KeyArray:
-        ids = self._vocabulary.ids
-        return np.fromiter((ids[token] for token in similar), np.int64, len(similar))
-
-    def _joined_similar(self, first: Slot, second: Slot, comparer: TokenComparer) -> Similarities:
+    def _joined_similar(self, first: Slot, second: Slot, comparer: TokenComparer) -> Nearby:
         """Listed tokens that align with two adjacent query words written together
         ("Abdul Rahman" ~ "Abdulrahman"): the scorer compares a joined word only with
         words of a close length."""
         spellings = tuple(a + b for a in first[:2] for b in second[:2])
-        size = len(spellings[0])
-        similar = self._similar(spellings, comparer)
-        return {t: s for t, s in similar.items() if abs(len(t) - size) <= JOINED_MAX_LENGTH_GAP}
+        self._forget_if_stale()
+        found = self._joined_memo.get(spellings)
+        if found is None:
+            size = len(spellings[0])
+            similar = self._similar(spellings, comparer).similar
+            gap = JOINED_MAX_LENGTH_GAP
+            close = {t: s for t, s in similar.items() if abs(len(t) - size) <= gap}
+            found = self._joined_memo[spellings] = nearby(close, self._vocabulary.ids)
+        return found
 
-    def _similar(self, spellings: Slot, comparer: TokenComparer) -> Similarities:
+    def _similar(self, spellings: Slot, comparer: TokenComparer) -> Nearby:
         """Listed tokens that align with one of these spellings, with their similarity
         (remembered across searches while the vocabulary stays the same: a new listed
         word may be near a remembered spelling). The result is shared: not to be changed."""
-        memo = self._similar_memo
-        if self._memo_words != len(self._vocabulary) or len(memo) >= SIMILAR_MEMO:
-            memo.clear()
-            self._memo_words = len(self._vocabulary)
-        found = memo.get(spellings)
+        self._forget_if_stale()
+        found = self._similar_memo.get(spellings)
         if found is None:
-            found = memo[spellings] = self._look_up(spellings, comparer)
+            similar = self._look_up(spellings, comparer)
+            found = self._similar_memo[spellings] = nearby(similar, self._vocabulary.ids)
         return found
+
+    def _forget_if_stale(self) -> None:
+        """Empty the lookup memos when the vocabulary grew (a new listed word may be near
+        a remembered spelling) or when they are full."""
+        if self._memo_words != len(self._vocabulary) or len(self._similar_memo) >= SIMILAR_MEMO:
+            self._similar_memo.clear()
+            self._joined_memo.clear()
+            self._memo_words = len(self._vocabulary)
 
     def _look_up(self, spellings: Slot, comparer: TokenComparer) -> Similarities:
         tokens, vocabulary = self._vocabulary.tokens, self._vocabulary

@@ -17,7 +17,8 @@ The same arrays give a bulk load the keys to file each name under (``filed``).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +32,24 @@ Positions = npt.NDArray[np.int64]
 Filing = tuple[npt.NDArray[np.int64], IdArray]  # keys and the name ids filed under them
 # A pair key holds two token ids, the smaller in the high half (MatchIndex's pair keys).
 PAIR_SHIFT = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Nearby:
+    """The listed tokens near one query word (or two written together) with their
+    similarity: by token (``similar``), and as arrays of token ids and similarities for
+    the array bounds and the postings (made once: the index remembers these)."""
+
+    similar: Similarities
+    ids: KeyArray
+    scores: FloatArray
+
+
+def nearby(similar: Similarities, ids: Mapping[str, int]) -> Nearby:
+    """``similar`` with its arrays (``ids``: the vocabulary's token ids)."""
+    size = len(similar)
+    token_ids = np.fromiter((ids[token] for token in similar), np.int64, size)
+    return Nearby(similar, token_ids, np.fromiter(similar.values(), np.float64, size))
 
 
 class ListedNames:
@@ -88,10 +107,9 @@ class ListedNames:
     def bounds(
         self,
         nids: IdArray,
-        similar: Sequence[Similarities],
-        joined: Sequence[Similarities],
+        similar: Sequence[Nearby],
+        joined: Sequence[Nearby],
         weights: Sequence[float],
-        ids: dict[str, int],
     ) -> FloatArray:
         """``QueryName(name, similar, joined).bound(listed)`` for every name in ``nids``."""
         if not len(nids):
@@ -106,11 +124,11 @@ class ListedNames:
         # One segment per listed word (its spellings are consecutive).
         changes = (row[1:] != row[:-1]) | (slots[1:] != slots[:-1])
         first: Positions = np.flatnonzero(_starts_run(changes))
-        singles = _best(tokens, first, similar, ids)  # (query words, listed words)
+        singles = _best(tokens, first, similar)  # (query words, listed words)
         cover = singles.copy()
         best_joined = np.zeros(len(first))
         if joined:
-            joins = _best(tokens, first, joined, ids)
+            joins = _best(tokens, first, joined)
             for k, joined_k in enumerate(joins):
                 np.maximum(cover[k], joined_k, out=cover[k])
                 np.maximum(cover[k + 1], joined_k, out=cover[k + 1])
@@ -134,20 +152,17 @@ class ListedNames:
         return result
 
 
-def _best(
-    tokens: npt.NDArray[np.int32],
-    first: Positions,
-    rows: Sequence[Similarities],
-    ids: dict[str, int],
-) -> FloatArray:
+def _best(tokens: npt.NDArray[np.int32], first: Positions, rows: Sequence[Nearby]) -> FloatArray:
     """Per row of similarities and per listed word: the best similarity of its spellings."""
-    entries = [(r, ids[token], sim) for r, sims in enumerate(rows) for token, sim in sims.items()]
-    if not entries:
+    sizes = [len(row.ids) for row in rows]
+    if not sum(sizes):
         return np.zeros((len(rows), len(first)))
-    row_of, token_of, similarity = zip(*entries, strict=True)
-    known, column = np.unique(np.array(token_of, np.int64), return_inverse=True)
+    token_of = np.concatenate([row.ids for row in rows])
+    similarity = np.concatenate([row.scores for row in rows])
+    row_of = np.repeat(np.arange(len(rows)), sizes)
+    known, column = np.unique(token_of, return_inverse=True)
     table = np.zeros((len(rows), len(known)))
-    table[np.array(row_of), column] = similarity  # a token is once per row: no clash
+    table[row_of, column] = similarity  # a token is once per row: no clash
     where = known.searchsorted(tokens)
     hit = where < len(known)
     hit[hit] = known[where[hit]] == tokens[hit]

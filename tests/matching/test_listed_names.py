@@ -39,10 +39,8 @@ def test_array_bounds_equal_the_python_bound(tables: NameTables) -> None:
         for name in query.names:
             similar = [index._similar(slot, comparer) for slot in name.slots]
             joined = [index._joined_similar(a, b, comparer) for a, b in pairwise(name.slots)]
-            python = QueryName(name, similar, joined)
-            arrays = index._listed.bounds(
-                everyone, similar, joined, name.weights, index._vocabulary.ids
-            )
+            python = QueryName(name, [n.similar for n in similar], [n.similar for n in joined])
+            arrays = index._listed.bounds(everyone, similar, joined, name.weights)
             for nid, bound in enumerate(arrays.tolist()):
                 assert bound == pytest.approx(python.bound(index._names[nid]), abs=1e-9)
                 compared += bound > 0
