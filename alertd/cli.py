@@ -4,6 +4,7 @@ audit | demo``. Settings are built here, once, and passed down."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import getpass
 import json
@@ -201,7 +202,7 @@ def _serve_workers(settings: Settings, count: int) -> int:
     def stop(_signum: int, _frame: object) -> None:
         nonlocal stopping
         stopping = True
-        listener.shutdown(socket.SHUT_RDWR)  # no more connections are dealt
+        _stop_dealing(listener)
         _terminate(processes)
 
     signal.signal(signal.SIGTERM, stop)
@@ -218,11 +219,18 @@ def _serve_workers(settings: Settings, count: int) -> int:
     multiprocessing.connection.wait([p.sentinel for p in processes])
     if not stopping:
         click.echo("alertd: a worker exited; stopping the others", err=True)
+        _stop_dealing(listener)
         _terminate(processes)
     for process in processes:
         process.join()
     listener.close()
     return 0 if stopping else 1
+
+
+def _stop_dealing(listener: socket.socket) -> None:
+    """No more connections: the dealing thread's accept returns with an error."""
+    with contextlib.suppress(OSError):  # shut down already (a second signal)
+        listener.shutdown(socket.SHUT_RDWR)
 
 
 def _terminate(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:

@@ -120,9 +120,19 @@ def run_handed_over(
         main.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             loop.run_until_complete(main)
+        _cancel_leftovers(loop)
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks still running after the app's cleanup, and let them finish (as
+    run_app does), rather than destroy them pending when the loop closes."""
+    leftovers = asyncio.all_tasks(loop)
+    for task in leftovers:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
 
 
 async def _serve(app: web.Application, channel: socket.socket, shutdown_timeout: float) -> None:
