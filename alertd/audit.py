@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import RowMapping, bindparam, func, select, text
+from sqlalchemy import RowMapping, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd.clock import isoformat
-from alertd.db import Driver, DriverStatement
+from alertd.db import column_arrays, insert_from_arrays
 from alertd.tables import audit_events
 
 GENESIS_HASH = "0" * 64
@@ -97,13 +97,17 @@ async def record_many(
         await _append_in_python(conn, rows)
 
 
-async def record_many_on_driver(
-    driver: Driver, events: Sequence[tuple[Actor, AuditEvent, datetime]]
-) -> None:
-    """``record_many`` for a transaction run on the asyncpg driver (PostgreSQL's hot
-    path, ``db.driver_transaction``): the same pending rows, chained at commit."""
-    rows = [_pending(_row(actor, event, now)) for actor, event, now in events]
-    await driver.executemany(_INSERT_ON_DRIVER.sql, [_INSERT_ON_DRIVER.args(row) for row in rows])
+def insert_pending_sql(first: int) -> str:
+    """An INSERT of pending events given as column arrays (``pending_arrays``), as
+    parameters ``$first`` on: for a statement on the driver that writes the events
+    together with the changes they record, which then commit together by construction."""
+    return insert_from_arrays(audit_events, first)
+
+
+def pending_arrays(events: Sequence[tuple[Actor, AuditEvent, datetime]]) -> list[list[Any]]:
+    """The arguments of ``insert_pending_sql`` for ``events``: pending rows, chained at
+    commit as ``record_many``'s are on PostgreSQL."""
+    return column_arrays(audit_events, [_pending(_row(*event)) for event in events])
 
 
 def _row(actor: Actor, event: AuditEvent, now: datetime) -> dict[str, Any]:
@@ -180,9 +184,6 @@ def _hashed_json_around_seq(row: dict[str, Any]) -> tuple[bytes, bytes]:
 _SEQ_MARK = '"seq":0,'
 _HEAD = select(audit_events.c.seq, audit_events.c.hash).order_by(audit_events.c.seq.desc()).limit(1)
 _INSERT = audit_events.insert()
-_INSERT_ON_DRIVER = DriverStatement.of(
-    audit_events.insert().values({c.name: bindparam(c.name) for c in audit_events.columns})
-)
 _CHAIN_TRIGGER = text(
     "SELECT 1 FROM pg_trigger WHERE tgname = 'audit_events_chain_at_commit' "
     "AND tgrelid = 'audit_events'::regclass AND tgenabled <> 'D'"

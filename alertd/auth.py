@@ -108,7 +108,8 @@ class Authenticator:
         self._reader = read_engine or engine
         # The lookups are batched, one query at a time: one connection kept does them.
         self._lookups = KeptConnection(single_statement_reads(self._reader))
-        self._principal_lookups = Batcher(self._principals_of, MAX_LOOKUP_BATCH)
+        # Requests that arrive together look up their callers together (join_ready).
+        self._principal_lookups = Batcher(self._principals_of, MAX_LOOKUP_BATCH, join_ready=True)
         self._passwords = passwords
         self._tokens = tokens
         self._clock = clock

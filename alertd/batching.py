@@ -62,11 +62,22 @@ class _Turn(Generic[ItemT, ResultT]):
 
 
 class Batcher(Generic[ItemT, ResultT]):
-    """Does ``work`` on batches of at most ``max_batch`` items, one batch at a time."""
+    """Does ``work`` on batches of at most ``max_batch`` items, one batch at a time.
 
-    def __init__(self, work: BatchWork[ItemT, ResultT], max_batch: int) -> None:
+    With ``join_ready``, a request that finds nobody working lets the event loop run
+    the other tasks that are ready first, and the items they ask for join its batch:
+    requests that arrive together (clients answered by the same commit send their next
+    ones at once) then share one batch, where the first would otherwise go alone and
+    the rest in a second. It delays the first by the others' steps up to that point: for
+    short steps (reading a request up to its sign-in lookup), not long ones (matching).
+    """
+
+    def __init__(
+        self, work: BatchWork[ItemT, ResultT], max_batch: int, *, join_ready: bool = False
+    ) -> None:
         self._work = work
         self._max_batch = max_batch
+        self._join_ready = join_ready
         self._queue: list[_Turn[ItemT, ResultT]] = []
         self._leading = False
 
@@ -79,6 +90,8 @@ class Batcher(Generic[ItemT, ResultT]):
             turn.called.set_result(_Call.LEAD)
         try:
             call = await turn.called
+            if call is _Call.LEAD and self._join_ready:
+                await asyncio.sleep(0)  # the tasks ready now run, and queue behind this one
         except asyncio.CancelledError:
             self._abandon(turn)
             raise

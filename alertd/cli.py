@@ -4,6 +4,7 @@ audit | demo``. Settings are built here, once, and passed down."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import getpass
 import json
@@ -12,6 +13,7 @@ import multiprocessing.connection
 import multiprocessing.process
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -25,7 +27,7 @@ from aiohttp import web
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from alertd import audit, identity
+from alertd import audit, dealing, identity
 from alertd.api.admin import AgencyBody, CheckpointBody, DeskBody, UserBody
 from alertd.api.bodies import parse_json
 from alertd.app import SchemaNotCurrent, create_app
@@ -119,7 +121,7 @@ def serve(ctx: click.Context, workers: int | None) -> None:
     configure_logging(settings.log_level)
     count = workers or settings.workers
     if count == 1:
-        _serve_one(settings, reuse_port=False)
+        _serve_one(settings)
         return
     problem = workers_problem(settings)
     if problem:
@@ -127,18 +129,22 @@ def serve(ctx: click.Context, workers: int | None) -> None:
     sys.exit(_serve_workers(settings, count))
 
 
-def _serve_one(settings: Settings, *, reuse_port: bool) -> None:
+def _serve_one(settings: Settings, channel: socket.socket | None = None) -> None:
+    """Serve on the configured port, or (a worker) the connections dealt on ``channel``."""
     app = create_app(settings)
     app.on_startup.append(_freeze_startup_heap)  # after the app's own start-up: the index
+    # uvloop: the same asyncio API on libuv; measured about 10% less server CPU per
+    # crossing (bench/screening.py), and asyncpg is built to run on it.
+    loop = uvloop.new_event_loop()
     try:
+        if channel is not None:
+            dealing.run_handed_over(app, channel, loop, settings.shutdown_timeout_seconds)
+            return
         web.run_app(
             app,
-            # uvloop: the same asyncio API on libuv; measured about 10% less server CPU per
-            # crossing (bench/screening.py), and asyncpg is built to run on it.
-            loop=uvloop.new_event_loop(),
+            loop=loop,
             host=settings.host,
             port=settings.port,
-            reuse_port=reuse_port,
             shutdown_timeout=settings.shutdown_timeout_seconds,
             access_log=None,
             print=lambda text: click.echo(text, err=True),
@@ -175,37 +181,56 @@ def workers_problem(settings: Settings) -> str | None:
 
 
 def _serve_workers(settings: Settings, count: int) -> int:
-    """Run ``count`` workers on one port (SO_REUSEPORT: the kernel spreads connections).
+    """Run ``count`` workers behind one port: this process accepts the connections and
+    deals them to the workers in turn (``alertd.dealing``).
 
     Each worker is a node of its own, exactly as several machines sharing the database
     would be. SIGTERM or Ctrl-C stops them all gracefully; if one exits by itself, the
     others are stopped too and the exit code says so (a supervisor restarts the set).
     """
+    listener = dealing.listen(settings.host, settings.port)
+    ends = dealing.channels(count)
     spawn = multiprocessing.get_context("spawn")  # nothing inherited but the settings
     processes = [
-        spawn.Process(target=_worker_main, args=(settings, os.getpid()), name=f"alertd-worker-{n}")
-        for n in range(count)
+        spawn.Process(
+            target=_worker_main, args=(settings, os.getpid(), theirs), name=f"alertd-worker-{n}"
+        )
+        for n, (_, theirs) in enumerate(ends)
     ]
     stopping = False
 
     def stop(_signum: int, _frame: object) -> None:
         nonlocal stopping
         stopping = True
+        _stop_dealing(listener)
         _terminate(processes)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    for process in processes:
+    for process, (_, theirs) in zip(processes, ends, strict=True):
         process.start()
+        theirs.close()  # the worker has its own copy
+    threading.Thread(
+        target=dealing.deal, args=(listener, [ours for ours, _ in ends]), daemon=True
+    ).start()
+    click.echo(f"alertd: {count} workers on http://{settings.host}:{settings.port}", err=True)
     if stopping:  # told to stop while they were starting
         _terminate(processes)
     multiprocessing.connection.wait([p.sentinel for p in processes])
     if not stopping:
         click.echo("alertd: a worker exited; stopping the others", err=True)
+        _stop_dealing(listener)
         _terminate(processes)
     for process in processes:
         process.join()
+    listener.close()
     return 0 if stopping else 1
+
+
+def _stop_dealing(listener: socket.socket) -> None:
+    """No more connections: the dealing thread's accept returns with an error."""
+    with contextlib.suppress(OSError):  # shut down already (a second signal)
+        listener.shutdown(socket.SHUT_RDWR)
 
 
 def _terminate(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
@@ -214,12 +239,12 @@ def _terminate(processes: Sequence[multiprocessing.process.BaseProcess]) -> None
             process.terminate()  # SIGTERM: the worker shuts down gracefully
 
 
-def _worker_main(settings: Settings, parent: int) -> None:
+def _worker_main(settings: Settings, parent: int, channel: socket.socket) -> None:
     configure_logging(settings.log_level)
     # The parent forwards SIGTERM; a terminal's Ctrl-C reaches the whole group.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_stop_with_parent, args=(parent,), daemon=True).start()
-    _serve_one(settings, reuse_port=True)
+    _serve_one(settings, channel)
 
 
 # How often a worker checks that its parent is still alive.

@@ -19,7 +19,7 @@ import asyncpg
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import ClauseElement, Connection, event
+from sqlalchemy import ClauseElement, Connection, Table, event
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -210,6 +210,24 @@ async def fetch_direct(
     return rows
 
 
+def insert_from_arrays(table: Table, first: int = 1) -> str:
+    """An INSERT of rows of ``table`` given as one array per column, in the table's
+    column order, as parameters ``$first`` on (``column_arrays``): one statement of fixed
+    text for any number of rows, which the driver prepares once per connection."""
+    names = ", ".join(column.name for column in table.columns)
+    arrays = ", ".join(
+        f"${first + i}::{column.type.compile(dialect=_ASYNCPG_DIALECT)}[]"
+        for i, column in enumerate(table.columns)
+    )
+    # Built from the table's definition, never from input: the values are parameters.
+    return f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608
+
+
+def column_arrays(table: Table, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """The arguments of ``insert_from_arrays(table)`` for ``rows``: one list per column."""
+    return [[row[column.name] for row in rows] for column in table.columns]
+
+
 class Driver(Protocol):
     """The few calls of an asyncpg connection that the driver path makes."""
 
@@ -229,12 +247,29 @@ async def driver_transaction(conn: AsyncConnection) -> AsyncIterator[Driver]:
     connection is NotReady (503, retry; the pool replaced), any other database error a
     DBAPIError (a logged 500, and a batch that meets one is done again one by one).
     """
+    async with _driver_of(conn) as driver, driver.transaction():
+        yield cast(Driver, driver)
+
+
+@asynccontextmanager
+async def driver_statements(conn: AsyncConnection) -> AsyncIterator[Driver]:
+    """``conn``'s asyncpg driver (PostgreSQL) for statements that are each a transaction
+    of their own (autocommit): a write that one statement can carry, even to several
+    tables, commits without the BEGIN and COMMIT round trips of ``driver_transaction``.
+    Errors are translated as there.
+    """
+    async with _driver_of(conn) as driver:
+        yield cast(Driver, driver)
+
+
+@asynccontextmanager
+async def _driver_of(conn: AsyncConnection) -> AsyncIterator[Any]:
+    """``conn``'s asyncpg connection, its errors translated as SQLAlchemy's would be."""
     pooled = await conn.get_raw_connection()
     driver = pooled.driver_connection
     assert driver is not None, "a checked-out connection has its driver connection"
     try:
-        async with driver.transaction():
-            yield cast(Driver, driver)
+        yield driver
     except DRIVER_CONNECTION_ERRORS as exc:
         await _lost(conn, pooled, exc)
     except asyncpg.PostgresError as exc:

@@ -9,10 +9,13 @@ crossing whose key another submission holds is not written (its result is None) 
 its request reads the answer stored by the holder.
 
 On PostgreSQL a batch whose crossings matched nothing (nearly every batch) is written
-on the asyncpg driver directly, with the same statements: SQLAlchemy's execution layer
-cost more CPU than everything else in writing such a batch (BEGIN, two inserts, COMMIT:
-about 730 us per batch through SQLAlchemy, 350 on the driver, in a micro-benchmark).
-Batches with matches and alerts, and SQLite, go through SQLAlchemy.
+on the asyncpg driver directly: SQLAlchemy's execution layer cost more CPU than
+everything else in writing such a batch (BEGIN, two inserts, COMMIT: about 730 us per
+batch through SQLAlchemy, 350 on the driver, in a micro-benchmark). Without
+Idempotency-Keys its crossings and audit events are one statement, which commits by
+itself: every round trip to the database costs CPU here and in the kernel, and BEGIN and
+COMMIT were two of four. Batches with matches and alerts, and SQLite, go through
+SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -29,7 +32,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from alertd import audit, idempotency
 from alertd.alerts import AlertNotice
 from alertd.audit import Actor, AuditEvent
-from alertd.db import Driver, KeptConnection, driver_transaction, is_postgresql
+from alertd.db import (
+    Driver,
+    KeptConnection,
+    driver_statements,
+    driver_transaction,
+    is_postgresql,
+)
 from alertd.principal import Principal
 from alertd.routing import RoutingPolicy
 from alertd.screening import (
@@ -84,8 +93,7 @@ class CrossingWriter:
     async def __call__(self, batch: Sequence[PendingCrossing]) -> list[Written | None]:
         async with self._connection.connect() as conn:
             if self._on_driver and not any(pending.screened for pending in batch):
-                async with driver_transaction(conn) as driver:
-                    return await _write_unmatched(driver, self._routing, batch)
+                return await _write_unmatched(conn, self._routing, batch)
             async with conn.begin():
                 return await self._recorder(conn, batch)
 
@@ -227,19 +235,25 @@ _INSERT_CROSSING = (
 
 
 async def _write_unmatched(
-    driver: Driver, routing: RoutingPolicy, batch: Sequence[PendingCrossing]
+    conn: AsyncConnection, routing: RoutingPolicy, batch: Sequence[PendingCrossing]
 ) -> list[Written | None]:
-    """``CrossingRecorder`` for crossings that matched nothing, in a transaction on the
-    driver: claims, one insert of the crossings, one of their audit events, answers."""
-    claimed = [True] * len(batch)
-    for i in _keyed_in_claim_order(batch):
-        pending = batch[i]
-        claimed[i] = await idempotency.claim_on_driver(
-            driver, pending.who.user_id, pending.key or "", pending.request_hash, pending.now
-        )
-    mine = [pending for pending, ok in zip(batch, claimed, strict=True) if ok]
-    written = iter(await _insert_unmatched(driver, routing, mine))
-    return [next(written) if ok else None for ok in claimed]
+    """``CrossingRecorder`` for crossings that matched nothing, on the driver. Without
+    Idempotency-Keys (nothing to claim first) the crossings and their audit events are
+    one statement, a transaction by itself: two round trips, where BEGIN, the inserts and
+    COMMIT took four. With keys: claims, the same statement, answers, in one transaction."""
+    if not any(pending.key is not None for pending in batch):
+        async with driver_statements(conn) as driver:
+            return [*await _insert_unmatched(driver, routing, batch)]
+    async with driver_transaction(conn) as driver:
+        claimed = [True] * len(batch)
+        for i in _keyed_in_claim_order(batch):
+            pending = batch[i]
+            claimed[i] = await idempotency.claim_on_driver(
+                driver, pending.who.user_id, pending.key or "", pending.request_hash, pending.now
+            )
+        mine = [pending for pending, ok in zip(batch, claimed, strict=True) if ok]
+        written = iter(await _insert_unmatched(driver, routing, mine))
+        return [next(written) if ok else None for ok in claimed]
 
 
 async def _insert_unmatched(
@@ -247,16 +261,16 @@ async def _insert_unmatched(
 ) -> list[Written]:
     if not batch:
         return []
-    rows = [_crossing_row(pending) for pending in batch]
-    inserted = await driver.fetch(
-        _INSERT_CROSSINGS_ON_DRIVER, *([row[name] for row in rows] for name in _UNNESTED)
-    )
-    # The ids come from the table's sequence as the rows are inserted, in the ORDER BY's
-    # order: sorted, they are in the batch's order (SQLAlchemy's sort_by_parameter_order
-    # relies on the same for PostgreSQL's integer keys).
-    ids = sorted(int(row["id"]) for row in inserted)
+    # Each audit event names its crossing: the ids are drawn first, in the batch's order.
+    drawn = await driver.fetch(_DRAW_CROSSING_IDS, len(batch))
+    ids = sorted(int(row["id"]) for row in drawn)
+    rows = [_crossing_row(p) | {"id": i} for p, i in zip(batch, ids, strict=True)]
     events = [_screen_event(p, crossing_id) for p, crossing_id in zip(batch, ids, strict=True)]
-    await audit.record_many_on_driver(driver, events)
+    await driver.fetch(
+        _INSERT_UNMATCHED_WITH_EVENTS,
+        *([row[name] for row in rows] for name in _UNNESTED),
+        *audit.pending_arrays(events),
+    )
     answers = [
         crossing_answer(p.who, routing, p.subject, Recorded(crossing_id, (), ()))
         for p, crossing_id in zip(batch, ids, strict=True)
@@ -272,8 +286,14 @@ async def _insert_unmatched(
     return [Written(answer, ()) for answer in answers]
 
 
+# Ids from the crossings' own sequence (nextval is never rolled back, as for a default).
+_DRAW_CROSSING_IDS = (
+    "SELECT nextval(pg_get_serial_sequence('crossings', 'id')) AS id "
+    "FROM generate_series(1, $1::integer)"
+)
 # The columns of ``_crossing_row`` sent as one array each (has_alert is false: no match).
 _UNNESTED = (
+    "id",
     "checkpoint",
     "direction",
     "occurred_at",
@@ -282,22 +302,25 @@ _UNNESTED = (
     "traveller",
     "outcome",
 )
-# _INSERT_CROSSING for a whole batch in one statement of fixed text: the driver prepares
-# it once per connection, whatever the batch's size. The checkpoint's id is looked up
-# as there; an unknown code fails the NOT NULL constraint, as there.
-_INSERT_CROSSINGS_ON_DRIVER = """
-INSERT INTO crossings
-    (checkpoint_id, direction, occurred_at, recorded_at, submitted_by, traveller, outcome,
-     has_alert)
-SELECT (SELECT checkpoints.id FROM checkpoints WHERE checkpoints.code = given.checkpoint),
-    given.direction, given.occurred_at, given.recorded_at, given.submitted_by,
-    given.traveller, given.outcome, false
-FROM unnest(
-    $1::varchar[], $2::varchar[], $3::timestamptz[], $4::timestamptz[], $5::varchar[],
-    $6::text[], $7::varchar[]
-) WITH ORDINALITY
-    AS given(checkpoint, direction, occurred_at, recorded_at, submitted_by, traveller,
-             outcome, position)
-ORDER BY given.position
-RETURNING crossings.id
-"""
+# _INSERT_CROSSING for a whole batch and its audit events, in one statement of fixed text
+# (the driver prepares it once per connection, whatever the batch's size); the events'
+# arrays follow the crossings'. The checkpoint's id is looked up as there; an unknown
+# code fails the NOT NULL constraint, as there, and with it the whole statement.
+# (The audit insert is built from its table's definition: S608 does not apply.)
+_INSERT_UNMATCHED_WITH_EVENTS = f"""
+WITH written AS (
+    INSERT INTO crossings
+        (id, checkpoint_id, direction, occurred_at, recorded_at, submitted_by, traveller,
+         outcome, has_alert)
+    SELECT given.id,
+        (SELECT checkpoints.id FROM checkpoints WHERE checkpoints.code = given.checkpoint),
+        given.direction, given.occurred_at, given.recorded_at, given.submitted_by,
+        given.traveller, given.outcome, false
+    FROM unnest(
+        $1::bigint[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::timestamptz[],
+        $6::varchar[], $7::text[], $8::varchar[]
+    ) AS given(id, checkpoint, direction, occurred_at, recorded_at, submitted_by, traveller,
+               outcome)
+)
+{audit.insert_pending_sql(first=len(_UNNESTED) + 1)}
+"""  # noqa: S608

@@ -380,8 +380,8 @@ async def wait_until_every_worker_matches(
     A batch this large is indexed after its approval has answered; with several
     workers, the one that approved the import tells the others through the broker, and
     each loads the entries itself. Measuring before they all have them would measure
-    the loading. A fresh connection lands on a worker picked anew,
-    so enough hits in a row (chance 2**-n per missed worker) mean all have it.
+    the loading. A fresh connection goes to the next worker in turn, so enough hits in
+    a row mean all have it.
     """
     wanted = 8 * workers
     streak = 0

@@ -19,6 +19,7 @@ from alertd.db import (
     KeptConnection,
     create_engine,
     create_read_engine,
+    driver_statements,
     driver_transaction,
     fetch_direct,
 )
@@ -146,11 +147,12 @@ async def test_a_driver_transaction_is_rolled_back_by_a_database_error(
 ) -> None:
     """A database error on the driver is a DBAPIError, as through SQLAlchemy, and
     nothing of its transaction stays."""
-    events = [(Actor("tester"), AuditEvent("test.driver"), clock.now())]
+    events = audit.pending_arrays([(Actor("tester"), AuditEvent("test.driver"), clock.now())])
+    insert = audit.insert_pending_sql(first=1)
 
     async def audit_then_fail() -> None:
         async with engine.connect() as conn, driver_transaction(conn) as driver:
-            await audit.record_many_on_driver(driver, events)
+            await driver.fetch(insert, *events)
             await driver.fetch("SELECT 1 / 0")
 
     with pytest.raises(DBAPIError):
@@ -158,10 +160,36 @@ async def test_a_driver_transaction_is_rolled_back_by_a_database_error(
     async with engine.connect() as conn:
         assert await audit.count_events(conn) == 0
     async with engine.connect() as conn, driver_transaction(conn) as driver:
-        await audit.record_many_on_driver(driver, events)
+        await driver.fetch(insert, *events)
     async with engine.connect() as conn:
         report = await audit.verify(conn)
     assert report.ok and report.events == 1
+
+
+@postgresql_only
+async def test_a_driver_statement_writing_events_is_its_own_transaction(
+    engine: AsyncEngine, clock: FrozenClock
+) -> None:
+    """Outside a transaction each statement on the driver commits by itself: events it
+    writes are chained at its commit, and a statement that fails (here after its events
+    were inserted) leaves none of them; its error is a DBAPIError, as through SQLAlchemy."""
+    events = [
+        (Actor("tester"), AuditEvent("test.driver", f"thing:{n}"), clock.now()) for n in (1, 2)
+    ]
+    insert = audit.insert_pending_sql(first=1)
+    failing = f"WITH events AS ({insert}) SELECT 1 / 0"
+    with pytest.raises(DBAPIError):
+        async with engine.connect() as conn, driver_statements(conn) as driver:
+            await driver.fetch(failing, *audit.pending_arrays(events))
+    async with engine.connect() as conn:
+        assert await audit.count_events(conn) == 0
+    async with engine.connect() as conn, driver_statements(conn) as driver:
+        await driver.fetch(insert, *audit.pending_arrays(events))
+    async with engine.connect() as conn:
+        report = await audit.verify(conn)
+        subjects = (await conn.execute(select(audit_events.c.subject))).scalars().all()
+    assert report.ok and report.events == 2
+    assert sorted(subjects) == ["thing:1", "thing:2"]
 
 
 async def test_a_kept_connection_is_reused_and_never_carries_a_transaction(

@@ -44,6 +44,26 @@ async def test_requests_waiting_meanwhile_share_the_next_batch() -> None:
     assert work.most_at_once == 1
 
 
+async def test_with_join_ready_requests_ready_together_share_the_first_batch() -> None:
+    work = Work()
+    batcher = Batcher(work, max_batch=4, join_ready=True)
+    results = await asyncio.gather(*(batcher.do(n) for n in range(6)))
+    assert results == [2 * n for n in range(6)]
+    # All six were ready in the same turn of the loop: the first waits for the others.
+    assert work.batches == [[0, 1, 2, 3], [4, 5]]
+
+
+async def test_with_join_ready_a_lead_cancelled_while_it_waits_is_handed_on() -> None:
+    work = Work()
+    batcher = Batcher(work, max_batch=4, join_ready=True)
+    first = asyncio.ensure_future(batcher.do(1))
+    await asyncio.sleep(0)  # it leads, and waits for the tasks ready now
+    first.cancel()
+    assert await batcher.do(2) == 4
+    assert first.cancelled()
+    assert work.batches == [[2]]
+
+
 async def test_a_lone_request_is_done_at_once() -> None:
     work = Work()
     batcher = Batcher(work, max_batch=4)

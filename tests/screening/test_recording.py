@@ -1,13 +1,15 @@
 """Writing batches of crossings (alertd.recording), on either path (PostgreSQL writes
-batches without matches on its driver): each crossing of a batch gets its own row,
-answer and audit event; a batch that fails leaves nothing behind and fails with an
-error that has the batcher write each crossing alone."""
+batches without matches on its driver: in one statement, or with Idempotency-Keys in a
+transaction that claims them): each crossing of a batch gets its own row, answer and
+audit event; a batch that fails leaves nothing behind and fails with an error that has
+the batcher write each crossing alone."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -25,7 +27,8 @@ from alertd.recording import CrossingWriter, PendingCrossing, Written
 from alertd.roles import Role
 from alertd.routing import load_policy
 from alertd.screening import CrossingBody, Screener, build_subject
-from alertd.tables import audit_events, crossings
+from alertd.tables import audit_events, crossings, users
+from tests.conftest import MakeUser
 from tests.screening.conftest import count_rows
 
 OFFICER = Principal(
@@ -53,18 +56,40 @@ async def write(
     await writer.close()
 
 
-def pending(clock: FrozenClock, name: str, checkpoint: str = "POI") -> PendingCrossing:
+def pending(
+    clock: FrozenClock,
+    name: str,
+    checkpoint: str = "POI",
+    key: str | None = None,
+    officer: Principal = OFFICER,
+) -> PendingCrossing:
     body = CrossingBody.model_validate(
         {"checkpoint": checkpoint, "direction": "entry", "traveller": {"names": [{"full": name}]}}
     )
     subject = build_subject(body.traveller, clock.now().date())
-    return PendingCrossing(OFFICER, OFFICER.actor("req"), clock.now(), body, subject, (), None, "")
+    return PendingCrossing(officer, officer.actor("req"), clock.now(), body, subject, (), key, "")
 
 
+@pytest.mark.parametrize("keyed", [False, True], ids=["without keys", "with keys"])
 async def test_each_crossing_of_a_batch_gets_its_own_row_answer_and_audit_event(
-    write: Batcher[PendingCrossing, Written | None], engine: AsyncEngine, clock: FrozenClock
+    write: Batcher[PendingCrossing, Written | None],
+    engine: AsyncEngine,
+    clock: FrozenClock,
+    keyed: bool,
+    make_user: MakeUser,
 ) -> None:
-    written = await asyncio.gather(*(write.do(pending(clock, name)) for name in PEOPLE))
+    # A key is claimed for its user: the officer must exist.
+    await make_user(OFFICER.username, Role.CHECKPOINT_OFFICER, checkpoints=("POI",))
+    async with engine.connect() as conn:
+        found = await conn.execute(select(users.c.id).where(users.c.username == OFFICER.username))
+        officer = replace(OFFICER, user_id=found.scalar_one())
+    keys = [f"key-{n}" if keyed else None for n in range(len(PEOPLE))]
+    written = await asyncio.gather(
+        *(
+            write.do(pending(clock, name, key=key, officer=officer))
+            for name, key in zip(PEOPLE, keys, strict=True)
+        )
+    )
     ids = [w.answer["crossing_id"] for w in written if w is not None]
     assert len(set(ids)) == len(PEOPLE)
     assert all(w is not None and w.answer["outcome"] == "clear" for w in written)
