@@ -35,12 +35,10 @@ Three steps per query name:
    once ``limit`` matches score above every bound left, the rest are not scored.
 
 Known limits (the bench's candidate recall counts them): the vocabulary returns listed
-words one edit from a query word, and two when they differ in vowels and one consonant;
-listed words two or three edits away that the scorer aligns by spelling come from
-aligned_tokens.py (found once per listed token), for a query word that is listed or a
-typo of a listed word, not by sound (similar phonetic keys), nor for words written
-together; one query word close to (not equal to) two listed words written together is
-not looked for.
+words one edit from a query word, and two when they differ in vowels and one consonant,
+but not every word two or more edits away that the scorer still aligns (two changed
+consonants, two letters more or fewer, three edits in a long word); one query word close to (not
+equal to) two listed words written together is not looked for.
 
 Memory: entries are held once; postings are int32 name ids in arrays; tokens are interned
 strings shared by every entry that uses them. ``remove`` leaves a tombstone that searches
@@ -61,7 +59,6 @@ from itertools import combinations, pairwise
 
 import numpy as np
 
-from alertd.matching.aligned_tokens import AlignedTokens
 from alertd.matching.bounds import (
     BOUND_SLACK,
     QueryName,
@@ -137,8 +134,6 @@ class MatchIndex:
         self._thresholds = {**CATEGORY_THRESHOLDS, **(thresholds or {})}
         self._default = default_thresholds
         self._vocabulary = Vocabulary()
-        # Listed tokens the scorer aligns two or more edits apart (aligned_tokens.py).
-        self._aligned = AlignedTokens(self._vocabulary, self._tables)
         self._shared_slots: dict[Slot, Slot] = {}
         self._word_ids: dict[Slot, tuple[int, ...]] = {}  # a word's spellings -> token ids
         self._similar_memo: dict[Slot, Nearby] = {}
@@ -181,7 +176,6 @@ class MatchIndex:
         """Index an entry version, replacing any earlier one with the same entry_id."""
         self.remove(entry.entry_id)
         self._append(prepare_entry(entry, self._tables, self._share))
-        self._aligned.catch_up()
 
     def extend(self, entries: Iterable[EntryInput]) -> None:
         """``add`` each entry, then ``settle``; for bulk loads (the start-up rebuild, the
@@ -194,7 +188,6 @@ class MatchIndex:
                     self._append(prepare_entry(entry, self._tables, self._share), bulk=True)
             finally:  # what was appended is filed even if an entry failed to prepare
                 self._file_unfiled()
-                self._aligned.catch_up()
                 self.settle()
 
     def remove(self, entry_id: str) -> None:
@@ -479,25 +472,20 @@ class MatchIndex:
         found = self._joined_memo.get(spellings)
         if found is None:
             size = len(spellings[0])
-            similar = self._look_up(spellings, comparer)  # not widened: see _similar
+            similar = self._similar(spellings, comparer).similar
             gap = JOINED_MAX_LENGTH_GAP
             close = {t: s for t, s in similar.items() if abs(len(t) - size) <= gap}
             found = self._joined_memo[spellings] = nearby(close, self._vocabulary.ids)
         return found
 
     def _similar(self, spellings: Slot, comparer: TokenComparer) -> Nearby:
-        """Listed tokens that align with one of these spellings, with their similarity,
-        widened with the tokens two or more edits away (aligned_tokens.py). Remembered
-        across searches while the vocabulary stays the same (a new listed word may be near
-        a remembered spelling); the result is shared: not to be changed.
-
-        Words written together (``_joined_similar``) are not widened: they are rarely a
-        listed token, and each would cost a comparison of many neighbours, for the few
-        names written apart in one list and together in the other with a typo besides."""
+        """Listed tokens that align with one of these spellings, with their similarity
+        (remembered across searches while the vocabulary stays the same: a new listed
+        word may be near a remembered spelling). The result is shared: not to be changed."""
         self._forget_if_stale()
         found = self._similar_memo.get(spellings)
         if found is None:
-            similar = self._aligned.widen(spellings, self._look_up(spellings, comparer), comparer)
+            similar = self._look_up(spellings, comparer)
             found = self._similar_memo[spellings] = nearby(similar, self._vocabulary.ids)
         return found
 
