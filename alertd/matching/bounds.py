@@ -8,8 +8,8 @@ alignment, no new string comparison): a query word is covered at most by its bes
 similarity with any word of the name, a listed word at most by its best similarity with
 any query word, and the scorer's coverage formula (names.py) is increasing in both.
 
-A candidate whose bound plus the most that date, nationality, sex and document can add,
-minus what they surely take away (a different date of birth costs 0.30, a different sex
+A candidate whose bound plus the most that date, nationality and sex can add, minus
+what they surely take away (a different date of birth costs 0.30, a different sex
 0.10: score.py), stays below its category's "possible" cannot come out of the scorer: it
 is skipped without loss. The others are scored, highest bound first. The evidence part
 follows score.py's rules with its constants; tests/matching/test_index_speedpaths.py
@@ -38,7 +38,6 @@ from alertd.matching.score import (
     DOB_AGREEMENT,
     DOB_DISAGREEMENT,
     DOB_FULL_DOUBT,
-    DOCUMENT_MATCH_BONUS,
     NATIONALITY_AGREES,
     NATIONALITY_DIFFERS,
     SEX_AGREES,
@@ -47,10 +46,10 @@ from alertd.matching.score import (
     PreparedQuery,
 )
 
-# The most date of birth, nationality and sex agreeing can add to a name score, and with a
-# document of the same kind on both sides (score.py caps nothing below this).
+# The most date of birth, nationality and sex agreeing can add to a name score (score.py
+# caps nothing below this). A document adds nothing to an entry bounded here: only
+# entries met through a document key are not bounded (see score_bound).
 MOST_SUPPORT = DOB_AGREEMENT + NATIONALITY_AGREES + SEX_AGREES
-MOST_SUPPORT_WITH_DOCUMENTS = MOST_SUPPORT + DOCUMENT_MATCH_BONUS
 # Float sums of the same similarities in another order differ in the last bits: a bound
 # this close below the floor is kept.
 BOUND_SLACK = 1e-9
@@ -152,18 +151,17 @@ def name_score_bound(coverage_query: float, coverage_listed: float) -> float:
     return min(1.0, BETTER_COVERAGE_WEIGHT * high + (1.0 - BETTER_COVERAGE_WEIGHT) * low)
 
 
-def most_support(query_has_documents: bool, entry_has_documents: bool) -> float:
-    """The most the evidence other than the name can add to one entry's score."""
-    both = query_has_documents and entry_has_documents
-    return MOST_SUPPORT_WITH_DOCUMENTS if both else MOST_SUPPORT
-
-
 _KNOWN_SEXES = frozenset({"M", "F"})
 
 
 def score_bound(name_bound: float, query: PreparedQuery, entry: PreparedEntry) -> float:
     """At least the score ``score.score_prepared`` gives ``entry`` when its name score is at
-    most ``name_bound`` (the entry not met through a document key: no document rule)."""
+    most ``name_bound`` and the entry was not met through a document key.
+
+    Not met through a document key, none of its documents matches the traveller's
+    (documents.document_keys: numbers graded exact, confusable or one edit apart always
+    share a key), so the document adds nothing (a differing one costs: ignored here) and
+    no document rule applies."""
     support, against = name_bound, 0.0
     effect = _date_effect(query, entry)
     if effect >= 0.0:
@@ -183,8 +181,6 @@ def score_bound(name_bound: float, query: PreparedQuery, entry: PreparedEntry) -
             support += SEX_AGREES
         else:
             against -= SEX_DIFFERS
-    if traveller.documents and listed.documents:
-        support += DOCUMENT_MATCH_BONUS  # at most; a differing one costs (ignored here)
     return min(1.0, support) - against
 
 

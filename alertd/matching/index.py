@@ -61,9 +61,9 @@ import numpy as np
 
 from alertd.matching.bounds import (
     BOUND_SLACK,
+    MOST_SUPPORT,
     QueryName,
     Similarities,
-    most_support,
     score_bound,
 )
 from alertd.matching.documents import document_keys
@@ -371,7 +371,7 @@ class MatchIndex:
         entry = prepared.entry
         floor = self.thresholds_for(entry.category).possible - BOUND_SLACK
         # The cheap test first: name bound plus the most the rest could add.
-        if bound + most_support(bool(query.traveller.documents), bool(entry.documents)) < floor:
+        if bound + MOST_SUPPORT < floor:
             return None
         most = score_bound(bound, query, prepared)
         return most if most >= floor else None

@@ -34,7 +34,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from alertd.matching.bounds import MOST_SUPPORT, MOST_SUPPORT_WITH_DOCUMENTS
+from alertd.matching.bounds import MOST_SUPPORT
 from alertd.matching.dates import (
     CLOSE,
     CLOSE_DAYS,
@@ -86,7 +86,6 @@ class EntryFacts:
         self._nationalities = [array("h") for _ in range(NATIONALITIES_KEPT)]
         self._sex = array("b")
         self._floor = array("d")
-        self._documents = array("b")  # 1: the entry lists a document
         self._codes: dict[str, int] = {}  # nationality -> a small code (1, 2, ...)
 
     def append(self, prepared: PreparedEntry, possible: float) -> None:
@@ -106,7 +105,6 @@ class EntryFacts:
         )
         self._sex.append(_SEX_CODES.get((prepared.entry.sex or "").strip().upper(), 0))
         self._floor.append(possible)
-        self._documents.append(1 if prepared.entry.documents else 0)
 
     def _code(self, nationality: str) -> int:
         key = nationality.strip().upper()
@@ -132,7 +130,6 @@ class QueryFacts:
         wanted = (traveller.nationality or "").strip().upper()
         self._nationality = facts._codes.get(wanted, _NO_NATIONALITY) if wanted else None
         self._sex = _SEX_CODES.get((traveller.sex or "").strip().upper(), 0)
-        self._documents = bool(traveller.documents)
 
     @property
     def judges_whole_dates(self) -> bool:
@@ -162,11 +159,7 @@ class QueryFacts:
         if name_bounds is None:
             kept: Mask = need <= 1.0
             return kept
-        support = np.full(len(slots), MOST_SUPPORT)
-        if self._documents:
-            listed = np.frombuffer(facts._documents, np.int8)[slots] == 1
-            support[listed] = MOST_SUPPORT_WITH_DOCUMENTS
-        result: Mask = np.minimum(1.0, name_bounds + support) >= need
+        result: Mask = np.minimum(1.0, name_bounds + MOST_SUPPORT) >= need
         return result
 
 

@@ -14,7 +14,7 @@ import random
 
 import pytest
 
-from alertd.matching import EntryInput, MatchIndex, NameInput, Traveller
+from alertd.matching import DocumentInput, EntryInput, MatchIndex, NameInput, Traveller
 from alertd.matching.index import MAX_SCORED
 from alertd.matching.score import prepare_query
 from alertd.matching.tables import NameTables, load_name_tables
@@ -26,6 +26,15 @@ FAMILY = ("Hassan", "Hasan", "Heng", "Sophal", "Khan", "Jongun", "Al Rashid")
 # them in arrays when many namesakes are left (index._dated).
 DATES = ("1970-01-01", "1970-03-02", "1971", "1985-07-14", "1990-12-31",
          "1970-02-03", "1971-03-02", "1970-03-05", "1907-03-02")  # fmt: skip
+# Passport numbers the same, confusable (I/1), one edit or a swap apart, and unrelated: an
+# entry met through no document key is bounded as if its documents could not match.
+PASSPORTS = ("K1234567", "KI234567", "K1284567", "X9876543", "X9876534", "Z5555555")
+
+
+def _passports(rng: random.Random) -> tuple[DocumentInput, ...]:
+    if rng.random() < 0.5:
+        return ()
+    return (DocumentInput("passport", rng.choice(PASSPORTS), rng.choice(("KHM", "IRQ"))),)
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +52,7 @@ def _listed(number: int, rng: random.Random) -> EntryInput:
         dob=(rng.choice(DATES),) if rng.random() < 0.7 else (),
         nationalities=(rng.choice(("KHM", "IRQ")),) if rng.random() < 0.7 else (),
         sex=rng.choice(("M", "F", None)),
+        documents=_passports(rng),
     )
 
 
@@ -59,6 +69,7 @@ def _query(rng: random.Random) -> Traveller:
         date_of_birth=rng.choice((*DATES, None)),
         nationality=rng.choice(("KHM", "IRQ", None)),
         sex=rng.choice(("M", "F", None)),
+        documents=_passports(rng),
     )
 
 
