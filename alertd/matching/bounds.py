@@ -8,12 +8,15 @@ alignment, no new string comparison): a query word is covered at most by its bes
 similarity with any word of the name, a listed word at most by its best similarity with
 any query word, and the scorer's coverage formula (names.py) is increasing in both.
 
-A candidate whose bound plus the most that date, nationality and sex can add, minus
-what they surely take away (a different date of birth costs 0.30, a different sex
-0.10: score.py), stays below its category's "possible" cannot come out of the scorer: it
-is skipped without loss. The others are scored, highest bound first. The evidence part
-follows score.py's rules with its constants; tests/matching/test_index_speedpaths.py
-checks the index against an exhaustive scan so that a change there cannot go unseen.
+A candidate whose bound plus what date, nationality and sex can add, minus what they
+surely take away (prefilter.QueryFacts.most_scores, for all candidates at once), stays
+below its category's "possible" cannot come out of the scorer: it is skipped without
+loss. The others are scored, highest bound first. A document adds nothing to a bounded
+entry: an entry met through a document key is scored whatever its bound, and one that
+is not has no document matching the traveller's (documents.document_keys: numbers
+graded exact, confusable or one edit apart always share a key).
+tests/matching/test_index_speedpaths.py checks the index against an exhaustive scan so
+that a change here cannot go unseen.
 
 The bound assumes what candidate generation already assumes: a listed word the
 vocabulary does not return as near a query word does not align with it. Words written
@@ -26,7 +29,6 @@ from __future__ import annotations
 
 import operator
 
-from alertd.matching.dates import compare_dates
 from alertd.matching.names import (
     BETTER_COVERAGE_WEIGHT,
     INITIAL,
@@ -34,25 +36,6 @@ from alertd.matching.names import (
     PreparedName,
     Slot,
 )
-from alertd.matching.score import (
-    DOB_AGREEMENT,
-    DOB_DISAGREEMENT,
-    DOB_FULL_DOUBT,
-    NATIONALITY_AGREES,
-    NATIONALITY_DIFFERS,
-    SEX_AGREES,
-    SEX_DIFFERS,
-    PreparedEntry,
-    PreparedQuery,
-)
-
-# The most date of birth, nationality and sex agreeing can add to a name score (score.py
-# caps nothing below this). A document adds nothing to an entry bounded here: only
-# entries met through a document key are not bounded (see score_bound).
-MOST_SUPPORT = DOB_AGREEMENT + NATIONALITY_AGREES + SEX_AGREES
-# Float sums of the same similarities in another order differ in the last bits: a bound
-# this close below the floor is kept.
-BOUND_SLACK = 1e-9
 
 Similarities = dict[str, float]  # listed spelling -> its best similarity with one query word
 
@@ -149,50 +132,3 @@ def name_score_bound(coverage_query: float, coverage_listed: float) -> float:
     factors below 1 it may apply (one word against several, only common words met)."""
     high, low = max(coverage_query, coverage_listed), min(coverage_query, coverage_listed)
     return min(1.0, BETTER_COVERAGE_WEIGHT * high + (1.0 - BETTER_COVERAGE_WEIGHT) * low)
-
-
-_KNOWN_SEXES = frozenset({"M", "F"})
-
-
-def score_bound(name_bound: float, query: PreparedQuery, entry: PreparedEntry) -> float:
-    """At least the score ``score.score_prepared`` gives ``entry`` when its name score is at
-    most ``name_bound`` and the entry was not met through a document key.
-
-    Not met through a document key, none of its documents matches the traveller's
-    (documents.document_keys: numbers graded exact, confusable or one edit apart always
-    share a key), so the document adds nothing (a differing one costs: ignored here) and
-    no document rule applies."""
-    support, against = name_bound, 0.0
-    effect = _date_effect(query, entry)
-    if effect >= 0.0:
-        support += effect
-    else:
-        against -= effect
-    traveller, listed = query.traveller, entry.entry
-    if traveller.nationality and listed.nationalities:
-        wanted = traveller.nationality.strip().upper()
-        if any(n.strip().upper() == wanted for n in listed.nationalities):
-            support += NATIONALITY_AGREES
-        else:
-            against -= NATIONALITY_DIFFERS
-    sexes = _sex(traveller.sex), _sex(listed.sex)
-    if sexes[0] in _KNOWN_SEXES and sexes[1] in _KNOWN_SEXES:
-        if sexes[0] == sexes[1]:
-            support += SEX_AGREES
-        else:
-            against -= SEX_DIFFERS
-    return min(1.0, support) - against
-
-
-def _date_effect(query: PreparedQuery, entry: PreparedEntry) -> float:
-    if query.date_of_birth is None or not entry.dates_of_birth:
-        return 0.0
-    dob = compare_dates(query.date_of_birth, entry.dates_of_birth)
-    if dob.kind == "unknown":
-        return 0.0
-    doubt = min(1.0, (1.0 - dob.similarity) / DOB_FULL_DOUBT)
-    return DOB_AGREEMENT * dob.similarity - DOB_DISAGREEMENT * doubt
-
-
-def _sex(value: str | None) -> str | None:
-    return value.strip().upper() if value else None

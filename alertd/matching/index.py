@@ -59,13 +59,7 @@ from itertools import combinations, pairwise
 
 import numpy as np
 
-from alertd.matching.bounds import (
-    BOUND_SLACK,
-    MOST_SUPPORT,
-    QueryName,
-    Similarities,
-    score_bound,
-)
+from alertd.matching.bounds import QueryName, Similarities
 from alertd.matching.documents import document_keys
 from alertd.matching.listed_names import (
     PAIR_SHIFT,
@@ -84,7 +78,7 @@ from alertd.matching.names import (
     TokenComparer,
 )
 from alertd.matching.postings import IdArray, KeyArray, Postings
-from alertd.matching.prefilter import EntryFacts, QueryFacts
+from alertd.matching.prefilter import EntryFacts, FloatArray, QueryFacts, SlotArray
 from alertd.matching.score import (
     PreparedEntry,
     PreparedQuery,
@@ -100,9 +94,8 @@ from alertd.matching.vocabulary import Vocabulary
 # costs ~30-60 us, so this caps a query near 0.1 s; the bench counts the queries that
 # reach it (names common in the list and loose in spelling, at 1,000,000 entries).
 MAX_SCORED = 2000
-# From this many entries left after their name bounds, their full dates of birth are
-# graded in arrays before any is bounded in Python (~40 us each; the arrays cost about
-# as much as a few of those).
+# From this many entries met, their full dates of birth are graded exactly in arrays
+# (prefilter's whole_dates: a dozen array operations, not worth it for a few entries).
 DATED_FROM = 8
 # Entries met through a document key are always scored, first (the document rules).
 FORCED = 2.0
@@ -111,6 +104,8 @@ SCORE_ROUNDING = 1e-4
 # Names holding a query word split in two listed words ("Kimjong" ~ "Kim Jong") get the
 # highest name score as their bound (the date, sex and nationality can still rule them out).
 SPLIT_BOUND = 1.0
+# Entry slots with a bound each (arrays of the same length).
+BoundParts = tuple[SlotArray, FloatArray]
 # A joined word is split into listed words of at least this many letters.
 MIN_SPLIT_PART = 2
 # Compact postings when this share of the entry slots are tombstones (and at least
@@ -337,20 +332,20 @@ class MatchIndex:
     def _ranked(self, query: PreparedQuery, comparer: TokenComparer) -> list[tuple[int, float]]:
         """Entry slots worth scoring with the most each can score, highest first, at most
         MAX_SCORED (entries met through a document key first, bounded by FORCED)."""
-        bounds: dict[int, float] = {}
         facts = self._facts.judge(query)
-        for name in query.names:
-            self._bound_name(name, comparer, facts, bounds)
-        bounds = _dated(bounds, facts)
-        for slot in self._document_slots(query).tolist():
-            if self._entries[slot] is not None:
-                bounds[slot] = FORCED
-        ranked = []
-        for slot, bound in bounds.items():
-            most = self._most_score(query, slot, bound)
-            if most is not None:
-                ranked.append((slot, most))
-        ranked.sort(key=lambda item: item[1], reverse=True)
+        slots, name_bounds = _best_per_slot(
+            [part for name in query.names for part in self._bound_name(name, comparer, facts)]
+        )
+        most = facts.most_scores(slots, name_bounds, whole_dates=len(slots) >= DATED_FROM)
+        keep = most >= facts.floors(slots)
+        # Stable: equal bounds stay in slot order (which of them MAX_SCORED keeps is fixed).
+        order = np.argsort(-most[keep], kind="stable")
+        bounds = dict(zip(slots[keep][order].tolist(), most[keep][order].tolist(), strict=True))
+        documents = np.unique(self._document_slots(query)).tolist()  # one per key it shares
+        forced = [slot for slot in documents if self._entries[slot] is not None]
+        for slot in forced:
+            bounds.pop(slot, None)
+        ranked = [(slot, FORCED) for slot in forced] + list(bounds.items())
         del ranked[MAX_SCORED:]
         return ranked
 
@@ -360,70 +355,37 @@ class MatchIndex:
         keys = {hash(key) for document in documents for key in document_keys(document.number)}
         return self._documents.lookup(np.fromiter(keys, np.int64, len(keys)))
 
-    def _most_score(self, query: PreparedQuery, slot: int, bound: float) -> float | None:
-        """The most the scorer can give this entry, given a bound of its name score; None
-        when that is below its category's "possible"."""
-        prepared = self._entries[slot]
-        if prepared is None:
-            return None
-        if bound >= FORCED:
-            return FORCED
-        entry = prepared.entry
-        floor = self.thresholds_for(entry.category).possible - BOUND_SLACK
-        # The cheap test first: name bound plus the most the rest could add.
-        if bound + MOST_SUPPORT < floor:
-            return None
-        most = score_bound(bound, query, prepared)
-        return most if most >= floor else None
-
     def _bound_name(
-        self,
-        name: PreparedName,
-        comparer: TokenComparer,
-        facts: QueryFacts,
-        bounds: dict[int, float],
-    ) -> None:
-        """Raise ``bounds[entry slot]`` to this query name's bound for each name it meets
-        whose entry the sure evidence against does not rule out."""
+        self, name: PreparedName, comparer: TokenComparer, facts: QueryFacts
+    ) -> list[BoundParts]:
+        """The entries of the names this query name meets (whose entry the sure evidence
+        against does not rule out), each with a bound of this name's score against it."""
         similar = [self._similar(slot, comparer) for slot in name.slots]
         joined = [self._joined_similar(a, b, comparer) for a, b in pairwise(name.slots)]
-        names, owner = self._names, self._name_entry
         met = self._kept(self._met_names(name, similar, joined), facts)
         if _has_initial(name):  # an initial meets words no similarity lists: in Python
             query = QueryName(name, [n.similar for n in similar], [n.similar for n in joined])
-            found = [(nid, query.bound(names[nid])) for nid in met.tolist()]
+            names = self._names
+            name_bounds = np.array([query.bound(names[nid]) for nid in met.tolist()], np.float64)
         else:
-            found = self._bounded(met, name, similar, joined, facts)
-        for nid, bound in found:
-            slot = owner[nid]
-            if bound > bounds.get(slot, -1.0):
-                bounds[slot] = bound
+            name_bounds = self._listed.bounds(met, similar, joined, name.weights)
         split = [self._split_word(spelling) for slots in name.slots for spelling in slots[:2]]
-        for nid in self._kept(np.concatenate(split), facts).tolist():
-            slot = owner[nid]
-            bounds[slot] = max(bounds.get(slot, SPLIT_BOUND), SPLIT_BOUND)
+        halves = self._kept(np.concatenate(split), facts)
+        return [
+            (self._owners(met), name_bounds),
+            (self._owners(halves), np.full(len(halves), SPLIT_BOUND)),
+        ]
 
-    def _bounded(
-        self,
-        nids: IdArray,
-        name: PreparedName,
-        similar: list[Nearby],
-        joined: list[Nearby],
-        facts: QueryFacts,
-    ) -> list[tuple[int, float]]:
-        """The names whose name-score bound (computed for all at once) leaves their entry
-        a chance of "possible", with that bound."""
-        name_bounds = self._listed.bounds(nids, similar, joined, name.weights)
-        slots = np.frombuffer(self._name_entry, np.int32)[nids].astype(np.int64)
-        keep = facts.may_match(slots, name_bounds)
-        return list(zip(nids[keep].tolist(), name_bounds[keep].tolist(), strict=True))
+    def _owners(self, nids: IdArray) -> SlotArray:
+        """The entry slot of each name."""
+        return np.frombuffer(self._name_entry, np.int32)[nids].astype(np.int64)
 
     def _kept(self, nids: IdArray, facts: QueryFacts) -> IdArray:
         """The distinct names among ``nids`` whose entry is live and not ruled out."""
         if not len(nids):
             return nids
         nids = np.unique(nids)
-        slots = np.frombuffer(self._name_entry, np.int32)[nids].astype(np.int64)
+        slots = self._owners(nids)
         live = np.frombuffer(self._live, np.int8)[slots] == 1
         nids, slots = nids[live], slots[live]
         return nids[facts.may_match(slots)]
@@ -577,16 +539,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _dated(bounds: dict[int, float], facts: QueryFacts) -> dict[int, float]:
-    """The entries whose full date of birth, graded exactly (in arrays), leaves them a
-    chance of "possible" with their name bound: one pass over the entries left, instead
-    of a date comparison in Python for each (when there are enough to pay for it)."""
-    if len(bounds) < DATED_FROM or not facts.judges_whole_dates:
-        return bounds
-    slots = np.fromiter(bounds, np.int64, len(bounds))
-    names = np.fromiter(bounds.values(), np.float64, len(bounds))
-    keep = facts.may_match(slots, names, whole_dates=True)
-    return dict(zip(slots[keep].tolist(), names[keep].tolist(), strict=True))
+def _best_per_slot(parts: list[BoundParts]) -> BoundParts:
+    """The distinct entry slots among the parts, each with its highest bound (slot order)."""
+    slots = np.concatenate([np.empty(0, np.int64), *(p[0] for p in parts)])
+    bounds = np.concatenate([np.empty(0, np.float64), *(p[1] for p in parts)])
+    order = np.lexsort((-bounds, slots))  # by slot, the highest bound first
+    slots, bounds = slots[order], bounds[order]
+    first = np.ones(len(slots), np.bool_)
+    first[1:] = slots[1:] != slots[:-1]
+    return slots[first], bounds[first]
 
 
 def _has_initial(name: PreparedName) -> bool:

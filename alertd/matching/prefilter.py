@@ -1,28 +1,29 @@
-"""What surely counts against an entry, judged for thousands of candidates at once.
+"""What counts for and against an entry, judged for thousands of candidates at once.
 
 A common name at a million entries meets thousands of listed people; most of them are
 namesakes the scorer will rule out on the date of birth (a different date costs 0.30:
 score.py), or on sex and nationality. Those facts are kept per entry in flat arrays so a
-query drops such candidates with a few vectorised operations, before any per-candidate
-Python work (bounding, scoring).
+query bounds every candidate's score with a few vectorised operations, before any
+per-candidate Python work (scoring).
 
-The test is sound: the scorer gives at most ``min(1, support) - against`` (score.combine),
-so an entry whose *sure* evidence against already takes 1.0 below its category's
-"possible" cannot be returned, whatever its name. What is surely against:
+The bound is sound: the scorer gives ``min(1, support) - against`` (score.combine), and
+``most_scores`` counts as support only the evidence that can agree (given the entry's name
+bound) and as against only what surely differs. An entry whose bound stays below its
+category's "possible" cannot be returned. The date of birth:
 
-* the date of birth: from the years alone, the best grade dates.py can give a listed year
-  against the traveller's (the same year: anything; one apart: "year off by one" at best;
-  two apart, or one digit slipped or two swapped: "close" at best; otherwise "different"),
-  at the scorer's date effect of that grade. When both dates are full dates (and the entry
-  lists one), ``may_match(..., whole_dates=True)`` grades them exactly as dates.py does,
-  in arrays: the index asks it once per query, for the entries left after their name
-  bounds. Without it, a common name at the counter kept every namesake born within two
-  years of the traveller for a date comparison in Python each (about a hundred of them
-  at 100,000 entries for "X Le", 40 us each);
-* a known sex that differs; nationalities known on both sides that share none.
+* from the years alone, the best grade dates.py can give a listed year against the
+  traveller's (the same year: anything; one apart: "year off by one" at best; two apart,
+  or one digit slipped or two swapped: "close" at best; otherwise "different"), at the
+  scorer's date effect of that grade;
+* when both dates are full dates (and the entry lists one), ``whole_dates=True`` grades
+  them exactly as dates.py does, in arrays. The index asks for it when enough entries are
+  left to pay for it: without it, a common name at the counter kept every namesake born
+  within two years of the traveller (about a hundred at 100,000 entries for "X Le").
 
-An entry with more listed dates or nationalities than the arrays hold is not judged on
-them (kept), which is never wrong, only slower.
+Nationality and sex: agreeing when known on both sides and the same, surely against when
+known on both sides and different. An entry with more listed dates or nationalities
+than the arrays hold is not judged on them (the most they could add, nothing against),
+which is never wrong, only slower.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from alertd.matching.bounds import MOST_SUPPORT
 from alertd.matching.dates import (
     CLOSE,
     CLOSE_DAYS,
@@ -52,7 +52,9 @@ from alertd.matching.score import (
     DOB_AGREEMENT,
     DOB_DISAGREEMENT,
     DOB_FULL_DOUBT,
+    NATIONALITY_AGREES,
     NATIONALITY_DIFFERS,
+    SEX_AGREES,
     SEX_DIFFERS,
     PreparedEntry,
     PreparedQuery,
@@ -118,8 +120,7 @@ class EntryFacts:
 
 
 class QueryFacts:
-    """One query's view of the facts: ``may_match(slots)`` keeps the entries the scorer
-    could still put at "possible"."""
+    """One query's view of the facts: how high the scorer could put each entry."""
 
     def __init__(self, facts: EntryFacts, query: PreparedQuery) -> None:
         self._facts = facts
@@ -131,36 +132,44 @@ class QueryFacts:
         self._nationality = facts._codes.get(wanted, _NO_NATIONALITY) if wanted else None
         self._sex = _SEX_CODES.get((traveller.sex or "").strip().upper(), 0)
 
-    @property
-    def judges_whole_dates(self) -> bool:
-        """Does ``whole_dates`` say more than the years (the traveller's date is full)?"""
-        return self._born is not None
+    def may_match(self, slots: SlotArray) -> Mask:
+        """Whether each entry could reach "possible" with the highest name score."""
+        return self.most_scores(slots, np.ones(len(slots))) >= self.floors(slots)
 
-    def may_match(
-        self, slots: SlotArray, name_bounds: FloatArray | None = None, *, whole_dates: bool = False
-    ) -> Mask:
-        """Whether each entry could reach "possible" with a name score of at most its
-        ``name_bounds`` (1 when not given): at most ``min(1, name + most support)`` less
-        the sure evidence against. ``whole_dates``: grade full dates of birth exactly
-        (costlier: a dozen more array operations)."""
+    def floors(self, slots: SlotArray) -> FloatArray:
+        """Each entry's category's "possible", less a hair: float sums in another order
+        differ in the last bits, and what is that close is kept."""
+        floors: FloatArray = np.frombuffer(self._facts._floor, np.float64)[slots] - _SLACK
+        return floors
+
+    def most_scores(
+        self, slots: SlotArray, name_bounds: FloatArray, *, whole_dates: bool = False
+    ) -> FloatArray:
+        """At least the score the scorer gives each entry with a name score of at most its
+        ``name_bounds``: ``min(1, name + support) - against`` (score.combine), where the
+        support counts only the evidence that can agree with this traveller and the
+        against only what surely differs; no document evidence (see bounds.py).
+        ``whole_dates``: grade full dates of birth exactly (a dozen more array operations;
+        otherwise the years)."""
         facts = self._facts
+        support = np.array(name_bounds, np.float64)
         against = np.zeros(len(slots))
         if self._year is not None:
             effect = _date_effect(facts._years, slots, self._year)
             if whole_dates and self._born is not None:
                 effect = np.minimum(effect, _full_date_effect(facts, slots, self._born))
+            support += np.maximum(0.0, effect)
             against += np.maximum(0.0, -effect)
         if self._nationality is not None:
-            against += _nationality_differs(facts._nationalities, slots, self._nationality)
+            agrees, differs = _nationality_verdicts(facts._nationalities, slots, self._nationality)
+            support += np.where(agrees, NATIONALITY_AGREES, 0.0)
+            against += np.where(differs, -NATIONALITY_DIFFERS, 0.0)
         if self._sex:
             sexes = np.frombuffer(facts._sex, np.int8)[slots]
+            support += np.where(sexes == self._sex, SEX_AGREES, 0.0)
             against += np.where((sexes != 0) & (sexes != self._sex), -SEX_DIFFERS, 0.0)
-        need = np.frombuffer(facts._floor, np.float64)[slots] + against - _SLACK
-        if name_bounds is None:
-            kept: Mask = need <= 1.0
-            return kept
-        result: Mask = np.minimum(1.0, name_bounds + MOST_SUPPORT) >= need
-        return result
+        most: FloatArray = np.minimum(1.0, support) - against
+        return most
 
 
 def _put(columns: list[array[int]], values: list[int] | None, empty: int) -> None:
@@ -172,11 +181,12 @@ def _put(columns: list[array[int]], values: list[int] | None, empty: int) -> Non
 
 
 def _date_effect(columns: list[array[int]], slots: SlotArray, year: int) -> npt.NDArray[np.float64]:
-    """The best date effect each entry could get (0 when it lists no date, or too many:
-    the date is then neutral or not judged)."""
+    """The best date effect each entry could get: 0 when it lists no date (neutral), the
+    most any date can give when it lists too many to keep (not judged)."""
     table = _year_effects(year)
     first = np.frombuffer(columns[0], np.int16)[slots].astype(np.int64)
     best = np.where(first > 0, table[np.maximum(first, 0)], 0.0)
+    best[first == _OPEN] = table[year]
     for column in columns[1:]:
         years = np.frombuffer(column, np.int16)[slots].astype(np.int64)
         best = np.where(years > 0, np.maximum(best, table[years]), best)
@@ -237,15 +247,18 @@ def _one_slip_apart(numbers: SlotArray, number: int) -> Mask:
     return result
 
 
-def _nationality_differs(
+def _nationality_verdicts(
     columns: list[array[int]], slots: SlotArray, wanted: int
-) -> npt.NDArray[np.float64]:
+) -> tuple[Mask, Mask]:
+    """Whether each entry's nationalities may agree with ``wanted`` (a listed one is it,
+    or too many are listed to tell), and whether they surely differ (listed, none is it)."""
     first = np.frombuffer(columns[0], np.int16)[slots]
     known = first > 0  # listed nationalities, not too many to judge
-    agrees = first == wanted
-    for column in columns[1:]:
-        agrees |= np.frombuffer(column, np.int16)[slots] == wanted
-    return np.where(known & ~agrees, -NATIONALITY_DIFFERS, 0.0)
+    agrees = np.zeros(len(slots), np.bool_)
+    if wanted != _NO_NATIONALITY:  # a nationality no entry lists agrees with none
+        for column in columns:
+            agrees |= np.frombuffer(column, np.int16)[slots] == wanted
+    return agrees | (first == _OPEN), known & ~agrees
 
 
 @functools.lru_cache(maxsize=256)

@@ -143,3 +143,11 @@ def test_a_word_listed_after_a_search_is_met_by_the_next(index: MatchIndex) -> N
     index.add(entry("Mouhamed Hassan", entry_id="B"))
     found = {m.entry_id for m in index.search(traveller("Mohamed Hassan"), now=NOW)}
     assert found == {"A", "B"}
+
+
+def test_an_entry_met_through_several_document_keys_is_returned_once(index: MatchIndex) -> None:
+    passport = DocumentInput("passport", "N01234567", "KHM")
+    index.add(entry("Sok Chan", entry_id="A", documents=(passport,)))
+    # The confusable key and several one-deletion keys are shared.
+    query = traveller("Sok Chan", documents=(DocumentInput("passport", "NO1234567", "KHM"),))
+    assert [m.entry_id for m in index.search(query, now=NOW)] == ["A"]

@@ -31,6 +31,15 @@ DATES = ("1970-01-01", "1970-03-02", "1971", "1985-07-14", "1990-12-31",
 PASSPORTS = ("K1234567", "KI234567", "K1284567", "X9876543", "X9876534", "Z5555555")
 
 
+def _some(values: tuple[str, ...], rng: random.Random) -> tuple[str, ...]:
+    """None, one, or (one time in ten) three values: more than the prefilter's arrays keep
+    (an entry it cannot judge on them)."""
+    draw = rng.random()
+    if draw < 0.3:
+        return ()
+    return tuple(rng.sample(values, 3)) if draw < 0.4 else (rng.choice(values),)
+
+
 def _passports(rng: random.Random) -> tuple[DocumentInput, ...]:
     if rng.random() < 0.5:
         return ()
@@ -49,8 +58,8 @@ def _listed(number: int, rng: random.Random) -> EntryInput:
         *names,
         entry_id=f"E{number}",
         category=rng.choice(("wanted_person", "missing_person", "discreet_check")),
-        dob=(rng.choice(DATES),) if rng.random() < 0.7 else (),
-        nationalities=(rng.choice(("KHM", "IRQ")),) if rng.random() < 0.7 else (),
+        dob=_some(DATES, rng),
+        nationalities=_some(("KHM", "IRQ", "THA"), rng),
         sex=rng.choice(("M", "F", None)),
         documents=_passports(rng),
     )
