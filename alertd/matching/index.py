@@ -78,7 +78,13 @@ from alertd.matching.names import (
     TokenComparer,
 )
 from alertd.matching.postings import IdArray, KeyArray, Postings
-from alertd.matching.prefilter import EntryFacts, FloatArray, QueryFacts, SlotArray
+from alertd.matching.prefilter import (
+    WHOLE_DATES_FROM,
+    EntryFacts,
+    FloatArray,
+    QueryFacts,
+    SlotArray,
+)
 from alertd.matching.score import (
     PreparedEntry,
     PreparedQuery,
@@ -94,9 +100,6 @@ from alertd.matching.vocabulary import Vocabulary
 # costs ~30-60 us, so this caps a query near 0.1 s; the bench counts the queries that
 # reach it (names common in the list and loose in spelling, at 1,000,000 entries).
 MAX_SCORED = 2000
-# From this many entries met, their full dates of birth are graded exactly in arrays
-# (prefilter's whole_dates: a dozen array operations, not worth it for a few entries).
-DATED_FROM = 8
 # Entries met through a document key are always scored, first (the document rules).
 FORCED = 2.0
 # Match scores are rounded to 4 places, which can lift one above its bound by this much.
@@ -336,7 +339,7 @@ class MatchIndex:
         slots, name_bounds = _best_per_slot(
             [part for name in query.names for part in self._bound_name(name, comparer, facts)]
         )
-        most = facts.most_scores(slots, name_bounds, whole_dates=len(slots) >= DATED_FROM)
+        most = facts.most_scores(slots, name_bounds, whole_dates=len(slots) >= WHOLE_DATES_FROM)
         keep = most >= facts.floors(slots)
         # Stable: equal bounds stay in slot order (which of them MAX_SCORED keeps is fixed).
         order = np.argsort(-most[keep], kind="stable")
