@@ -36,6 +36,14 @@ from alertd.matching.names import (
     PreparedName,
     Slot,
 )
+from alertd.matching.score import DOB_AGREEMENT, NATIONALITY_AGREES, SEX_AGREES
+
+# The most date of birth, nationality and sex agreeing can add to a name score (score.py
+# caps nothing below this).
+MOST_SUPPORT = DOB_AGREEMENT + NATIONALITY_AGREES + SEX_AGREES
+# Float sums of the same similarities in another order differ in the last bits: a bound
+# this close below the floor is kept.
+BOUND_SLACK = 1e-9
 
 Similarities = dict[str, float]  # listed spelling -> its best similarity with one query word
 

@@ -18,11 +18,15 @@ Three steps per query name:
    able to reach "possible" needs two aligned words unless one of the two names is a
    single word (names.SINGLE_WORD_FACTOR and the coverage rule), and the scorer aligns
    each listed word once: so the candidates are the names filed under a *pair* of tokens
-   near two different query words (far shorter lists than either word's), plus one-word
-   names near any query word. A one-word query (or one holding an initial, which meets
-   words by their first letter) takes every name holding a token near its words.
-   Adjacent query words written together, or one written as two listed words (a pair
-   key again), meet names too.
+   near two different query words (particles too: far shorter lists than either word's),
+   plus one-word names near any query word. A one-word query (or one holding an initial,
+   which meets words by their first letter) takes every name holding a token near its
+   words. Adjacent query words written together meet one-word names, names for which
+   that one word is enough (``_joined_alone_from``), and names holding a second word near
+   another query word; one query word written as two listed words is a pair key again.
+   This rests on "possible" being above what one aligned word can give a name of two
+   words or more with the rest of the evidence agreeing (0.5 + 0.15: every default
+   threshold is 0.76 or more).
 2. Bound, in arrays. Entries the sure evidence against rules out (a birth year too far,
    a different sex or nationality: prefilter.py) are dropped first; then each name's
    upper bound of its name score from those similarities (listed_names.py, the same as
@@ -59,7 +63,13 @@ from itertools import combinations, pairwise
 
 import numpy as np
 
-from alertd.matching.bounds import QueryName, Similarities
+from alertd.matching.bounds import (
+    BOUND_SLACK,
+    MOST_SUPPORT,
+    QueryName,
+    Similarities,
+    name_score_bound,
+)
 from alertd.matching.documents import document_keys
 from alertd.matching.listed_names import (
     PAIR_SHIFT,
@@ -131,6 +141,8 @@ class MatchIndex:
         self._tables = tables if tables is not None else packaged_name_tables()
         self._thresholds = {**CATEGORY_THRESHOLDS, **(thresholds or {})}
         self._default = default_thresholds
+        # The lowest "possible" of any category (what a name must be able to reach to be met).
+        self._lowest_possible = min(t.possible for t in (*self._thresholds.values(), self._default))
         self._vocabulary = Vocabulary()
         self._shared_slots: dict[Slot, Slot] = {}
         self._word_ids: dict[Slot, tuple[int, ...]] = {}  # a word's spellings -> token ids
@@ -398,10 +410,11 @@ class MatchIndex:
     ) -> IdArray:
         """Name ids (with repeats) that could align with two query words, or with one when
         either name is a single word, or with two query words written together."""
-        full = [sims for sims, w in zip(similar, name.weights, strict=True) if w == 1.0]
         # A word that meets no listed word at all (badly garbled) does not count: the name
-        # is then judged on the words that do meet something.
-        met = [near.ids for near in full or similar if len(near.ids)]
+        # is then judged on the words that do meet something. Particles count: "Al"
+        # aligned with "Ali" is the second word of "Abdulrahman Al Rashid" ~
+        # "Abdulrahman Ali" (0.77: "possible" for a potential victim).
+        met = [near.ids for near in similar if len(near.ids)]
         parts = [np.empty(0, np.int32)]
         if name.word_count == 1 or _has_initial(name):
             # One word: every name holding a listed word near it (one word against more
@@ -415,18 +428,47 @@ class MatchIndex:
                 parts.append(self._pairs.lookup(_pair_keys(first, second)))
             if met:
                 parts.append(self._one_word.lookup(np.concatenate(met)))
-        parts.append(self._joined_met(name, joined))
+        parts.append(self._joined_met(name, similar, joined))
         return np.concatenate(parts)
 
-    def _joined_met(self, name: PreparedName, joined: list[Nearby]) -> IdArray:
-        """Names of fewer words than the query holding a listed word near two adjacent
-        query words written together (the scorer joins query words only then)."""
-        keys = np.concatenate([np.empty(0, np.int64), *(near.ids for near in joined)])
-        if not len(keys):
-            return np.empty(0, np.int32)
-        nids = self._tokens.lookup(keys)
-        words = np.frombuffer(self._name_slots, np.int8)[nids]
-        return nids[words < len(name.slots)]
+    def _joined_met(
+        self, name: PreparedName, similar: list[Nearby], joined: list[Nearby]
+    ) -> IdArray:
+        """Names holding a listed word near two adjacent query words written together.
+
+        One-word names always. A name of two words or more only when that word alone can
+        lift it to "possible" ("Abdul Rahman" ~ "Abdulrahman Hassan": the joined word
+        covers the whole query), or when it holds a second word near another query word
+        (a pair key, as in ``_met_names``): a common word joined to a neighbour is near the
+        neighbour itself ("Aa Abbes" written together is near "Abbes"), whose namesakes
+        are many (60,000 names at 1,000,000 entries) and far from "possible"."""
+        parts = [np.empty(0, np.int32)]
+        for k, near in enumerate(joined):
+            if not len(near.ids):
+                continue
+            parts.append(self._one_word.lookup(near.ids))
+            if _has_initial(name):  # a second word may align as an initial: no key finds it
+                parts.append(self._tokens.lookup(near.ids))
+                continue
+            alone = near.scores >= self._joined_alone_from(name.weights, k)
+            parts.append(self._tokens.lookup(near.ids[alone]))
+            others = [s.ids for j, s in enumerate(similar) if j not in (k, k + 1)]
+            others += [s.ids for j, s in enumerate(joined) if abs(j - k) > 1]
+            for other in others:
+                if len(other):
+                    parts.append(self._pairs.lookup(_pair_keys(near.ids[~alone], other)))
+        return np.concatenate(parts)
+
+    def _joined_alone_from(self, weights: tuple[float, ...], k: int) -> float:
+        """The least similarity with query words k and k + 1 written together that lets
+        one listed word alone lift a name of two words or more to any category's
+        "possible". That word covers at most those two query words and half of the
+        listed name (every other listed word weighs as much or, a particle, less), and
+        the name score is then at most its similarity times ``name_score_bound`` of those
+        coverages; the rest can add MOST_SUPPORT (a document match is scored whatever its
+        name)."""
+        query = (weights[k] + weights[k + 1]) / sum(weights)
+        return (self._lowest_possible - BOUND_SLACK - MOST_SUPPORT) / name_score_bound(query, 0.5)
 
     def _joined_similar(self, first: Slot, second: Slot, comparer: TokenComparer) -> Nearby:
         """Listed tokens that align with two adjacent query words written together

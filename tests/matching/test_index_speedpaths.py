@@ -14,7 +14,14 @@ import random
 
 import pytest
 
-from alertd.matching import DocumentInput, EntryInput, MatchIndex, NameInput, Traveller
+from alertd.matching import (
+    BandThresholds,
+    DocumentInput,
+    EntryInput,
+    MatchIndex,
+    NameInput,
+    Traveller,
+)
 from alertd.matching.index import MAX_SCORED
 from alertd.matching.score import prepare_query
 from alertd.matching.tables import NameTables, load_name_tables
@@ -176,3 +183,37 @@ def test_a_word_two_edits_away_is_met(
     query = Traveller(names=(NameInput(query_name),), date_of_birth="1970")
     assert index.score(query, listed) is not None
     assert [m.entry_id for m in index.search(query, now=NOW)] == ["A"]
+
+
+JOINED_WORDS = ("Abdulrahman", "Abdul", "Rahman", "Hassan", "Ali", "Alrashid", "Rashid", "Al")
+JOINED_QUERIES = (
+    "Abdul Rahman", "Abdul Rahman Hassan", "Hassan Abdul Rahman Ali", "Ali Al Rashid",
+    "Abdul Rahman Al Rashid", "Abdulrahman Al Rashid", "Al Rashid Abdul", "Abdu Rahman Ali",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("possible", [0.8, 0.7])
+def test_names_met_through_words_written_together_equal_an_exhaustive_scan(
+    tables: NameTables, possible: float
+) -> None:
+    """Query words written together meet listed names of fewer words; a name of two words
+    or more needs a second word near another query word unless one joined word alone can
+    reach "possible" (as with a low threshold): either way, nothing the scorer returns is
+    missed."""
+    rng = random.Random(9)
+    thresholds = {"wanted_person": BandThresholds(possible=possible, hit=0.95)}
+    index = MatchIndex(thresholds, tables=tables)
+    listed = [
+        entry(" ".join(rng.sample(JOINED_WORDS, rng.choice((1, 2, 2, 3)))), entry_id=f"J{i}")
+        for i in range(300)
+    ]
+    for item in listed:
+        index.add(item)
+    expected_total = 0
+    for text in JOINED_QUERIES:
+        query = Traveller(names=(NameInput(text),))
+        expected = {e.entry_id for e in listed if index.score(query, e) is not None}
+        found = {m.entry_id for m in index.search(query, now=NOW, limit=10**6)}
+        assert found == expected, text
+        expected_total += len(expected)
+    assert expected_total > 100
