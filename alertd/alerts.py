@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy import bindparam, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -98,47 +98,42 @@ async def raise_alert(
     receive it."""
     rule = routing.rule(new.category)
     routed = policy.route_agencies(rule.agencies, new.owner, new.release_to)
-    agency_ids = await _agency_ids(conn, routed)
-    if not agency_ids:
-        return None
     # What only reads comes before the sequence lock: that lock is held until COMMIT and
     # every alert in the system waits for it, so the fewer round trips after it, the
     # better. (The crossing's row stays after it: every writer takes the sequence lock
     # before crossing rows, so a retro-screening of several crossings cannot deadlock.)
+    desks_by_agency = await _desks_of_agencies(conn, routed)
+    if not desks_by_agency:
+        return None
     desk_ids = {
-        agency_id: _desk_id(
-            policy.choose_desk(await agency_desks(conn, agency_id), new.checkpoint_id, rule.desks)
-        )
-        for agency_id in agency_ids
+        agency_id: _desk_id(policy.choose_desk(agency_desks, new.checkpoint_id, rule.desks))
+        for agency_id, agency_desks in desks_by_agency.items()
     }
     seq = await _next_seq(conn)
-    await conn.execute(
-        update(crossings).where(crossings.c.id == new.crossing_id).values(has_alert=True)
-    )
+    await conn.execute(_MARK_CROSSING_ALERTED, {"crossing_id": new.crossing_id})
     result = await conn.execute(
-        insert(alerts).values(
-            seq=seq,
-            crossing_id=new.crossing_id,
-            match_id=new.match_id,
-            entry_id=new.entry_id,
-            entry_version=new.entry_version,
-            owner_agency_id=new.owner_agency_id,
-            category=new.category,
-            severity=rule.severity,
-            band=new.band,
-            score=new.score,
-            checkpoint_id=new.checkpoint_id,
-            retro=new.retro,
-            created_at=now,
-            payload=json.dumps(new.payload, ensure_ascii=False),
-        )
+        _INSERT_ALERT,
+        {
+            "seq": seq,
+            "crossing_id": new.crossing_id,
+            "match_id": new.match_id,
+            "entry_id": new.entry_id,
+            "entry_version": new.entry_version,
+            "owner_agency_id": new.owner_agency_id,
+            "category": new.category,
+            "severity": rule.severity,
+            "band": new.band,
+            "score": new.score,
+            "checkpoint_id": new.checkpoint_id,
+            "retro": new.retro,
+            "created_at": now,
+            "payload": json.dumps(new.payload, ensure_ascii=False),
+        },
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    alert_id = int(key[0])
+    alert_id = int(result.scalar_one())
     deadline = now + deadlines.after(rule.severity)
     await conn.execute(
-        insert(alert_routes),
+        _INSERT_ROUTES,
         [
             {
                 "alert_id": alert_id,
@@ -171,19 +166,57 @@ def _desk_id(desk: DeskInfo | None) -> int | None:
 
 async def _next_seq(conn: AsyncConnection) -> int:
     if conn.dialect.name == "postgresql":
-        await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ALERT_SEQ_LOCK_ID})
-    current = (await conn.execute(select(func.max(alerts.c.seq)))).scalar_one()
+        await conn.execute(_SEQ_LOCK, {"id": ALERT_SEQ_LOCK_ID})
+    current = (await conn.execute(_MAX_SEQ)).scalar_one()
     return int(current or 0) + 1
 
 
-async def _agency_ids(conn: AsyncConnection, codes: Sequence[str]) -> list[int]:
+# The statements of raising an alert, built once: every alert runs them, and building
+# one (and its cache key) costs about as much CPU as executing it.
+_SEQ_LOCK = text("SELECT pg_advisory_xact_lock(:id)")
+_MAX_SEQ = select(func.max(alerts.c.seq))
+_MARK_CROSSING_ALERTED = (
+    update(crossings).where(crossings.c.id == bindparam("crossing_id")).values(has_alert=True)
+)
+_INSERT_ALERT = insert(alerts).returning(alerts.c.id)
+_INSERT_ROUTES = insert(alert_routes)
+
+
+async def _desks_of_agencies(
+    conn: AsyncConnection, codes: Sequence[str]
+) -> dict[int, list[DeskInfo]]:
+    """Each known agency of ``codes`` (by id, in the order of ``codes``) with its desks in
+    id order: one query for all of them, where an alert raised for several agencies
+    asked once for their ids and once more for each agency's desks."""
     if not codes:
-        return []
-    result = await conn.execute(
-        select(agencies.c.code, agencies.c.id).where(agencies.c.code.in_(codes))
+        return {}
+    rows = await conn.execute(_DESKS_OF_AGENCIES, {"codes": list(codes)})
+    found: dict[str, tuple[int, list[DeskInfo]]] = {}
+    for r in rows:
+        _, agency_desks = found.setdefault(r.code, (r.agency_id, []))
+        if r.id is not None:  # an agency without desks has one row of NULL desk columns
+            agency_desks.append(
+                DeskInfo(r.id, r.agency_id, r.checkpoint_id, r.is_headquarters, r.handles)
+            )
+    return dict(found[code] for code in codes if code in found)
+
+
+# Built once: every alert runs it. Desks are outer-joined so an agency with none is
+# still routed (to no desk), as before.
+_DESKS_OF_AGENCIES = (
+    select(
+        agencies.c.code,
+        agencies.c.id.label("agency_id"),
+        desks.c.id,
+        desks.c.checkpoint_id,
+        desks.c.is_headquarters,
+        desks.c.handles,
     )
-    ids = {row.code: row.id for row in result}
-    return [ids[code] for code in codes if code in ids]
+    .select_from(agencies)
+    .outerjoin(desks, desks.c.agency_id == agencies.c.id)
+    .where(agencies.c.code.in_(bindparam("codes", expanding=True)))
+    .order_by(desks.c.id)
+)
 
 
 async def agency_desks(conn: AsyncConnection, agency_id: int) -> list[DeskInfo]:

@@ -26,7 +26,7 @@ from alertd.channels.broker import Broker, InProcessBroker, PostgresBroker, asyn
 from alertd.channels.hub import Hub
 from alertd.clock import Clock, SystemClock
 from alertd.config import Settings
-from alertd.db import create_engine, create_read_engine, schema_state
+from alertd.db import create_engine, create_read_engine, schema_state, single_statement_reads
 from alertd.live_index import LiveIndex
 from alertd.metrics import Metrics
 from alertd.passwords import Passwords
@@ -49,6 +49,7 @@ from alertd.state import (
     ROUTING,
     SCREENER,
     SETTINGS,
+    STATEMENT_READS,
     WATCHLIST_FEED,
 )
 from alertd.tokens import AccessTokens, load_or_create_signing_key
@@ -104,6 +105,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
                     "disabled: run `alertd db upgrade`, or re-enable it"
                 )
         app[ENGINE], app[READ_ENGINE] = engine, reader
+        app[STATEMENT_READS] = single_statement_reads(reader)
         yield
     finally:
         await engine.dispose()

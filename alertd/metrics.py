@@ -24,10 +24,22 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        # Each request's labelled series, found once per (route, method, status): the
+        # client's labels() builds and locks its lookup anew at every call. It holds no
+        # more keys than the registry holds series.
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        self.requests.labels(route, method, str(status)).inc()
-        self.latency.labels(route, method).observe(seconds)
+        key = (route, method, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.requests.labels(route, method, str(status)),
+                self.latency.labels(route, method),
+            )
+        counter, histogram = children
+        counter.inc()
+        histogram.observe(seconds)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import bindparam, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alertd import alerts, audit, policy
@@ -204,18 +204,7 @@ async def entry_metas(conn: AsyncConnection, found: Sequence[Match]) -> dict[int
     if not found:
         return {}
     keys = [(int(m.entry_id), m.version) for m in found]
-    rows = await conn.execute(
-        select(
-            watchlist_versions.c.entry_id,
-            watchlist_versions.c.content,
-            watchlist_entries.c.owner_agency_id,
-            watchlist_entries.c.external_ref,
-            agencies.c.code,
-        )
-        .join(watchlist_entries, watchlist_entries.c.id == watchlist_versions.c.entry_id)
-        .join(agencies, agencies.c.id == watchlist_entries.c.owner_agency_id)
-        .where(tuple_(watchlist_versions.c.entry_id, watchlist_versions.c.version).in_(keys))
-    )
+    rows = await conn.execute(_ENTRY_METAS, {"keys": keys})
     metas = {}
     for row in rows:
         content = json.loads(row.content)
@@ -241,14 +230,7 @@ async def clearances(
     if not found or not keys:
         return {}
     versions = [(int(m.entry_id), m.version) for m in found]
-    rows = await conn.execute(
-        select(false_positive_clearances).where(
-            tuple_(
-                false_positive_clearances.c.entry_id, false_positive_clearances.c.entry_version
-            ).in_(versions),
-            false_positive_clearances.c.document_key.in_(keys),
-        )
-    )
+    rows = await conn.execute(_CLEARANCES, {"versions": versions, "keys": keys})
     return {
         (r.entry_id, r.entry_version): (
             f"cleared as a false positive by {r.cleared_by} ({r.cleared_agency}) "
@@ -256,6 +238,32 @@ async def clearances(
         )
         for r in rows
     }
+
+
+# The reads of every matched screening, built once: building a statement and its cache
+# key costs about as much CPU as executing it. (The IN lists expand at execution.)
+_ENTRY_METAS = (
+    select(
+        watchlist_versions.c.entry_id,
+        watchlist_versions.c.content,
+        watchlist_entries.c.owner_agency_id,
+        watchlist_entries.c.external_ref,
+        agencies.c.code,
+    )
+    .join(watchlist_entries, watchlist_entries.c.id == watchlist_versions.c.entry_id)
+    .join(agencies, agencies.c.id == watchlist_entries.c.owner_agency_id)
+    .where(
+        tuple_(watchlist_versions.c.entry_id, watchlist_versions.c.version).in_(
+            bindparam("keys", expanding=True)
+        )
+    )
+)
+_CLEARANCES = select(false_positive_clearances).where(
+    tuple_(false_positive_clearances.c.entry_id, false_positive_clearances.c.entry_version).in_(
+        bindparam("versions", expanding=True)
+    ),
+    false_positive_clearances.c.document_key.in_(bindparam("keys", expanding=True)),
+)
 
 
 def officer_view(
@@ -312,22 +320,22 @@ async def matches_and_alerts(
         match = item.match
         explanation = match.explanation.to_dict()
         result = await conn.execute(
-            insert(crossing_matches).values(
-                crossing_id=crossing_id,
-                entry_id=int(match.entry_id),
-                entry_version=match.version,
-                band=match.band,
-                score=match.score,
-                explanation=json.dumps(explanation),
-            )
+            _INSERT_MATCH,
+            {
+                "crossing_id": crossing_id,
+                "entry_id": int(match.entry_id),
+                "entry_version": match.version,
+                "band": match.band,
+                "score": match.score,
+                "explanation": json.dumps(explanation),
+            },
         )
-        key = result.inserted_primary_key
-        assert key is not None
+        match_id = int(result.scalar_one())
         alert_id = None
         if item.raises_alert:
             new = NewAlert(
                 crossing_id=crossing_id,
-                match_id=int(key[0]),
+                match_id=match_id,
                 entry_id=int(match.entry_id),
                 entry_version=match.version,
                 owner_agency_id=item.meta.owner_agency_id,
@@ -348,6 +356,9 @@ async def matches_and_alerts(
                 notices.append(AlertNotice("alert", raised[0], raised[1]))
         with_alerts.append((item, alert_id))
     return with_alerts, notices
+
+
+_INSERT_MATCH = insert(crossing_matches).returning(crossing_matches.c.id)
 
 
 def _alert_payload(

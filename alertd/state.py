@@ -24,6 +24,9 @@ CLOCK = web.AppKey("clock", Clock)
 ENGINE = web.AppKey("engine", AsyncEngine)
 # Read-only transactions (SQLite: deferred BEGIN, never waits for the writer).
 READ_ENGINE = web.AppKey("read_engine", AsyncEngine)
+# Reads of one statement each, that need no transaction around them (PostgreSQL:
+# autocommit, without the BEGIN and ROLLBACK round trips; SQLite: the read engine).
+STATEMENT_READS = web.AppKey("statement_reads", AsyncEngine)
 PASSWORDS = web.AppKey("passwords", Passwords)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 METRICS = web.AppKey("metrics", Metrics)

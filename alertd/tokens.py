@@ -31,9 +31,10 @@ REQUIRED_CLAIMS = ("exp", "iat", "nbf", "iss", "aud", "jti", "sub", "sid", "typ"
 # Clock skew tolerated between nodes when checking exp/nbf/iat.
 LEEWAY_SECONDS = 5
 # Tokens whose signature and fixed claims were already checked, remembered so that the
-# next request with the same token skips the Ed25519 verification and JWT decoding
-# (about 0.15 ms of CPU per request). Only the signature check is remembered: type and times
-# are checked on every use, and the session behind the token is read on every request.
+# next request with the same token skips the Ed25519 verification, the JWT decoding and
+# the claims' parsing (about 0.15 ms of CPU per request). Only what never changes is
+# remembered: the times are checked against the clock on every use, and the session
+# behind the token is read on every request.
 VERIFIED_TOKENS_KEPT = 4096
 
 
@@ -91,10 +92,29 @@ def _thumbprint(public_key: Ed25519PublicKey) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(raw).digest()[:12]).decode().rstrip("=")
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A token whose signature, type and claims were checked: its claims, and the times
+    (seconds since the epoch) to check on every use."""
+
+    claims: AccessClaims
+    expires: int
+    not_before: int
+    issued: int
+
+    def valid_at(self, now: datetime) -> AccessClaims:
+        stamp = now.timestamp()
+        if self.expires <= stamp - LEEWAY_SECONDS:
+            raise NotAuthenticated("the access token has expired")
+        if self.not_before > stamp + LEEWAY_SECONDS or self.issued > stamp + LEEWAY_SECONDS:
+            raise NotAuthenticated("the access token is not valid yet")
+        return self.claims
+
+
 class AccessTokens:
     def __init__(self, key: SigningKey, settings: Settings) -> None:
         self._key = key
-        self._verified: dict[str, dict[str, object]] = {}
+        self._verified: dict[str, _Checked] = {}
         self._issuer = settings.token_issuer
         self._audience = settings.token_audience
         self.ttl = timedelta(seconds=settings.access_token_ttl_seconds)
@@ -119,16 +139,16 @@ class AccessTokens:
 
     def verify(self, token: str, now: datetime) -> AccessClaims:
         """The claims of a valid access token; NotAuthenticated for anything else."""
-        payload = self._verified.get(token)
-        if payload is None:
-            payload = self._decode(token)
-            self._remember(token, payload)
-        return _claims_from(payload, now)
+        checked = self._verified.get(token)
+        if checked is None:
+            checked = _checked(self._decode(token), now)
+            self._remember(token, checked)
+        return checked.valid_at(now)
 
-    def _remember(self, token: str, payload: dict[str, object]) -> None:
+    def _remember(self, token: str, checked: _Checked) -> None:
         if len(self._verified) >= VERIFIED_TOKENS_KEPT:
             del self._verified[next(iter(self._verified))]  # the oldest goes first
-        self._verified[token] = payload
+        self._verified[token] = checked
 
     def _decode(self, token: str) -> dict[str, object]:
         """The payload of a token signed by this key with every claim present (its
@@ -161,19 +181,17 @@ class AccessTokens:
         return payload
 
 
-def _claims_from(payload: dict[str, object], now: datetime) -> AccessClaims:
+def _checked(payload: dict[str, object], now: datetime) -> _Checked:
+    """The claims of a decoded payload, checked once (its times are checked at each use;
+    ``now`` gives only the time zone of ``expires_at``)."""
     if payload.get("typ") != ACCESS_TOKEN_TYPE:
         raise NotAuthenticated("this is not an access token")
     sub, sid, jti = (_str_claim(payload, name) for name in ("sub", "sid", "jti"))
     exp, nbf, iat = (_int_claim(payload, name) for name in ("exp", "nbf", "iat"))
     if not sub.isdigit():
         raise NotAuthenticated("the access token is not valid")
-    stamp = now.timestamp()
-    if exp <= stamp - LEEWAY_SECONDS:
-        raise NotAuthenticated("the access token has expired")
-    if nbf > stamp + LEEWAY_SECONDS or iat > stamp + LEEWAY_SECONDS:
-        raise NotAuthenticated("the access token is not valid yet")
-    return AccessClaims(int(sub), sid, jti, datetime.fromtimestamp(exp, tz=now.tzinfo))
+    claims = AccessClaims(int(sub), sid, jti, datetime.fromtimestamp(exp, tz=now.tzinfo))
+    return _Checked(claims, exp, nbf, iat)
 
 
 def _str_claim(payload: dict[str, object], name: str) -> str:

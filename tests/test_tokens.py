@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import jwt
@@ -22,8 +23,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from alertd.clock import FrozenClock
 from alertd.config import Settings
+from alertd.errors import NotAuthenticated
 from alertd.roles import Role
-from alertd.tokens import SigningKey, load_or_create_signing_key
+from alertd.tokens import LEEWAY_SECONDS, AccessTokens, SigningKey, load_or_create_signing_key
 from tests.conftest import Client, MakeUser, login
 
 ME = "/api/v1/me"
@@ -216,6 +218,25 @@ async def test_a_token_accepted_once_still_expires(
     assert await me_status(client, tokens["access_token"]) == 200
     clock.advance(settings.access_token_ttl_seconds + 60)
     assert await me_status(client, tokens["access_token"]) == 401
+
+
+def test_a_remembered_token_has_its_times_checked_at_every_use(
+    tmp_path: Any, settings: Settings, clock: FrozenClock
+) -> None:
+    """The checked claims are remembered; not yet valid, valid and expired follow the
+    clock all the same, and a refused use does not make a later one pass early."""
+    tokens = AccessTokens(load_or_create_signing_key(tmp_path / "keys"), settings)
+    issued_at = clock.now() + timedelta(minutes=5)
+    token, claims = tokens.issue(7, "session-7", issued_at)
+    for _ in range(2):  # the second time from what was remembered
+        with pytest.raises(NotAuthenticated, match="not valid yet"):
+            tokens.verify(token, clock.now())
+    assert tokens.verify(token, issued_at) == claims
+    assert tokens.verify(token, issued_at - timedelta(seconds=LEEWAY_SECONDS)) == claims
+    expired = claims.expires_at + timedelta(seconds=LEEWAY_SECONDS)
+    with pytest.raises(NotAuthenticated, match="expired"):
+        tokens.verify(token, expired)
+    assert tokens.verify(token, expired - timedelta(seconds=1)) == claims
 
 
 def test_the_signing_key_is_private_and_stable(tmp_path: Any) -> None:

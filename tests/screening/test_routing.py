@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from alertd import alerts, audit, identity
 from alertd.clock import FrozenClock
 from alertd.routing import load_policy
+from alertd.tables import agencies
 from tests.conftest import Client
 from tests.screening.conftest import (
     ALL_AGENCIES,
@@ -179,3 +182,22 @@ async def test_a_wanted_person_possible_match_raises_no_alert(
     assert answer["outcome"] == "possible", answer
     assert answer["matches"][0]["alert_id"] is None
     assert await alerts_for(client, desks.police) == []
+
+
+async def test_routed_agencies_come_with_their_desks_in_one_read_even_without_desks(
+    client: Client, desks: Desks, clock: FrozenClock, engine: AsyncEngine
+) -> None:
+    """The agencies of an alert and their desks are read together: an agency with no
+    desk is still routed (to no desk), an unknown code is left out, and the order of
+    the codes is kept."""
+    async with engine.begin() as conn:
+        await identity.add_agency(conn, audit.SYSTEM, clock.now(), "NODESK", "No desks yet")
+    async with engine.connect() as conn:
+        found = await alerts._desks_of_agencies(conn, ["NCCT", "UNKNOWN", "NODESK", "GDI"])
+        codes = dict((await conn.execute(select(agencies.c.id, agencies.c.code))).all())
+    assert [codes[agency_id] for agency_id in found] == ["NCCT", "NODESK", "GDI"]
+    by_code = {codes[agency_id]: [d.id for d in listed] for agency_id, listed in found.items()}
+    assert by_code["NODESK"] == []
+    assert set(by_code["NCCT"]) == {NCCT_HQ, NCCT_POIPET}
+    assert by_code["NCCT"] == sorted(by_code["NCCT"])
+    assert GDI_POIPET in by_code["GDI"]
