@@ -39,10 +39,12 @@ Three steps per query name:
    once ``limit`` matches score above every bound left, the rest are not scored.
 
 Known limits (the bench's candidate recall counts them): the vocabulary returns listed
-words one edit from a query word, and two when they differ in vowels and one consonant,
-but not every word two or more edits away that the scorer still aligns (two changed
-consonants, two letters more or fewer, three edits in a long word); one query word close to (not
-equal to) two listed words written together is not looked for.
+words one edit from a query word, two when the query word has seven letters or more or
+when they differ in vowels and one consonant, but not every word the scorer still aligns
+(three edits in a word of nine letters or more, two from a word of six letters or
+fewer, sounds alike through phonetic keys two edits apart); words written
+together are looked up one edit wide; one query word close to (not equal to) two listed
+words written together is not looked for.
 
 Memory: entries are held once; postings are int32 name ids in arrays; tokens are interned
 strings shared by every entry that uses them. ``remove`` leaves a tombstone that searches
@@ -291,6 +293,7 @@ class MatchIndex:
         gather every id with array operations)."""
         for postings in (self._tokens, self._pairs, self._one_word, self._documents):
             postings.merge()
+        self._vocabulary.settle()
 
     # --- queries -------------------------------------------------------------------------
 
@@ -479,7 +482,9 @@ class MatchIndex:
         found = self._joined_memo.get(spellings)
         if found is None:
             size = len(spellings[0])
-            similar = self._similar(spellings, comparer).similar
+            # Not two edits wide: a joined word is long (a hundred forms with two letters
+            # deleted) and its lookup is remembered here, not in _similar's memo.
+            similar = self._look_up(spellings, comparer, two_edits=False)
             gap = JOINED_MAX_LENGTH_GAP
             close = {t: s for t, s in similar.items() if abs(len(t) - size) <= gap}
             found = self._joined_memo[spellings] = nearby(close, self._vocabulary.ids)
@@ -492,7 +497,7 @@ class MatchIndex:
         self._forget_if_stale()
         found = self._similar_memo.get(spellings)
         if found is None:
-            similar = self._look_up(spellings, comparer)
+            similar = self._look_up(spellings, comparer, two_edits=True)
             found = self._similar_memo[spellings] = nearby(similar, self._vocabulary.ids)
         return found
 
@@ -504,13 +509,15 @@ class MatchIndex:
             self._joined_memo.clear()
             self._memo_words = len(self._vocabulary)
 
-    def _look_up(self, spellings: Slot, comparer: TokenComparer) -> Similarities:
+    def _look_up(
+        self, spellings: Slot, comparer: TokenComparer, *, two_edits: bool
+    ) -> Similarities:
         tokens, vocabulary = self._vocabulary.tokens, self._vocabulary
         similar: Similarities = {}
         for spelling in spellings:
             nicknames = self._tables.nicknames.get(spelling, frozenset())
             transliterations = self._tables.transliterations_of(spelling)
-            ids, grades, reasons, compared = vocabulary.aligning(spelling)
+            ids, grades, reasons, compared = vocabulary.aligning(spelling, two_edits=two_edits)
             for tid, score, reason in zip(ids, grades, reasons, strict=True):
                 token = tokens[tid]
                 if token in nicknames or token in transliterations:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from alertd.matching.names import ALIGN_MIN, TokenComparer
+from alertd.matching.phonetic import is_abjad
 from alertd.matching.tables import NameTables, load_name_tables
-from alertd.matching.vocabulary import Vocabulary
+from alertd.matching.vocabulary import TWO_EDITS_FROM, Vocabulary
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -104,3 +105,46 @@ def test_grading_drops_tokens_that_cannot_align(vocabulary: Vocabulary, tables: 
     assert _aligning("hassan", [*ids, *compared], vocabulary, tables) == _aligning(
         "hassan", near, vocabulary, tables
     )
+
+
+_LETTERS = "abcdefghiklmnoprstuyz"
+
+
+def _with_edits(word: str, edits: list[tuple[int, int, str]]) -> str:
+    """``word`` with each (kind, position, letter) edit applied: 0 substitutes, 1 inserts,
+    2 deletes, 3 swaps two adjacent letters."""
+    for kind, position, letter in edits:
+        at = position % max(1, len(word))
+        if kind == 0:
+            word = word[:at] + letter + word[at + 1 :]
+        elif kind == 1:
+            word = word[:at] + letter + word[at:]
+        elif kind == 2 and len(word) > 1:
+            word = word[:at] + word[at + 1 :]
+        elif kind == 3 and at + 1 < len(word):
+            word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    return word
+
+
+_edit = st.tuples(st.integers(0, 3), st.integers(0, 20), st.sampled_from(_LETTERS))
+
+
+@settings(max_examples=400)
+@given(
+    st.text(_LETTERS, min_size=TWO_EDITS_FROM, max_size=12),
+    st.lists(_edit, min_size=1, max_size=2),
+)
+def test_a_listed_word_two_edits_from_a_long_query_word_is_near(
+    query: str, edits: list[tuple[int, int, str]]
+) -> None:
+    """Any listed spelling two edits (OSA) from a query word of TWO_EDITS_FROM letters or
+    more is found, longer or shorter (the scorer can align them: 1 - 2/7 > ALIGN_MIN),
+    unless it is an abjad spelling (compared by its skeleton, through its own keys)."""
+    listed = _with_edits(query, edits)
+    assume(not is_abjad(listed))
+    vocabulary = Vocabulary()
+    for word in LISTED:
+        vocabulary.id_of(word)
+    tid = vocabulary.id_of(listed)
+    vocabulary.settle()
+    assert tid in vocabulary.near(query)
