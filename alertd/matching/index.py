@@ -414,23 +414,25 @@ class MatchIndex:
         """Name ids (with repeats) that could align with two query words, or with one when
         either name is a single word, or with two query words written together."""
         # A word that meets no listed word at all (badly garbled) does not count: the name
-        # is then judged on the words that do meet something. Particles count: "Al"
-        # aligned with "Ali" is the second word of "Abdulrahman Al Rashid" ~
-        # "Abdulrahman Ali" (0.77: "possible" for a potential victim).
+        # is then judged on the words that do meet something.
         met = [near.ids for near in similar if len(near.ids)]
+        # The words that are not particles, when there are any.
+        weighty = [n.ids for n, w in zip(similar, name.weights, strict=True) if w == 1.0]
+        words = [ids for ids in weighty or [n.ids for n in similar] if len(ids)]
         parts = [np.empty(0, np.int32)]
         if name.word_count == 1 or _has_initial(name):
             # One word: every name holding a listed word near it (one word against more
             # can still reach "possible"). An initial aligns with any word it begins, which
             # no key finds: the other words are met on their own.
-            parts.append(self._tokens.lookup(np.concatenate([np.empty(0, np.int64), *met])))
+            parts.append(self._tokens.lookup(np.concatenate([np.empty(0, np.int64), *words])))
         else:
             # Two query words must align with two different words of a name (one aligned
             # word covers at most half of each name), unless the listed name is one word.
+            # A particle can be the second ("Al" aligned with "Ali": "Abdulrahman Al
+            # Rashid" ~ "Abdulrahman Ali", 0.77, "possible" for a potential victim).
             for first, second in combinations(met, 2):
                 parts.append(self._pairs.lookup(_pair_keys(first, second)))
-            if met:
-                parts.append(self._one_word.lookup(np.concatenate(met)))
+            parts.append(self._one_word.lookup(np.concatenate([np.empty(0, np.int64), *words])))
         parts.append(self._joined_met(name, similar, joined))
         return np.concatenate(parts)
 
