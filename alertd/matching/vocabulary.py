@@ -44,7 +44,7 @@ _VOWEL_DELETION = "~"
 # Six-letter words align two edits apart too (0.67), but barely, and in a vocabulary of
 # syllable names (Khmer, Vietnamese) each has hundreds of such neighbours: on
 # bench/screening.py's list, looking them up cost 22% more search CPU where seven letters
-# cost 11%, for one match more in 5,000 crossings; on bench/matching.py's list of
+# cost 7-9%, for one match more in 5,000 crossings; on bench/matching.py's list of
 # 100,000 entries both gave the same candidate recall (92.8% -> 95.2%). A known limit.
 TWO_EDITS_FROM = 7
 
@@ -102,7 +102,8 @@ class Vocabulary:
         self._by_two_deletions.merge()
 
     def near(self, token: str, *, two_edits: bool = True) -> set[int]:
-        """Ids of listed tokens that may be the same word as ``token`` (a superset)."""
+        """Ids of listed tokens that may be the same word as ``token`` (a superset);
+        ``two_edits=False``: without those only two spelling edits away (_two_edits)."""
         found: set[int] = set()
         exact = self.ids.get(token)
         if exact is not None:
