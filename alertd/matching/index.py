@@ -105,7 +105,7 @@ from alertd.matching.score import (
     score_prepared,
 )
 from alertd.matching.tables import NameTables, packaged_name_tables
-from alertd.matching.thresholds import CATEGORY_THRESHOLDS, DEFAULT_THRESHOLDS
+from alertd.matching.thresholds import CATEGORY_THRESHOLDS, DEFAULT_THRESHOLDS, check_possible
 from alertd.matching.vocabulary import Vocabulary
 
 # At most this many entries are scored per query, the highest bounds first. Scoring one
@@ -143,6 +143,8 @@ class MatchIndex:
         self._tables = tables if tables is not None else packaged_name_tables()
         self._thresholds = {**CATEGORY_THRESHOLDS, **(thresholds or {})}
         self._default = default_thresholds
+        for category, band in (*self._thresholds.items(), ("default", default_thresholds)):
+            check_possible(category, band)
         # The lowest "possible" of any category (what a name must be able to reach to be met).
         self._lowest_possible = min(t.possible for t in (*self._thresholds.values(), self._default))
         self._vocabulary = Vocabulary()

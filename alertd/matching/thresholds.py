@@ -31,6 +31,13 @@ PROTECTION_THRESHOLDS = BandThresholds(possible=0.76, hit=0.92)
 # officer's attention is the cost, so ask for a little more before raising it.
 DISCREET_THRESHOLDS = BandThresholds(possible=0.82, hit=0.94)
 
+# The lowest "possible" the candidate index can honour. It meets a name of two words or
+# more only through two aligned words (index.py), which loses nothing while one aligned
+# word (at most half of each name: a name score of 0.5) plus everything else agreeing
+# (date, nationality, sex: bounds.MOST_SUPPORT, 0.15) stays below "possible";
+# tests/matching/test_index.py pins the relation.
+LOWEST_POSSIBLE = 0.66
+
 CATEGORY_THRESHOLDS: Mapping[str, BandThresholds] = MappingProxyType(
     {
         "wanted_person": DEFAULT_THRESHOLDS,
@@ -63,4 +70,14 @@ def load_thresholds(mapping: Mapping[str, Mapping[str, float]]) -> dict[str, Ban
             possible=float(values.get("possible", base.possible)),
             hit=float(values.get("hit", base.hit)),
         )
+        check_possible(category, result[category])
     return result
+
+
+def check_possible(category: str, thresholds: BandThresholds) -> None:
+    """ValueError when the index could not find every match at this "possible"."""
+    if thresholds.possible < LOWEST_POSSIBLE:
+        raise ValueError(
+            f"thresholds for {category!r}: possible={thresholds.possible} is below "
+            f"{LOWEST_POSSIBLE}, the lowest the candidate index finds every match for"
+        )

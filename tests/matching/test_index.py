@@ -14,7 +14,9 @@ from alertd.matching import (
     load_name_tables,
     load_thresholds,
 )
+from alertd.matching.bounds import MOST_SUPPORT, name_score_bound
 from alertd.matching.tables import NameTables
+from alertd.matching.thresholds import LOWEST_POSSIBLE
 from tests.matching.helpers import NOW, entry, traveller
 
 
@@ -93,6 +95,16 @@ def test_load_thresholds_validates() -> None:
         load_thresholds({"wanted_person": {"posible": 0.7}})
     with pytest.raises(ValueError, match="possible <= hit"):
         load_thresholds({"wanted_person": {"possible": 0.95, "hit": 0.9}})
+    with pytest.raises(ValueError, match=r"possible=0\.6 is below 0\.66"):
+        load_thresholds({"potential_victim": {"possible": 0.6}})
+    with pytest.raises(ValueError, match="'missing_person'"):
+        MatchIndex({"missing_person": BandThresholds(possible=0.5, hit=0.9)})
+
+
+def test_the_lowest_possible_is_above_what_one_aligned_word_can_give() -> None:
+    """A name of two words or more with one aligned word has at most half of each name
+    covered; with everything else agreeing it must stay below any allowed "possible"."""
+    assert name_score_bound(0.5, 0.5) + MOST_SUPPORT < LOWEST_POSSIBLE
 
 
 def test_explanation_is_json_ready_and_readable(index: MatchIndex) -> None:
