@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import getpass
 import json
 import multiprocessing
@@ -36,6 +35,7 @@ from alertd.clock import SystemClock
 from alertd.config import ConfigError, Settings, load_settings
 from alertd.db import alembic_config, create_engine, create_read_engine, schema_state
 from alertd.errors import AlertdError
+from alertd.heap import freeze_after_start_up
 from alertd.logs import configure_logging
 from alertd.passwords import Passwords, password_problem
 from alertd.roles import Role
@@ -160,8 +160,7 @@ async def _freeze_startup_heap(_app: web.Application) -> None:
     They live as long as the process, yet every full collection walked them all: pauses
     of half a second and more in the middle of answering officers and pushing alerts.
     """
-    gc.collect()
-    gc.freeze()
+    freeze_after_start_up()
 
 
 def workers_problem(settings: Settings) -> str | None:

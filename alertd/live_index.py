@@ -18,12 +18,17 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from alertd.heap import freeze_after_indexing
 from alertd.matching import BandThresholds, DocumentInput, EntryInput, MatchIndex, NameInput
 from alertd.tables import watchlist_entries, watchlist_versions
 from alertd.watchlist import EntryChange
 
 log = logging.getLogger("alertd.index")
 REBUILD_BATCH_ROWS = 5000
+# Applying this many published versions at once (a chunk of an approved batch) is followed
+# by freezing the heap (heap.py): one entry published now and then is left to the
+# collector, whose full collections a few new objects do not trigger.
+FREEZE_AFTER_PUBLISHED = 500
 
 
 def entry_input(entry_id: int, version: int, content: Mapping[str, Any]) -> EntryInput:
@@ -62,14 +67,18 @@ class LiveIndex:
         self._removed: dict[int, int] = {}  # entry id -> the version of its last removal
 
     def apply(self, changes: Sequence[EntryChange]) -> None:
+        published = 0
         for change in changes:
             if change.kind == "publish":
                 self._publish(change)
+                published += 1
             else:
                 self.index.remove(str(change.entry_id))
                 self._versions.pop(change.entry_id, None)
                 removed = max(change.version, self._removed.get(change.entry_id, -1))
                 self._removed[change.entry_id] = removed
+        if published >= FREEZE_AFTER_PUBLISHED:
+            freeze_after_indexing()
 
     def _publish(self, change: EntryChange) -> None:
         assert change.content is not None
@@ -113,7 +122,7 @@ class LiveIndex:
         # version is checked against the changes applied meanwhile right before it is
         # indexed.
         fresh = [e for e in loaded if self._wanted(int(e.entry_id), e.version)]
-        self.index.extend(fresh)
+        self.index.extend(fresh)  # frozen with the rest of the heap after start-up (heap.py)
         self._versions.update((int(e.entry_id), e.version) for e in fresh)
         log.info(
             "matching index brought up to date",

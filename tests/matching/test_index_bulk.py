@@ -165,3 +165,33 @@ def test_postings_extend_files_each_pair_once_after_earlier_ids() -> None:
     for part in ("_keys", "_starts", "_ids"):
         np.testing.assert_array_equal(getattr(by_add, part), getattr(in_bulk, part))
     assert sorted(in_bulk.get(9).tolist()) == [1, 2]
+
+
+@pytest.fixture
+def heap_frozen() -> Iterator[None]:
+    """A process that keeps its long-lived objects frozen, as the service does."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()  # hand the test process's objects back to the collector
+
+
+def test_a_bulk_load_leaves_nothing_for_the_collector_to_walk(
+    tables: NameTables, heap_frozen: None
+) -> None:
+    """In a process that froze its heap, a bulk load's objects are frozen with it: left
+    in the youngest generation, the first collection after the load walked them all
+    (0.8 s in a service worker at 100,000 entries)."""
+    before = gc.get_freeze_count()
+    index = MatchIndex(tables=tables)
+    index.extend(_listed(number, random.Random(number)) for number in range(500))
+    assert gc.get_freeze_count() - before > 2_000  # the entries, names, postings...
+    assert gc.get_count()[0] < 1_000
+    assert len(index) == 500
+
+
+def test_a_bulk_load_leaves_an_unfrozen_heap_unfrozen(tables: NameTables) -> None:
+    gc.unfreeze()  # whatever an earlier test in this process froze
+    MatchIndex(tables=tables).extend(_listed(number, random.Random(number)) for number in range(50))
+    assert gc.get_freeze_count() == 0
