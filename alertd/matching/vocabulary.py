@@ -47,6 +47,17 @@ _VOWEL_DELETION = "~"
 # cost 7-9%, for one match more in 5,000 crossings; on bench/matching.py's list of
 # 100,000 entries both gave the same candidate recall (92.8% -> 95.2%). A known limit.
 TWO_EDITS_FROM = 7
+# Spellings of this many letters or more are looked up three edits wide ("Abdelhadi" ~
+# "Abdelrazik": 1 - 3/10 = 0.70), listed ones filed under their forms with up to three
+# letters deleted: a quarter of the matches the index missed at 1,000,000 entries.
+THREE_EDITS_FROM = 9
+# Phonetic keys of this many letters or more are filed under their forms with up to two
+# letters deleted (prefixed KEY_FORM), and looked up so from a query word whose key is
+# two letters shorter or more: words alike in sound but not in spelling ("Abbakar" ~
+# "Aboubacar", keys abakar/abubakar: 0.97 x (1 - 2/8) = 0.73), another third of those
+# misses. Two keys of six letters or fewer two edits apart do not align (0.97 x 2/3).
+KEY_TWO_EDITS_FROM = 7
+_KEY_FORM = "#"
 
 
 class Vocabulary:
@@ -55,8 +66,9 @@ class Vocabulary:
         self.tokens: list[str] = []
         self._by_key: dict[str, list[int]] = {}  # phonetic, vowel and skeleton keys
         self._by_deletion: dict[str, list[int]] = {}  # one deletion of a phonetic key
-        # hashes of spellings with up to two letters deleted -> ids of long tokens
-        self._by_two_deletions = Postings()
+        # hashes of long spellings with up to two (three) letters deleted, and of long
+        # phonetic keys with up to two (prefixed KEY_FORM) -> token ids
+        self._by_deletions = Postings()
         self.keys: dict[str, TokenKeys] = {}  # comparison keys of every listed token
         self._phonetic: list[str] = []  # token id -> its phonetic key
         self._vowel_numbers: dict[str, int] = {}  # vowel-folded key -> its number
@@ -93,17 +105,19 @@ class Vocabulary:
             by_deletion.setdefault(deletion, []).append(tid)
         for deletion in _vowel_deletions(vowels):
             by_deletion.setdefault(deletion, []).append(tid)
-        if len(token) >= TWO_EDITS_FROM:
-            self._by_two_deletions.add({hash(form) for form in _within_two(token)}, tid)
+        forms = {hash(form) for form in _spelling_forms(token)}
+        forms.update(hash(_KEY_FORM + form) for form in _key_forms(key))
+        if forms:
+            self._by_deletions.add(forms, tid)
         return tid
 
     def settle(self) -> None:
         """Fold tokens added since into the sorted arrays (after a bulk load)."""
-        self._by_two_deletions.merge()
+        self._by_deletions.merge()
 
     def near(self, token: str, *, two_edits: bool = True) -> set[int]:
         """Ids of listed tokens that may be the same word as ``token`` (a superset);
-        ``two_edits=False``: without those only two spelling edits away (_two_edits)."""
+        ``two_edits=False``: without those only found through ``_edits_apart``."""
         found: set[int] = set()
         exact = self.ids.get(token)
         if exact is not None:
@@ -129,27 +143,39 @@ class Vocabulary:
             found.update(self._by_deletion.get(deletion, ()))
             found.update(self._by_key.get("v" + deletion[1:], ()))
         if two_edits:
-            found.update(self._two_edits(token))
+            found.update(self._edits_apart(token, key))
         return found
 
-    def _two_edits(self, token: str) -> list[int]:
-        """Listed tokens up to two spelling edits from ``token``, when it has
-        TWO_EDITS_FROM letters or more: they share a form with up to two letters deleted
-        from each (OSA: a transposition is one deletion a side). A listed word shorter
-        than that is found as such a form itself, or less one letter (the "=" keys).
+    def _edits_apart(self, token: str, key: str) -> list[int]:
+        """Listed tokens two spelling edits from ``token`` (TWO_EDITS_FROM letters or
+        more), three (THREE_EDITS_FROM or more), or whose phonetic key is two edits from
+        ``key``: they share a form with letters deleted from each (OSA: a transposition is
+        one deletion a side). A listed word too short to be filed so is found as such a
+        form itself, or less one letter (the "=" keys; for keys, the one-deletion keys);
+        a query word too short to be looked up so, as a listed word's form.
         Not initials and abjad spellings: they align by their skeleton (its own keys), and
         each would be compared in Python."""
-        if len(token) < TWO_EDITS_FROM:
+        forms = _spelling_forms(token)
+        if not forms and len(token) >= TWO_EDITS_FROM - 2:
+            forms = {token}  # a longer listed word with two or three letters more
+        sounds = _within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM - 2 else set()
+        if not forms and not sounds:
             return []
-        forms = _within_two(token)
-        hashes = np.fromiter({hash(form) for form in forms}, np.int64)
-        found: list[int] = self._by_two_deletions.lookup(hashes).tolist()
-        ids, by_deletion = self.ids, self._by_deletion
+        hashes = {hash(form) for form in forms}
+        hashes.update(hash(_KEY_FORM + form) for form in sounds)
+        found: list[int] = self._by_deletions.lookup(
+            np.fromiter(hashes, np.int64, len(hashes))
+        ).tolist()
+        ids, by_deletion, by_key = self.ids, self._by_deletion, self._by_key
         for form in forms:
             shorter = ids.get(form)
             if shorter is not None:
                 found.append(shorter)
             found.extend(by_deletion.get("=" + form, ()))
+        if len(key) >= KEY_TWO_EDITS_FROM:  # listed keys too short to be filed
+            for form in sounds:
+                found.extend(by_deletion.get(form, ()))
+                found.extend(by_key.get("p" + form, ()))
         exactly = self._compared_exactly
         return [tid for tid in found if not exactly[tid]]
 
@@ -221,15 +247,28 @@ def _vowel_deletions(vowels: str) -> tuple[str, ...]:
     return tuple(_VOWEL_DELETION + d for d in _deletions(vowels))
 
 
-def _within_one(word: str) -> set[str]:
-    """``word`` and its forms with one letter deleted."""
-    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+def _spelling_forms(word: str) -> set[str]:
+    """The forms a spelling is filed and looked up under: up to two letters deleted from
+    TWO_EDITS_FROM letters on, three from THREE_EDITS_FROM."""
+    if len(word) >= THREE_EDITS_FROM:
+        return _within(word, 3)
+    if len(word) >= TWO_EDITS_FROM:
+        return _within(word, 2)
+    return set()
 
 
-def _within_two(word: str) -> set[str]:
-    """``word`` and its forms with one or two letters deleted."""
-    once = _within_one(word)
-    return once.union(*(_within_one(form) for form in once if len(form) < len(word)))
+def _key_forms(key: str) -> set[str]:
+    """The forms a listed phonetic key is filed under (KEY_TWO_EDITS_FROM letters on)."""
+    return _within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM else set()
+
+
+def _within(word: str, deleted: int) -> set[str]:
+    """``word`` and its forms with up to ``deleted`` letters deleted."""
+    forms = frontier = {word}
+    for _ in range(deleted):
+        frontier = {form[:i] + form[i + 1 :] for form in frontier for i in range(len(form))}
+        forms = forms | frontier
+    return forms
 
 
 def _deletions(key: str) -> tuple[str, ...]:
