@@ -132,6 +132,16 @@ def _with_edits(word: str, edits: list[tuple[int, int, str]]) -> str:
     return word
 
 
+def _found_among_listed(query: str, listed: str) -> bool:
+    """Whether ``query`` finds ``listed`` in a vocabulary of LISTED and ``listed``."""
+    vocabulary = Vocabulary()
+    for word in LISTED:
+        vocabulary.id_of(word)
+    tid = vocabulary.id_of(listed)
+    vocabulary.settle()
+    return tid in vocabulary.near(query)
+
+
 _edit = st.tuples(st.integers(0, 3), st.integers(0, 20), st.sampled_from(_LETTERS))
 
 
@@ -148,12 +158,7 @@ def test_a_listed_word_two_edits_from_a_long_query_word_is_near(
     unless it is an abjad spelling (compared by its skeleton, through its own keys)."""
     listed = _with_edits(query, edits)
     assume(not is_abjad(listed))
-    vocabulary = Vocabulary()
-    for word in LISTED:
-        vocabulary.id_of(word)
-    tid = vocabulary.id_of(listed)
-    vocabulary.settle()
-    assert tid in vocabulary.near(query)
+    assert _found_among_listed(query, listed)
 
 
 @settings(max_examples=300)
@@ -168,12 +173,7 @@ def test_a_listed_word_three_edits_from_a_longer_query_word_is_near(
     "Abdelrazik": 1 - 3/10 > ALIGN_MIN), longer or shorter, unless abjad."""
     listed = _with_edits(query, edits)
     assume(not is_abjad(listed) and len(listed) > 1)
-    vocabulary = Vocabulary()
-    for word in LISTED:
-        vocabulary.id_of(word)
-    tid = vocabulary.id_of(listed)
-    vocabulary.settle()
-    assert tid in vocabulary.near(query)
+    assert _found_among_listed(query, listed)
 
 
 @settings(max_examples=300)
@@ -193,12 +193,7 @@ def test_a_listed_word_whose_sound_is_two_edits_away_is_near(
     assume(OSA.distance(query_key, listed_key) <= 2)
     assume(max(len(query_key), len(listed_key)) >= KEY_TWO_EDITS_FROM)
     assume(min(len(query_key), len(listed_key)) >= 5)
-    vocabulary = Vocabulary()
-    for word in LISTED:
-        vocabulary.id_of(word)
-    tid = vocabulary.id_of(listed)
-    vocabulary.settle()
-    assert tid in vocabulary.near(query)
+    assert _found_among_listed(query, listed)
 
 
 @pytest.mark.parametrize(
@@ -208,10 +203,5 @@ def test_a_listed_word_whose_sound_is_two_edits_away_is_near(
 def test_words_the_one_and_two_edit_keys_missed_are_near(query: str, listed: str) -> None:
     """Misses of the index at 1,000,000 synthetic entries: three spelling edits, or keys
     two edits apart; the scorer aligns them (0.67-0.73)."""
-    vocabulary = Vocabulary()
-    for word in LISTED:
-        vocabulary.id_of(word)
-    tid = vocabulary.id_of(listed)
-    vocabulary.settle()
-    assert tid in vocabulary.near(query)
+    assert _found_among_listed(query, listed)
     assert token_similarity(query, listed, load_name_tables())[0] >= ALIGN_MIN
