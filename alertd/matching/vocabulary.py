@@ -45,7 +45,9 @@ _VOWEL_DELETION = "~"
 # syllable names (Khmer, Vietnamese) each has hundreds of such neighbours: on
 # bench/screening.py's list, looking them up cost 22% more search CPU where seven letters
 # cost 7-9%, for one match more in 5,000 crossings; on bench/matching.py's list of
-# 100,000 entries both gave the same candidate recall (92.8% -> 95.2%). A known limit.
+# 100,000 entries both gave the same candidate recall (92.8% -> 95.2%). A known limit,
+# but for a listed word shorter than a six-letter query word: found as one of its forms
+# ("Abisov" ~ "Aiso"), or less one letter ("Adamec" ~ "Adams").
 TWO_EDITS_FROM = 7
 # Spellings of this many letters or more are looked up three edits wide ("Abdelhadi" ~
 # "Abdelrazik": 1 - 3/10 = 0.70), listed ones filed under their forms with up to three
@@ -156,7 +158,9 @@ class Vocabulary:
         Not initials and abjad spellings: they align by their skeleton (its own keys), and
         each would be compared in Python."""
         forms = _spelling_forms(token)
-        if not forms and len(token) >= TWO_EDITS_FROM - 2:
+        if len(token) == TWO_EDITS_FROM - 1:  # a shorter listed word two edits away
+            forms = _within(token, 2)  # ("Abisov" ~ "Aiso", "Adamec" ~ "Adams": 0.67)
+        elif not forms and len(token) >= TWO_EDITS_FROM - 2:
             forms = {token}  # a longer listed word with two or three letters more
         sounds = _within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM - 2 else set()
         if not forms and not sounds:
