@@ -325,8 +325,11 @@ async def _index_batch(app: web.Application, batch_id: int) -> None:
     """Feed the approved batch to the change feed, read back from the database a chunk
     at a time, so a large batch neither sits in memory whole nor stalls the event loop
     in one go."""
+    count = 0
     async for changes in imports.published_changes(app[READ_ENGINE], batch_id):
         app[WATCHLIST_FEED].apply(changes)
+        count += len(changes)
+    app[LIVE_INDEX].batch_indexed(count)
 
 
 async def _index_batch_later(app: web.Application, batch_id: int) -> None:

@@ -294,9 +294,16 @@ class MatchIndex:
     def settle(self) -> None:
         """Fold recent additions into the sorted postings (after a bulk load: queries then
         gather every id with array operations)."""
-        for postings in (self._tokens, self._pairs, self._one_word, self._documents):
+        for postings in self._postings():
             postings.merge()
         self._vocabulary.settle()
+
+    def unsettled(self) -> int:
+        """Keys filed since the last ``settle`` (0: every lookup is array operations)."""
+        return sum(postings.recent for postings in self._postings()) + self._vocabulary.unsettled()
+
+    def _postings(self) -> tuple[Postings, ...]:
+        return (self._tokens, self._pairs, self._one_word, self._documents)
 
     # --- queries -------------------------------------------------------------------------
 

@@ -51,6 +51,11 @@ class Postings:
     def __len__(self) -> int:
         return len(self._ids) + self._delta_size
 
+    @property
+    def recent(self) -> int:
+        """How many ids the delta holds (filed since the last merge)."""
+        return self._delta_size
+
     def add(self, keys: Iterable[int], ident: int) -> None:
         """File ``ident`` under each of ``keys`` (distinct)."""
         delta = self._delta

@@ -117,6 +117,10 @@ class Vocabulary:
         """Fold tokens added since into the sorted arrays (after a bulk load)."""
         self._by_deletions.merge()
 
+    def unsettled(self) -> int:
+        """Forms filed since the last ``settle``."""
+        return self._by_deletions.recent
+
     def near(self, token: str, *, two_edits: bool = True) -> set[int]:
         """Ids of listed tokens that may be the same word as ``token`` (a superset);
         ``two_edits=False``: without those only found through ``_edits_apart``."""

@@ -113,6 +113,7 @@ async def test_import_and_approve_with_four_eyes(
 
     approved = await api.ok("POST", f"{IMPORTS}/{batch}/approve", "approver")
     assert approved == {"id": batch, "count": 3, "status": "published", "indexed": True}
+    assert client.app[LIVE_INDEX].index.unsettled() > 0  # a merge walks the whole index
     assert (
         await count_rows(engine, watchlist_entries, watchlist_entries.c.status == "published") == 3
     )
@@ -253,6 +254,7 @@ async def test_a_large_batch_is_answered_at_once_and_indexed_after(
     state = await api.ok("GET", f"{IMPORTS}/{batch}", "approver")
     assert (state["status"], state["indexed"]) == ("published", True)
     assert len(client.app[LIVE_INDEX].index) == count
+    assert client.app[LIVE_INDEX].index.unsettled() == 0  # merged: lookups all in arrays
     (last,) = await api.listed("editor", q=f"test{count - 1:05d} subject")
     assert last in matched_ids(client, clock, f"TEST{count - 1:05d} Subject")
 
