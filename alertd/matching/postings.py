@@ -85,7 +85,8 @@ class Postings:
             parts += self._delta_lookup(keys)
         if not parts:
             return np.empty(0, np.int32)
-        return parts[0].copy() if len(parts) == 1 else np.concatenate(parts)
+        # Each part is a new array (gathered, or joined from the delta's): none to copy.
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def get(self, key: int) -> IdArray:
         return self.lookup(np.array([key], np.int64))
@@ -158,21 +159,21 @@ class Postings:
 
 
 def _present(sorted_keys: KeyArray, keys: KeyArray) -> npt.NDArray[np.intp]:
-    """Positions in ``sorted_keys`` of those ``keys`` (sorted too: numpy's binary
-    searches of sorted keys start where the last one ended) it holds."""
+    """Positions in ``sorted_keys`` (not empty) of those ``keys`` (sorted too: numpy's
+    binary searches of sorted keys start where the last one ended) it holds."""
     at = sorted_keys.searchsorted(keys)
-    inside = at < len(sorted_keys)
-    at, keys = at[inside], keys[inside]
+    np.minimum(at, len(sorted_keys) - 1, out=at)  # past the end: compared with the last
     found: npt.NDArray[np.intp] = at[sorted_keys[at] == keys]
     return found
 
 
 def _ranges(starts: KeyArray, ends: KeyArray) -> npt.NDArray[np.int64]:
-    """The concatenation of ``range(s, e)`` for each pair, without a Python loop."""
+    """The concatenation of ``range(s, e)`` for each pair (none empty: every key in the
+    base holds an id), without a Python loop."""
     lengths = ends - starts
     total = int(lengths.sum())
-    if not total:
-        return np.empty(0, np.int64)
+    if total == len(starts):  # one id each (most keys of a query meet few names): or none
+        return starts
     offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
     positions: npt.NDArray[np.int64] = np.arange(total, dtype=np.int64) + offsets
     return positions
