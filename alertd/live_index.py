@@ -87,8 +87,9 @@ class LiveIndex:
     def batch_indexed(self, count: int) -> None:
         """An approved batch of ``count`` changes has been applied (in chunks, each filed
         into the postings' delta): a large one is merged into the sorted postings now.
-        Left in the delta, it made every later search on this node cost more (lookups
-        there are per key: bench/screening.py, 100,000 entries, 5% of the CPU)."""
+        Left in the delta, it made every later search on this node cost more (each key
+        the delta holds is visited in Python: 5% of the worker's CPU in bench/screening.py
+        at 100,000 entries)."""
         if count >= SETTLE_AFTER_BATCH:
             self.index.settle()
 

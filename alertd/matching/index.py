@@ -299,7 +299,8 @@ class MatchIndex:
         self._vocabulary.settle()
 
     def unsettled(self) -> int:
-        """Keys filed since the last ``settle`` (0: every lookup is array operations)."""
+        """Ids filed in the postings since the last ``settle`` (0: every lookup is array
+        operations)."""
         return sum(postings.recent for postings in self._postings()) + self._vocabulary.unsettled()
 
     def _postings(self) -> tuple[Postings, ...]:

@@ -206,7 +206,7 @@ class Vocabulary:
         if len(graded) < 2:  # itemgetter gives a tuple from two ids on
             return [], [], [], list(near)
         # From a list: unpacking the array made a numpy scalar of every id, and indexing
-        # the lists with those cost four times the grading itself.
+        # the lists with those cost more than the grading itself (116 us a call, to 89).
         gather = itemgetter(*graded.tolist())
         grades, reasons = grade(
             token,
