@@ -42,8 +42,9 @@ Known limits (the bench's candidate recall counts them): the vocabulary returns 
 words one edit from a query word, two when the query word has seven letters or more or
 when they differ in vowels and one consonant, three from nine letters, and words whose
 phonetic keys are two edits apart, but not every word the scorer still aligns (two edits
-from a word of six letters or fewer, unless the listed word is shorter; one from a word
-of three; sounds alike through keys three edits apart); words written together are
+from a word of six letters or fewer, unless the listed word is shorter; sounds alike
+through keys three edits apart, or through keys of three letters one edit apart, which
+align only as spellings); words written together are
 looked up one edit wide; one query word close to (not equal to) two listed words
 written together is not looked for.
 

@@ -29,9 +29,14 @@ from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
 from alertd.matching.postings import Postings
 from alertd.matching.token_grades import REASONS, can_grade, grade, start_code
 
-# Keys shorter than this get no deletion neighbourhood: one edit on a 3-letter key
-# reaches a large part of the vocabulary and such tokens are compared exactly anyway.
+# Phonetic keys shorter than this get no deletion neighbourhood: one edit on a 3-letter
+# key reaches a large part of the vocabulary.
 MIN_KEY_FOR_EDITS = 4
+# Spellings get one from three letters: a 3-letter word one edit from another aligns
+# (1 - 1/3 with the same first letter), and the syllables of Korean, Chinese and Khmer
+# names are such words ("Man-poy" ~ "Man-pok", "Je-Sno" ~ "Je-Son", "Lnu-Chi" ~ "Lu-Chi":
+# a third of the typos bench/matching.py's index missed).
+MIN_SPELLING_FOR_EDITS = 3
 # Vowel-folded keys shorter than this get no deletion neighbourhood ("aman" less one
 # letter meets a large part of the vocabulary).
 MIN_VOWEL_KEY_FOR_EDITS = 5
@@ -139,7 +144,8 @@ class Vocabulary:
             found.update(self._by_deletion.get(deletion, ()))
         for deletion in _deletions(key):
             found.update(self._by_key.get("p" + deletion, ()))
-        for deletion in _deletions(token):  # a listed word one letter shorter ("haq", "haqq")
+        # a listed word one letter shorter ("haq", "haqq")
+        for deletion in _deletions(token, MIN_SPELLING_FOR_EDITS):
             shorter = self.ids.get(deletion)
             if shorter is not None:
                 found.add(shorter)
@@ -244,7 +250,7 @@ def query_keys(token: str) -> tuple[str, ...]:
 def _deletion_keys(token: str, key: str) -> tuple[str, ...]:
     """One-deletion forms of the phonetic key ``key`` and (prefixed "=") of the spelling
     itself: digraph folding can hide a transposition (mlaeki -> mlaki vs maleki)."""
-    spelled = tuple("=" + d for d in _deletions(token))
+    spelled = tuple("=" + d for d in _deletions(token, MIN_SPELLING_FOR_EDITS))
     return (*_deletions(key), *spelled)
 
 
@@ -281,7 +287,7 @@ def _within(word: str, deleted: int) -> set[str]:
     return forms
 
 
-def _deletions(key: str) -> tuple[str, ...]:
-    if len(key) < MIN_KEY_FOR_EDITS:
+def _deletions(key: str, shortest: int = MIN_KEY_FOR_EDITS) -> tuple[str, ...]:
+    if len(key) < shortest:
         return ()
     return tuple(dict.fromkeys(key[:i] + key[i + 1 :] for i in range(len(key))))

@@ -212,3 +212,15 @@ def test_words_the_one_and_two_edit_keys_missed_are_near(query: str, listed: str
     scorer aligns them (0.67-0.73)."""
     assert _found_among_listed(query, listed)
     assert token_similarity(query, listed, load_name_tables())[0] >= ALIGN_MIN
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("poy", "pok"), ("sno", "son"), ("lnu", "lu"), ("kmi", "kim")],
+)
+def test_a_three_letter_word_one_edit_away_is_near(query: str, listed: str) -> None:
+    """Syllables of Korean, Chinese and Khmer names are words of three letters, and one
+    typed edit away they still align (1 - 1/3 with the same first letter): "Man-poy
+    CHO'NG" is "Man-pok CHO'NG", "Lnu-Chi SU" is "Lu-Chi SU"."""
+    assert _found_among_listed(query, listed)
+    assert token_similarity(query, listed, load_name_tables())[0] >= ALIGN_MIN
