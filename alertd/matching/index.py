@@ -33,7 +33,8 @@ Three steps per query name:
    bounds.QueryName.bound, no alignment), plus the most the rest of the evidence can add,
    less what surely takes away, must reach its category's "possible": otherwise the
    scorer could not return the entry. Entries met through a document key are always kept.
-   Names holding a query word split in two are bounded by the highest name score.
+   Names holding a query word split in two (both halves listed, or one listed and the
+   other near the rest: ``_fuzzy_split_keys``) are bounded by the highest name score.
 3. Score, highest score bound first, at most MAX_SCORED entries (a ceiling on the time
    one query can take, reached only by names common in the list and loose in spelling);
    once ``limit`` matches score above every bound left, the rest are not scored.
@@ -44,9 +45,10 @@ when they differ in vowels and one consonant, three from nine letters, and words
 phonetic keys are two edits apart, but not every word the scorer still aligns (two edits
 from a word of six letters or fewer, unless the listed word is shorter; sounds alike
 through keys three edits apart, or through keys of three letters one edit apart, which
-align only as spellings); words written together are
-looked up one edit wide; one query word close to (not equal to) two listed words
-written together is not looked for.
+align only as spellings); words written together are looked up one edit wide; one
+query word close to (not equal to) two listed words written together is looked for only
+when it aligns with no listed word well (FUZZY_SPLIT_BELOW), and only as its longest
+listed head (or tail) with a word one edit or a vowel away from the rest.
 
 Memory: entries are held once; postings are int32 name ids in arrays; tokens are interned
 strings shared by every entry that uses them. ``remove`` leaves a tombstone that searches
@@ -125,6 +127,12 @@ SPLIT_BOUND = 1.0
 BoundParts = tuple[SlotArray, FloatArray]
 # A joined word is split into listed words of at least this many letters.
 MIN_SPLIT_PART = 2
+# A query word that aligns with no listed word this well may be two words written together
+# with one of them spelled otherwise ("Weebang" ~ "Wee Beng", "Teresacifuantes" ~ "Teresa
+# Cifuentes"): its longest listed head and its longest listed tail of at least
+# MIN_FUZZY_SPLIT_PART letters are tried with the listed words near the rest.
+FUZZY_SPLIT_BELOW = 0.9
+MIN_FUZZY_SPLIT_PART = 3
 # Compact postings when this share of the entry slots are tombstones (and at least
 # COMPACT_MIN_DEAD of them: compacting re-files every live entry).
 COMPACT_AT_DEAD_SHARE = 0.3
@@ -399,7 +407,13 @@ class MatchIndex:
             name_bounds = np.array([query.bound(names[nid]) for nid in met.tolist()], np.float64)
         else:
             name_bounds = self._listed.bounds(met, similar, joined, name.weights)
-        split = [self._split_word(spelling) for slots in name.slots for spelling in slots[:2]]
+        split = [
+            self._split_word(
+                spelling, fuzzy=not near.scores.size or near.scores.max() < FUZZY_SPLIT_BELOW
+            )
+            for slots, near in zip(name.slots, similar, strict=True)
+            for spelling in slots[:2]
+        ]
         halves = self._kept(np.concatenate(split), facts)
         return [
             (self._owners(met), name_bounds),
@@ -569,17 +583,42 @@ class MatchIndex:
                 if score > similar.get(other, 0.0):
                     similar[other] = score
 
-    def _split_word(self, word: str) -> IdArray:
-        """Names holding both halves of ``word`` as listed words, at any split point."""
+    def _split_word(self, word: str, *, fuzzy: bool) -> IdArray:
+        """Names holding both halves of ``word`` as listed words, at any split point; and
+        with ``fuzzy``, names holding its longest listed head (tail) and a listed word
+        near the rest (FUZZY_SPLIT_BELOW)."""
         ids = self._vocabulary.ids
         keys = []
         for cut in range(MIN_SPLIT_PART, len(word) - MIN_SPLIT_PART + 1):
             head, tail = ids.get(word[:cut]), ids.get(word[cut:])
             if head is not None and tail is not None:
                 keys.append(_pair_key(head, tail))
+        if fuzzy:
+            keys.extend(self._fuzzy_split_keys(word))
         if not keys:
             return np.empty(0, np.int32)
         return self._pairs.lookup(np.array(keys, np.int64))
+
+    def _fuzzy_split_keys(self, word: str) -> list[int]:
+        """Pair keys of ``word``'s longest listed head with the listed words near the rest,
+        and of its longest listed tail with those near the rest before it. Near by the
+        vocabulary's one-edit keys, not graded: the names met are scored anyway."""
+        ids, vocabulary = self._vocabulary.ids, self._vocabulary
+        cuts = range(MIN_FUZZY_SPLIT_PART, len(word) - MIN_FUZZY_SPLIT_PART + 1)
+        keys: list[int] = []
+        head = next((cut for cut in reversed(cuts) if word[:cut] in ids), None)
+        if head is not None:
+            listed = ids[word[:head]]
+            keys += (
+                _pair_key(listed, near) for near in vocabulary.near(word[head:], two_edits=False)
+            )
+        tail = next((cut for cut in cuts if word[cut:] in ids), None)
+        if tail is not None:
+            listed = ids[word[tail:]]
+            keys += (
+                _pair_key(listed, near) for near in vocabulary.near(word[:tail], two_edits=False)
+            )
+        return keys
 
 
 @contextmanager
