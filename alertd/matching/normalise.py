@@ -31,7 +31,8 @@ _PLAIN_LETTERS = {
 
 # Titles and honorifics, as folded token sequences. Longest first so "lok chumteav" wins
 # over "lok". Khmer: Samdech (highest), Oknha (tycoon title), Lok Chumteav (Madam, wife of
-# an official), Excellency; Arabic/Islamic: Sheikh, Haji, Sayyid, Mullah...; Thai: Khun,
+# an official), Excellency; Arabic/Islamic: Sheikh, Haji (Hadji, El Hadj and Alhaji in
+# French, Balkan and West African spellings), Sayyid, Mullah...; Thai: Khun,
 # Nai, Nang; Malay: Tan Sri, Datuk, Dato'; plus the usual western and military ones.
 # Single tokens that are also common surnames (Tan, Lok, Khun, Seri) appear only inside
 # multi-token titles; risky ones (He, Ong, Ba, Amir, Imam, Don) are not titles here.
@@ -40,7 +41,8 @@ samdech akka moha sena padei techo | samdech akka moha thamma pothisal | samdech
 samdech | oknha | okhna | neak oknha | lok chumteav | lok chumtiev | lok srey | lok oknha |
 chumteav | excellency | his excellency | her excellency | ek oudom | ekkak oudom |
 neak srey | preah | sheikh | shaikh | shaykh | sheik | cheikh | haji | hajji | hajj |
-haj | al haj | al hajj | alhaj | alhajj | sayyid | sayed | sayyed | mullah | mulla | maulana |
+haj | al haj | al hajj | alhaj | alhajj | hadji | hadj | el hadj | el hadji | alhaji |
+alhadji | sayyid | sayed | sayyed | mullah | mulla | maulana |
 maulvi | mawlawi | moulvi | molvi | mawlana | syed | seyed | seyyed | sayid | prince |
 princess | tan sri | puan sri |
 datuk seri | dato seri | datuk | dato | datin | khun ying | nang sao | mr | mrs | ms |

@@ -79,6 +79,8 @@ NAMES = [
     # A title word as the last word of a name is a family name, kept.
     _case("Ibrahim Aminsayyed", "Ibrahim Amin SAYYED", "hit"),
     _case("BANDO HAJI", "Haji BANDO", "hit"),  # MRZ order: the title comes last
+    _case("Hadji Bando", "Haji BANDO", "hit"),  # the title spelled otherwise
+    _case("El Hadj Omar Diallo", "Alhaji Omar DIALLO", "hit"),
     _case("John Smith Jr", "John Smith", "hit"),
     # OCR: "rn" opening a word is a misread "m", however short the word.
     _case("Xiaohong rnA", "Xiaohong MA", "hit"),
