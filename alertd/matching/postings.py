@@ -85,7 +85,8 @@ class Postings:
             parts += self._delta_lookup(keys)
         if not parts:
             return np.empty(0, np.int32)
-        # Each part is a new array (gathered, or joined from the delta's): none to copy.
+        # No copy: the base's part is gathered (a new array), and the delta's parts end
+        # with a new array of its single ids, so its views are always concatenated.
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def get(self, key: int) -> IdArray:
