@@ -79,8 +79,9 @@ JOINED_MAX_LENGTH_GAP = 3
 JOINED_NOT_NEEDED = 0.95
 # Spellings of each word tried when two are written together (2 x 2 joined forms).
 JOINED_SPELLINGS = 2
-# A title glued to a name is split off only when this many letters are left.
-GLUED_TITLE_REST = 4
+# A title glued to a name is split off only when this many letters are left ("Syedali",
+# "Hajiabd"); with two, names that begin like a title would be cut ("Hajjaj", "Hajiri").
+GLUED_TITLE_REST = 3
 # A word is split into two listed words (in any order) only into parts this long.
 SPLIT_MIN_PART = 3
 # Two spellings of the same native-script word in the Wikidata pairs (Mehmet ~ Muhammad).
@@ -353,11 +354,13 @@ def _unglued(slot: Slot) -> Slot:
 
 
 # Honorifics that Afghan, Pakistani, Iranian and Arab names often write joined to the
-# name ("Hajibasir", "Sayyedjaber", "Mullahomar"); longest first.
-_GLUED_TITLES = (
-    "hajji", "sayyed", "seyyed", "sayyid", "sheikh", "shaikh", "shaykh", "mullah", "maulvi",
-    "mawlawi", "sayed", "seyed", "mulla", "hajj", "haji", "syed",
-)  # fmt: skip
+# name ("Hajibasir", "Sayyedjaber", "Mullahomar", "Sheikahmed"); longest first, so that
+# "sheikh" is cut before "sheik".
+_GLUED_TITLES = tuple(sorted((
+    "hajji", "sayyed", "seyyed", "sayyid", "sheikh", "shaikh", "shaykh", "sheik", "cheikh",
+    "mullah", "maulvi", "mawlawi", "maulana", "mawlana", "sayed", "seyed", "mulla", "hajj",
+    "haji", "hadji", "alhaji", "alhadji", "syed",
+), key=len, reverse=True))  # fmt: skip
 _GLUED_TITLE_STARTS = frozenset(title[:3] for title in _GLUED_TITLES)
 
 

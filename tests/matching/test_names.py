@@ -122,6 +122,10 @@ def test_a_different_first_letter_costs_more_than_a_slip_inside(tables: NameTabl
     [
         ("SAFDARI Sayyedjaber", "Seyed Jaber SAFDARI"),  # a title glued to the name
         ("Hajibasir NOORZAI", "Haji Basir NOORZAI"),
+        ("Syedali RAZA", "Syed Ali RAZA"),  # three letters left are a name too
+        ("Haji'abd AL-BASIR", "Haji Abd al-Basir"),
+        ("Sheikahmed Ismail YASSIN", "Sheikh Ahmed Ismail YASSIN"),  # sheik, cheikh...
+        ("Alhajiumar TOURE", "Alhaji Umar TOURE"),
         ("Mu1lah Krekar", "Mullah Krekar"),  # an OCR-misread title is still a title
     ],
 )
