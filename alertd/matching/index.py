@@ -411,7 +411,7 @@ class MatchIndex:
             name_bounds = np.array([query.bound(names[nid]) for nid in met.tolist()], np.float64)
         else:
             name_bounds = self._listed.bounds(met, similar, joined, name.weights)
-        split = [self._split_word(spelling) for slots in name.slots for spelling in slots[:2]]
+        split = [self._split_word(spelling) for slots in name.slots for spelling in slots]
         halves = self._kept(np.concatenate(split), facts)
         guessed = self._guessed_halves(name, similar, facts)
         return [

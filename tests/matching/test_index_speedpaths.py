@@ -259,3 +259,18 @@ def test_a_guessed_split_meeting_too_many_names_meets_none(tables: NameTables) -
     assert index.search(query, now=NOW) == []
     index.remove("A0")
     assert len(index.search(query, now=NOW, limit=100)) == FUZZY_SPLIT_MOST_NAMES
+
+
+def test_a_word_whose_later_spelling_is_two_listed_words_meets_them(tables: NameTables) -> None:
+    """الدين is read "uddin", "eddine", "eddin" and only then "aldin": the romaniser's
+    fourth spelling is "Al-Din" written together, and it meets the name as the first does
+    (the OFAC/UN evaluation missed "Saif-al-Din AL-MASHHADANI" in Arabic script)."""
+    listed = entry("SAIF-AL-DIN AL-MASHHADANI", entry_id="A", dob=("1956",))
+    index = MatchIndex(tables=tables)
+    index.add(entry("Saif AL-RASHID", entry_id="B", dob=("1956",)))
+    index.add(listed)
+    query = Traveller(names=(NameInput("سيف الدين المشهداني"),), date_of_birth="1956")
+    spellings = prepare_query(query, tables).names[0].slots[1]
+    assert spellings.index("aldin") >= 2
+    assert index.score(query, listed) is not None
+    assert [m.entry_id for m in index.search(query, now=NOW)] == ["A"]
