@@ -651,12 +651,11 @@ def align(
 
 
 def _may_be_joined(query: PreparedName, entry: PreparedName, chosen: list[_Pair]) -> bool:
-    """Joined words are looked for only when the shorter name is not already well matched."""
-    if len(query.slots) == len(entry.slots):
-        return False
-    shorter_is_query = len(query.slots) < len(entry.slots)
-    side = 1 if shorter_is_query else 2
-    well = sum(1 for pair in chosen if pair[0] >= JOINED_NOT_NEEDED and pair[side])
+    """Joined words are looked for only when the shorter name is not already well matched
+    (one word a pair: ``chosen`` holds single words). Names of as many words may need
+    them too: one may hold two words written together and the other a word the first
+    lacks ("Abdul Rahman HASSAN" ~ "Abdulrahman Ali HASSAN"; ``_joined_candidates``)."""
+    well = sum(1 for pair in chosen if pair[0] >= JOINED_NOT_NEEDED)
     return well < min(len(query.slots), len(entry.slots))
 
 
@@ -784,14 +783,22 @@ def _orders(query: PreparedName, entry: PreparedName) -> tuple[_Order, _Order]:
 def _joined_candidates(
     query: PreparedName, entry: PreparedName, chosen: list[_Pair], comparer: TokenComparer
 ) -> list[_Pair]:
-    """Joined and split pairs for the words not already matched well (cost: only those)."""
+    """Joined and split pairs for the words not already matched well (cost: only those).
+
+    Between names of as many words, a query word meets two listed words written together
+    only spelled as they are: candidate generation meets those names through both halves
+    (``MatchIndex._split_word``), but it cannot bound a query word close to two listed
+    words when the word also aligns well with a listed word of its own."""
     well_q = well_e = 0
     for similarity, mask_q, mask_e in chosen:
         if similarity >= JOINED_NOT_NEEDED:
             well_q |= mask_q
             well_e |= mask_e
+    listed_joined = _joined_pairs(query, entry, comparer, query_joined=False, skip=well_q)
+    if len(query.slots) == len(entry.slots):
+        listed_joined = [pair for pair in listed_joined if pair[0] == 1.0]
     return [
-        *_joined_pairs(query, entry, comparer, query_joined=False, skip=well_q),
+        *listed_joined,
         *_joined_pairs(entry, query, comparer, query_joined=True, skip=well_e),
         *_split_pairs(query.slots, entry.slots, query_joined=False, skip=well_q),
         *_split_pairs(entry.slots, query.slots, query_joined=True, skip=well_e),

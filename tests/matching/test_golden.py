@@ -87,6 +87,11 @@ NAMES = [
     # Joined words: equally good single and joined pairs must not block each other.
     _case("Omarawadh Omar", "Omar Awadh OMAR", "hit"),
     _case("Wali Jan", "Walijan", "hit"),
+    # ...also between names of as many words, one holding a word the other lacks.
+    _case("Abdul Rahman Hassan", "Abdulrahman Ali HASSAN", "possible"),
+    _case("Abdulrahman Ali Hassan", "Abdul Rahman HASSAN", "possible"),
+    _case("سيد أحمد شهيد خيل", "SAID AHMED SHAHIDKHEL", "possible"),  # سيد read as a title
+    _case("Syedali Raza", "Syed Ali RAZA", "hit"),  # a title written glued to the name
     # Arabic script against Persian/Maghreb/Somali list spellings: read with their unwritten
     # vowels where the syllable rules give them, else by consonant skeleton.
     _case("ولی جان", "WALIJAN", "hit"),

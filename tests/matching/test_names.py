@@ -71,6 +71,16 @@ def test_a_word_may_be_two_listed_words_in_another_order(tables: NameTables) -> 
     assert _score("Hoyoscarlos", "Carlos Hoyos Munoz", tables) < 0.8  # a word left over
 
 
+def test_names_of_as_many_words_may_hold_two_written_together(tables: NameTables) -> None:
+    """One name writes two words together and the other has a word the first lacks."""
+    assert _score("Abdul Rahman HASSAN", "Abdulrahman Ali HASSAN", tables) > 0.85
+    assert _score("Abdulrahman Ali HASSAN", "Abdul Rahman HASSAN", tables) > 0.85
+    assert _score("سيد أحمد شهيد خيل", "SAID AHMED SHAHIDKHEL", tables) > 0.8  # سيد dropped
+    # A query word is taken as two listed words written together only as they are
+    # spelled there (what candidate generation can bound: see names._joined_candidates).
+    assert _score("Abdulrahman Al Rashid", "Al Rahman Alrashid", tables) < 0.7
+
+
 def test_agreeing_only_on_common_words_is_weaker_when_a_family_name_is_missing(
     tables: NameTables,
 ) -> None:
