@@ -37,7 +37,8 @@ Three steps per query name:
    other near the rest: ``_fuzzy_split_keys``) are bounded by the highest name score.
 3. Score, highest score bound first, at most MAX_SCORED entries (a ceiling on the time
    one query can take, reached only by names common in the list and loose in spelling);
-   once ``limit`` matches score above every bound left, the rest are not scored.
+   equal bounds in entry id order, as the result is, so that once a candidate could not
+   displace the last of ``limit`` matches the rest are not scored (leaders.py).
 
 Known limits (the bench's candidate recall counts them): the vocabulary returns listed
 words one edit from a query word, two when the query word has seven letters or more or
@@ -60,7 +61,6 @@ the names' keys come from ListedNames' arrays and each postings list is sorted o
 from __future__ import annotations
 
 import gc
-import heapq
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -77,6 +77,7 @@ from alertd.matching.bounds import (
     name_score_bound,
 )
 from alertd.matching.documents import document_keys
+from alertd.matching.leaders import Leaders, in_result_order
 from alertd.matching.listed_names import (
     PAIR_SHIFT,
     ListedNames,
@@ -118,8 +119,6 @@ from alertd.matching.vocabulary import Vocabulary
 MAX_SCORED = 2000
 # Entries met through a document key are always scored, first (the document rules).
 FORCED = 2.0
-# Match scores are rounded to 4 places, which can lift one above its bound by this much.
-SCORE_ROUNDING = 1e-4
 # Names holding a query word split in two listed words ("Kimjong" ~ "Kim Jong") get the
 # highest name score as their bound (the date, sex and nationality can still rule them out).
 SPLIT_BOUND = 1.0
@@ -322,29 +321,24 @@ class MatchIndex:
     # --- queries -------------------------------------------------------------------------
 
     def search(self, traveller: Traveller, *, now: datetime, limit: int = 20) -> list[Match]:
-        """Scored, explained matches at "possible" or better, best first.
+        """Scored, explained matches at "possible" or better, best first (score down,
+        then entry id up).
 
-        Candidates are scored highest score bound first; once ``limit`` matches score
-        above every bound left, the rest cannot enter the result and are not scored."""
+        Candidates are scored in the order of their best possible place (leaders.py);
+        once one could not displace the last of ``limit`` matches, none left could, and
+        the rest are not scored."""
         query = prepare_query(traveller, self._tables)
         comparer = self.comparer()
         matches: list[Match] = []
-        best: list[float] = []  # the ``limit`` best scores so far (a min-heap)
-        for slot, most in self._ranked(query, comparer):
-            if len(best) >= limit and most + SCORE_ROUNDING < best[0]:
-                break
-            prepared = self._entries[slot]
-            if prepared is None or _expired(prepared.entry, now):
+        leaders = Leaders(limit)
+        for prepared in in_result_order(self._ranked(query, comparer), self._entries, leaders):
+            entry = prepared.entry
+            if _expired(entry, now):
                 continue
-            match = score_prepared(
-                query, prepared, self.thresholds_for(prepared.entry.category), comparer
-            )
+            match = score_prepared(query, prepared, self.thresholds_for(entry.category), comparer)
             if match is not None:
                 matches.append(match)
-                if len(best) < limit:
-                    heapq.heappush(best, match.score)
-                elif limit:
-                    heapq.heappushpop(best, match.score)
+                leaders.add(match.score, match.entry_id)
         matches.sort(key=lambda m: (-m.score, m.entry_id))
         return matches[:limit]
 
