@@ -143,13 +143,24 @@ class Screener:
         return await self.assess(conn, subject, self.search(subject, now))
 
 
+# An MRZ name that fills its field to the last column may have been cut off there (ICAO
+# 9303 truncates long names): the name screened may lack its end.
+CUT_OFF_NAME = (
+    "the MRZ's name field is full, so the name may be cut off: "
+    "compare it with the name printed on the document"
+)
+
+
 def build_subject(body: TravellerBody, today: date) -> Subject:
     """The traveller to screen: typed fields first, the MRZ filling what they leave empty."""
     mrz = _parse_mrz(body.mrz, today) if body.mrz else None
     names = [NameInput(n.full, n.family, n.given) for n in body.names]
     documents = [DocumentInput(d.type, d.number, d.country) for d in body.documents]
+    warnings = _mrz_warnings(mrz, today) if mrz else ()
     if mrz and not names and mrz.full_name.strip():
         names = [NameInput(mrz.full_name, mrz.surname or None, mrz.given_names or None)]
+        if mrz.name_truncated:
+            warnings += (CUT_OFF_NAME,)
     if mrz and not documents and mrz.document_number:
         documents = [DocumentInput(mrz.document_type, mrz.document_number, mrz.issuing_country_iso)]
     if not names and not documents:
@@ -162,7 +173,7 @@ def build_subject(body: TravellerBody, today: date) -> Subject:
         nationality=body.nationality or (mrz.nationality_iso if mrz else None),
         sex=body.sex or (mrz.sex if mrz and mrz.sex in ("M", "F") else None),
         documents=tuple(documents),
-        mrz_warnings=_mrz_warnings(mrz, today) if mrz else (),
+        mrz_warnings=warnings,
     )
     return Subject(traveller, _record(traveller, mrz))
 

@@ -84,6 +84,25 @@ async def test_an_mrz_alone_finds_the_listed_traveller(
     assert answer["matches"][0]["explanation"]["document"]["kind"] == "exact"
 
 
+async def test_a_name_filling_the_mrz_field_is_flagged_as_maybe_cut_off(
+    client: Client, desks: Desks, wanted: int
+) -> None:
+    """ICAO 9303 cuts long names at the field's end: the officer is told to compare the
+    printed name. A name that ends before the field does not say so."""
+    long_given = "CHAN<ABDULRAHMAN<MOHAMMEDALI<IBRAHIM"[:34]  # the field's 39 with SOK<<
+    cut = await cross(
+        client, desks, {"mrz": td3("SOK", long_given, "X7654321", "KHM", "850302", "M")}
+    )
+    assert any("cut off" in w for w in cut["warnings"]), cut["warnings"]
+    whole = await cross(client, desks, {"mrz": SOK_MRZ})
+    assert not any("cut off" in w for w in whole["warnings"])
+    typed = {
+        "names": [{"full": "Sok Chan"}],
+        "mrz": td3("SOK", long_given, "X7654321", "KHM", "850302", "M"),
+    }
+    assert not any("cut off" in w for w in (await cross(client, desks, typed))["warnings"])
+
+
 async def test_typed_fields_win_and_the_mrz_fills_the_rest(
     client: Client, desks: Desks, engine: AsyncEngine, wanted: int
 ) -> None:
