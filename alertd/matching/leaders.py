@@ -18,10 +18,7 @@ from bisect import insort
 from collections.abc import Iterator, Sequence
 
 from alertd.matching.bounds import BOUND_SLACK
-from alertd.matching.score import PreparedEntry
-
-# Match scores are rounded to this many places (score.score_prepared).
-SCORE_PLACES = 4
+from alertd.matching.score import SCORE_PLACES, PreparedEntry
 
 
 def rounded_bound(bound: float) -> float:

@@ -33,6 +33,9 @@ from alertd.matching.names import (
 from alertd.matching.tables import NameTables
 
 LOST_STOLEN = "lost_stolen_document"
+# A match's score is rounded to this many places (what officers see; leaders.py orders
+# candidates by their bounds rounded alike).
+SCORE_PLACES = 4
 
 # --- Date of birth: effect = AGREEMENT * s - DISAGREEMENT * min(1, (1 - s) / FULL_DOUBT)
 # for a date similarity s (dates.py). Exact +0.10; year only +0.04; year off by one -0.02;
@@ -188,7 +191,7 @@ def score_prepared(
         rules=tuple(rules),
     )
     e = entry.entry
-    return Match(e.entry_id, e.version, e.category, round(score, 4), band, explanation)
+    return Match(e.entry_id, e.version, e.category, round(score, SCORE_PLACES), band, explanation)
 
 
 def _most_support(has_documents: bool) -> float:
