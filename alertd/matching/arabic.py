@@ -159,7 +159,10 @@ def _arabic_word(word: str, tables: NameTables) -> list[Slot]:
     known = tables.translit.get(word, ())
     if word.startswith("ال") and len(word) > 3 and not known:
         return [_article(word[2]), *_arabic_word(word[2:], tables)]
-    return [tuple(dict.fromkeys((*known, *_arabic_by_rules(word))))]
+    # A word the table lacks: the rules' readings, then the learned transcription's
+    # (transcription.py: foreign names in Arabic letters, كيمبتون Kempton).
+    learned = () if known else tables.transcription.read(word)
+    return [tuple(dict.fromkeys((*known, *_arabic_by_rules(word), *learned)))]
 
 
 def _arabic_by_rules(word: str) -> tuple[str, ...]:

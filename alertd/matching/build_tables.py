@@ -5,6 +5,8 @@
 * translit.tsv: from the Wikidata transliteration pairs (CC0): for each native token, the
   Latin spellings seen at least ``MIN_COUNT`` times and at least ``MIN_SHARE`` of the
   commonest one, up to ``MAX_SPELLINGS``. Noisy one-off alignments are dropped that way.
+* transcription.tsv: from the same pairs, how each native sign is written in Latin
+  letters (transcription_training.py), for tokens the table lacks.
 * nicknames.tsv: from carltonnorthern/nicknames (Apache-2.0), name<TAB>nickname.
 """
 
@@ -19,7 +21,16 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from alertd.matching.phonetic import phonetic_key, skeleton
-from alertd.matching.tables import fold_native
+from alertd.matching.tables import TRANSCRIPTION_FILE, fold_native
+from alertd.matching.transcription import format_model
+from alertd.matching.transcription_training import (
+    ALPHABETIC,
+    SYLLABIC,
+    ChunkSizes,
+    Pair,
+    Probabilities,
+    learn,
+)
 from alertd.matching.transliterate import rule_romanisation
 
 MIN_COUNT = 2  # rows seen once are mostly alignment noise (README of the data)
@@ -28,6 +39,13 @@ MAX_SPELLINGS = 4
 # Consonant skeletons of the table spelling and of a rule romanisation must be this alike.
 MIN_SKELETON_SIMILARITY = 0.5
 SOURCES = ("wd_arabic_80.tsv", "wd_russian_80.tsv", "wd_chinese_80.tsv", "wd_korean_80.tsv")
+# How many Latin letters one sign of each source's script may give.
+SIGN_SIZES: dict[str, ChunkSizes] = {
+    "wd_arabic_80.tsv": ALPHABETIC,
+    "wd_russian_80.tsv": ALPHABETIC,
+    "wd_chinese_80.tsv": SYLLABIC,
+    "wd_korean_80.tsv": SYLLABIC,
+}
 
 
 def _latin_ok(latin: str) -> bool:
@@ -57,6 +75,26 @@ def build_translit(source_dir: Path) -> dict[str, list[str]]:
         if kept:
             table[native] = kept[:MAX_SPELLINGS]
     return table
+
+
+def read_pairs(source: Path) -> list[Pair]:
+    """(native token folded, Latin spelling in plain lower-case letters, times seen)."""
+    pairs: list[Pair] = []
+    with source.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            native = fold_native(parts[1].replace(" ", "")) if len(parts) == 3 else ""
+            if native.isalpha() and _latin_ok(parts[0]):
+                pairs.append((native, _ascii(parts[0]), int(parts[2])))
+    return pairs
+
+
+def build_transcription(source_dir: Path) -> Probabilities:
+    """Each source's signs learned from its pairs (the scripts share no sign)."""
+    probabilities: Probabilities = {}
+    for name, sizes in SIGN_SIZES.items():
+        probabilities.update(learn(read_pairs(source_dir / name), sizes))
+    return probabilities
 
 
 def plausible(native: str, latin: str) -> bool:
@@ -92,6 +130,10 @@ def main(argv: list[str]) -> None:
         handle.write("# native token<TAB>Latin spellings; from Wikidata pairs (CC0)\n")
         for native in sorted(translit):
             handle.write(f"{native}\t{' '.join(translit[native])}\n")
+    with (out / TRANSCRIPTION_FILE).open("w", encoding="utf-8") as handle:
+        handle.write("# sign<TAB>place (B first, M inside, E last)<TAB>Latin chunk and its ")
+        handle.write("probability, ...; learned from Wikidata pairs (CC0)\n")
+        handle.write(format_model(build_transcription(data / "translit")))
     with (out / "nicknames.tsv").open("w", encoding="utf-8") as handle:
         handle.write("# name<TAB>nickname; carltonnorthern/nicknames (Apache-2.0)\n")
         for name, nickname in build_nicknames(data / "names" / "nicknames.csv"):

@@ -66,12 +66,12 @@ def romanise_korean_name(word: str) -> tuple[tuple[str, ...], ...]:
     if not syllables:
         return ()
     if len(syllables) < 2 or len(syllables) > 4:
-        return (_with_north_variant(romanise_syllables(word)),)
+        return (with_north_variant(romanise_syllables(word)),)
     family, given = _split_family(syllables)
-    return (family, _with_north_variant(romanise_syllables(given)))
+    return (family, with_north_variant(romanise_syllables(given)))
 
 
-def _with_north_variant(text: str) -> tuple[str, ...]:
+def with_north_variant(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((text, _north_variant(text))))
 
 

@@ -36,7 +36,7 @@ from alertd.matching.phonetic import (
     vowel_key,
 )
 from alertd.matching.tables import NameTables
-from alertd.matching.transliterate import dominant_script, romanise
+from alertd.matching.transliterate import dominant_script, foreign_reading, romanise
 
 if TYPE_CHECKING:  # model.py imports explanation.py, which imports this module
     from alertd.matching.model import NameInput
@@ -180,7 +180,7 @@ def prepare_name(
     ``share`` returns one canonical object for equal slots (the index passes one so a
     million entries hold each distinct word once).
     """
-    text = name.full.strip() or " ".join(p for p in (name.given, name.family) if p)
+    text = _text(name)
     if text.isascii():  # the common case, kept fast: one folded form, nothing to romanise
         slots, particles, common = _ascii_name(text)
         script = "latin"
@@ -197,6 +197,26 @@ def prepare_name(
     if share is not None:
         slots = tuple(map(share, slots))
     return PreparedName(text, slots, script, particles, common)
+
+
+def prepare_readings(name: NameInput, tables: NameTables) -> tuple[PreparedName, ...]:
+    """A traveller's name as ``prepare_name`` reads it and, for a Han or Hangul name, also
+    as a foreign name written word by word (transliterate.foreign_reading): 克劳斯 is
+    Ke Laosi to the rules and Krause to the learned transcription, and the search tries
+    both."""
+    prepared = prepare_name(name, tables)
+    readings = (prepared,) if prepared is not None else ()
+    text = _text(name)
+    foreign = None if text.isascii() else foreign_reading(text, tables)
+    slots = _native_slots(foreign) if foreign else ()
+    if not slots:
+        return readings
+    particles, common = _slot_flags(slots)
+    return (*readings, PreparedName(text, slots, _script_name(text), particles, common))
+
+
+def _text(name: NameInput) -> str:
+    return name.full.strip() or " ".join(p for p in (name.given, name.family) if p)
 
 
 def _slot_flags(slots: Sequence[Slot]) -> tuple[int, int]:

@@ -29,6 +29,7 @@ from alertd.matching.names import (
     compare_names,
     name_score,
     prepare_name,
+    prepare_readings,
 )
 from alertd.matching.tables import NameTables
 
@@ -97,7 +98,7 @@ class PreparedEntry:
 
 
 def prepare_query(traveller: Traveller, tables: NameTables) -> PreparedQuery:
-    names = tuple(n for n in (prepare_name(x, tables) for x in traveller.names) if n)
+    names = tuple(n for x in traveller.names for n in prepare_readings(x, tables))
     dob: PartialDate | None = None
     problem = None
     if traveller.date_of_birth:

@@ -15,8 +15,11 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from alertd.matching.transcription import TranscriptionModel, parse_model
+
 TRANSLIT_FILE = "translit.tsv"
 NICKNAMES_FILE = "nicknames.tsv"
+TRANSCRIPTION_FILE = "transcription.tsv"
 
 
 # Persian/Urdu letter forms and hamza-carrying alefs written for the same Arabic letter.
@@ -46,6 +49,9 @@ class NameTables:
     # the spellings of each native token, numbered as in ``spelling_groups``
     groups: tuple[tuple[str, ...], ...] = ()
 
+    # how native signs are written in Latin letters, for tokens ``translit`` lacks
+    transcription: TranscriptionModel = field(default_factory=TranscriptionModel)
+
     def __repr__(self) -> str:  # the tables are large: never print them whole
         return f"NameTables({len(self.translit)} native tokens, {len(self.nicknames)} names)"
 
@@ -67,19 +73,16 @@ class NameTables:
 
 def load_name_tables(directory: Path | None = None) -> NameTables:
     """Read the tables from ``directory`` (default: the package's data folder)."""
-    if directory is None:
-        base = resources.files("alertd.matching") / "data"
-        translit_text = (base / TRANSLIT_FILE).read_text(encoding="utf-8")
-        nickname_text = (base / NICKNAMES_FILE).read_text(encoding="utf-8")
-    else:
-        translit_text = (directory / TRANSLIT_FILE).read_text(encoding="utf-8")
-        nickname_text = (directory / NICKNAMES_FILE).read_text(encoding="utf-8")
-    translit = parse_translit(translit_text)
+    base = resources.files("alertd.matching") / "data" if directory is None else directory
+    translit = parse_translit((base / TRANSLIT_FILE).read_text(encoding="utf-8"))
     return NameTables(
         translit=MappingProxyType(translit),
-        nicknames=MappingProxyType(parse_nicknames(nickname_text)),
+        nicknames=MappingProxyType(
+            parse_nicknames((base / NICKNAMES_FILE).read_text(encoding="utf-8"))
+        ),
         spelling_groups=MappingProxyType(spelling_groups(translit)),
         groups=tuple(translit.values()),
+        transcription=parse_model((base / TRANSCRIPTION_FILE).read_text(encoding="utf-8")),
     )
 
 

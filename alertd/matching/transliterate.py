@@ -32,7 +32,12 @@ from collections.abc import Callable
 from anyascii import anyascii
 
 from alertd.matching.arabic import consonantal_spelling, romanise_arabic
-from alertd.matching.hangul import is_hangul_syllable, romanise_korean_name
+from alertd.matching.hangul import (
+    is_hangul_syllable,
+    romanise_korean_name,
+    romanise_syllables,
+    with_north_variant,
+)
 from alertd.matching.khmer import romanise_khmer_word
 from alertd.matching.lao import romanise_lao_word
 from alertd.matching.tables import NameTables, fold_native
@@ -142,10 +147,49 @@ def _is_mark(ch: str) -> bool:
 
 
 def _romanise_han(text: str, tables: NameTables) -> list[Slot]:
-    parts = [p for p in _split_on(text, _HAN_NAME_SEPARATORS + " ") if p]
+    parts = _han_parts(text)
     if len(parts) > 1 or (parts and parts[0] in tables.translit):
-        return [tables.translit.get(p) or (_pinyin(p),) for p in parts]  # foreign names
+        return [_foreign_word(p, tables, _pinyin(p)) for p in parts]  # foreign names
     return _han_family_and_given(parts[0]) if parts else []
+
+
+def _han_parts(text: str) -> list[str]:
+    return [p for p in _split_on(text, _HAN_NAME_SEPARATORS + " ") if p]
+
+
+def _foreign_word(word: str, tables: NameTables, *rules: str) -> Slot:
+    """A word of a foreign name written in the script's signs: the table's spellings when
+    it knows the word, else the learned transcription's (transcription.py), then the
+    rules' reading."""
+    known = tables.translit.get(word)
+    if known:
+        return known
+    return tuple(dict.fromkeys((*tables.transcription.read(fold_native(word)), *rules)))
+
+
+def _syllable_readings(word: str) -> tuple[str, ...]:
+    return with_north_variant(romanise_syllables(word))
+
+
+def foreign_reading(text: str, tables: NameTables) -> tuple[Slot, ...] | None:
+    """A Han or Hangul name read as a foreign name, word by word, when ``romanise`` reads
+    it as a Chinese or Korean one: a word is then split into family and given names
+    (克劳斯 as Ke Laosi, 클라우스 as Keul Lauseu), and Krause, Claus... are not found.
+    None for other scripts and when both readings are the same."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    script = dominant_script(folded) if folded and max(folded) >= _FIRST_NON_LATIN else "latin"
+    if script == "han":
+        parts = _han_parts(folded)
+        if len(parts) != 1 or parts[0] in tables.translit:
+            return None  # already read word by word
+        slots = [_foreign_word(parts[0], tables, _pinyin(parts[0]))]
+    elif script == "hangul":
+        words = [w for w in _words(folded) if all(is_hangul_syllable(ch) for ch in w)]
+        slots = [_foreign_word(w, tables, *_syllable_readings(w)) for w in words]
+    else:
+        return None
+    reading = tuple(slot for slot in slots if slot)
+    return reading if reading and reading != romanise(text, tables) else None
 
 
 def _han_family_and_given(name: str) -> list[Slot]:
@@ -224,7 +268,8 @@ def _romanise_cyrillic(text: str, tables: NameTables) -> list[Slot]:
         # х is "h" in names from Arabic and Persian (Ilham, Rahmon, Hasan): Central Asia
         # and the Caucasus spell it so where ICAO says "kh".
         rules = (icao, _bgn(word), *((icao.replace("kh", "h"),) if "х" in word else ()))
-        slots.append(tuple(dict.fromkeys((*tables.translit.get(word, ()), *rules))))
+        known = tables.translit.get(word) or tables.transcription.read(fold_native(word))
+        slots.append(tuple(dict.fromkeys((*known, *rules))))
     return slots
 
 

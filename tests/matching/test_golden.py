@@ -62,6 +62,13 @@ NAMES = [
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),
+    # Foreign names written in Chinese, Korean or Russian letters, none of them in the
+    # Wikidata pairs: read by the learned transcription (transcription.py); none was
+    # found before it.
+    _case("埃斯科瓦尔", "ESCOBAR", "possible"),
+    _case("오르테가", "ORTEGA", "hit"),
+    _case("카스티요", "CASTILLO", "hit"),
+    _case("Фицджеральд", "FITZGERALD", "possible"),
     # Thai (read by syllable, thai.py) and Vietnamese with diacritics.
     _case("ทักษิณ ชินวัตร", "Thaksin Chinawat", "hit"),
     _case("Nguyễn Tấn Dũng", "NGUYEN Tan Dung", "hit"),
