@@ -52,6 +52,10 @@ HAND_PAIRS = {
         ("สมชาย วงศ์สวัสดิ์", "somchai wongsawat"), ("ประวิตร วงษ์สุวรรณ", "prawit wongsuwan"),
         ("เศรษฐา ทวีสิน", "srettha thavisin"), ("อนุทิน ชาญวีรกูล", "anutin charnvirakul"),
         ("ชวน หลีกภัย", "chuan leekpai"), ("สมศักดิ์ เทพสุทิน", "somsak thepsutin"),
+        ("พิธา ลิ้มเจริญรัตน์", "pita limjaroenrat"), ("แพทองธาร ชินวัตร", "paetongtarn shinawatra"),
+        ("ชัชชาติ สิทธิพันธุ์", "chadchart sittipunt"), ("สุรยุทธ์ จุลานนท์", "surayud chulanont"),
+        ("บัวขาว บัญชาเมฆ", "buakaw banchamek"),
+        ("ธนาธร จึงรุ่งเรืองกิจ", "thanathorn juangroongruangkit"),
     ],
     "lao (people)": [
         ("ທອງລຸນ ສີສຸລິດ", "thongloun sisoulith"), ("ສອນໄຊ ສີພັນດອນ", "sonexay siphandone"),

@@ -9,6 +9,9 @@ karan is silent; a consonant closing a syllable takes its final sound (ร, ล,
 ด, ต, ท, ส, ศ, ษ, จ, ช as t; ย as i); a syllable without a written vowel takes "o" when
 closed and "a" when open; ว between two consonants is "ua"; รร is "an".
 
+Passports often write other letters than RTGS (v for ว, p for พ, rn for a closing ร:
+Thavisin, Somporn): ``PASSPORT_LETTERS`` gives a second spelling with them.
+
 The rules are an approximation (Thai spelling keeps Sanskrit and Pali letters that are
 not said; passports often spell those: Shinawatra for ชินวัตร), so the name comparison
 downstream stays fuzzy and phonetic on purpose, and anyascii's letters are kept too.
@@ -27,6 +30,16 @@ _CONSONANTS: dict[str, tuple[str, str]] = {
     "ฟ": ("f", "p"), "ภ": ("ph", "p"), "ม": ("m", "m"), "ย": ("y", "i"), "ร": ("r", "n"),
     "ล": ("l", "n"), "ว": ("w", "o"), "ศ": ("s", "t"), "ษ": ("s", "t"), "ส": ("s", "t"),
     "ห": ("h", ""), "ฬ": ("l", "n"), "อ": ("", ""), "ฮ": ("h", ""),
+}  # fmt: skip
+
+Consonants = dict[str, tuple[str, str]]
+# The letters Thai passports and lists often write instead of RTGS's (people choose
+# their passport spelling, and these are its common conventions): ว as v (Thavisin,
+# Vejjajiva), พ and ภ as p (Pornthip, Pumipol), a closing ร as rn (Somporn, Thaworn,
+# Sakorn) and a closing ล as l (Kamol, Wimol).
+PASSPORT_LETTERS: Consonants = {
+    **_CONSONANTS, "ว": ("v", "o"), "พ": ("p", "p"), "ภ": ("p", "p"), "ร": ("r", "rn"),
+    "ล": ("l", "l"),
 }  # fmt: skip
 
 _LEADING_VOWELS = frozenset("เแโใไ")
@@ -48,13 +61,14 @@ _TONE_CARRIED = {"ห": _SONORANTS, "อ": frozenset("ย")}
 _GLIDING_VOWELS = frozenset({"ao", "ai", "am"})
 
 
-def romanise_thai_word(word: str) -> str:
-    """One Thai word (a name) in RTGS letters; "" when nothing Thai is left."""
+def romanise_thai_word(word: str, letters_as: Consonants = _CONSONANTS) -> str:
+    """One Thai word (a name) in RTGS letters, or with ``letters_as`` (PASSPORT_LETTERS);
+    "" when nothing Thai is left."""
     letters = _without_silent(word)
     out: list[str] = []
     i = 0
     while i < len(letters):
-        syllable, after = _syllable(letters, i)
+        syllable, after = _syllable(letters, i, letters_as)
         if after == i:  # not a letter a syllable can start with (a digit, a stray mark)
             after += 1
             syllable = ""
@@ -77,30 +91,31 @@ def _without_silent(word: str) -> str:
     return "".join(kept)
 
 
-def _syllable(letters: str, i: int) -> tuple[str, int]:
+def _syllable(letters: str, i: int, letters_as: Consonants) -> tuple[str, int]:
     """The syllable starting at ``i`` and where the next one starts."""
     leading = ""
     if letters[i] in _LEADING_VOWELS:
         leading = letters[i]
         i += 1
-    onset, i = _onset(letters, i)
+    onset, i = _onset(letters, i, letters_as)
     vowel, i = _vowel(letters, i, leading)
-    final, i = ("", i) if vowel in _GLIDING_VOWELS else _final(letters, i, bool(vowel))
+    closed = vowel in _GLIDING_VOWELS
+    final, i = ("", i) if closed else _final(letters, i, bool(vowel), letters_as)
     if not vowel:
         vowel = "o" if final else "a"  # the vowel Thai leaves unwritten
     return onset + vowel + final, i
 
 
-def _onset(letters: str, i: int) -> tuple[str, int]:
+def _onset(letters: str, i: int, letters_as: Consonants) -> tuple[str, int]:
     if i >= len(letters) or letters[i] not in _CONSONANTS:
         return "", i
     first = letters[i]
     second = letters[i + 1] if i + 1 < len(letters) else ""
     if second in _TONE_CARRIED.get(first, ()) and _has_vowel_after(letters, i + 2):
-        return _CONSONANTS[second][0], i + 2
+        return letters_as[second][0], i + 2
     if first in _CLUSTER_SECONDS.get(second, "") and _has_vowel_after(letters, i + 2):
-        return _CONSONANTS[first][0] + _CONSONANTS[second][0], i + 2
-    return _CONSONANTS[first][0], i + 1
+        return letters_as[first][0] + letters_as[second][0], i + 2
+    return letters_as[first][0], i + 1
 
 
 def _has_vowel_after(letters: str, i: int) -> bool:
@@ -136,18 +151,39 @@ def _vowel(letters: str, i: int, leading: str) -> tuple[str, int]:
     return "", i
 
 
-def _final(letters: str, i: int, written_vowel: bool) -> tuple[str, int]:
+def _final(letters: str, i: int, written_vowel: bool, letters_as: Consonants) -> tuple[str, int]:
     """A consonant closing the syllable: one not starting the next. Before a vowel
     written in front of the next consonant it closes a syllable without a written vowel
     (สมเด็จ som-det) and opens one after a written vowel (สุรเชษฐ์ su-ra-chet)."""
     before_leading = i + 1 < len(letters) and letters[i + 1] in _LEADING_VOWELS
     if not _closes(letters, i) or (written_vowel and before_leading):
         return "", i
-    final = _CONSONANTS[letters[i]][1]
+    if _opens_last_syllable(letters, i, written_vowel):
+        return "", i
+    final = letters_as[letters[i]][1]
     i += 1
     if i == len(letters) - 1 and letters[i] in _CONSONANTS:
         i += 1  # a last letter after a closing one is not said (ชินวัตร chinwat, ลักษณ์ lak)
     return final, i
+
+
+def _opens_last_syllable(letters: str, i: int, written_vowel: bool) -> bool:
+    """A consonant before a last ร or ล starts a syllable of its own with the unwritten
+    o (กมล ka-mon, ภูมิพล phu-mi-phon, ถาวร tha-won) after a syllable without a written
+    vowel or with one that may end it: any for ล; for ร only า, since the Sanskrit
+    endings -tr, -kr are written after ิ, ุ, ั or a vowel written in front, and there the
+    consonant closes the syllable and the ร is not said (ประวิตร prawit, บุตร but,
+    ชินวัตร chinwat, เพชร phet)."""
+    if i != len(letters) - 2 or letters[i + 1] not in _OPEN_BEFORE:
+        return False
+    return not written_vowel or letters[i - 1] in _OPEN_BEFORE[letters[i + 1]]
+
+
+# A last ร or ล -> the vowels after which the consonant before it opens a syllable.
+_OPEN_BEFORE = {
+    "ล": frozenset("\u0e32\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39"),  # า ิ ี ึ ื ุ ู
+    "ร": frozenset("\u0e32"),  # า
+}
 
 
 def _closes(letters: str, i: int) -> bool:

@@ -41,7 +41,7 @@ from alertd.matching.hangul import (
 from alertd.matching.khmer import romanise_khmer_word
 from alertd.matching.lao import romanise_lao_word
 from alertd.matching.tables import NameTables, fold_native
-from alertd.matching.thai import romanise_thai_word
+from alertd.matching.thai import PASSPORT_LETTERS, romanise_thai_word
 
 Slot = tuple[str, ...]
 
@@ -302,7 +302,8 @@ def _romanise_thai(text: str, _tables: NameTables) -> list[Slot]:
     slots: list[Slot] = []
     for word in _words(text):
         royin = str(romanize(word)).lower() if romanize is not None else ""
-        spellings = (romanise_thai_word(word), royin, anyascii(word).lower())
+        rtgs, passport = romanise_thai_word(word), romanise_thai_word(word, PASSPORT_LETTERS)
+        spellings = (rtgs, passport, royin, anyascii(word).lower())
         slots.append(tuple(dict.fromkeys(s for s in spellings if s)))
     return slots
 

@@ -134,10 +134,24 @@ def test_a_one_letter_wade_giles_name_is_left_out(tables: NameTables) -> None:
         ("เสาวลักษณ์", "saowalak"),  # vowel written before its consonant
         ("หลีก", "lik"),  # ห only carries the tone
         ("อนุทิน", "anuthin"),  # อ carries a vowel
+        ("กมล", "kamon"),  # a last ร or ล is said, with the unwritten o before it...
+        ("ถาวร", "thawon"),
+        ("ภูมิพล", "phumiphon"),
+        ("บุตร", "but"),  # ...but not after a syllable that needs a final
+        ("ประวิตร", "prawit"),  # (a Sanskrit -tr)
+        ("เพชร", "phet"),
     ],
 )
 def test_thai_words_read_by_syllable(name: str, spelling: str) -> None:
     assert _spellings(name, NameTables())[0][0] == spelling
+
+
+@pytest.mark.parametrize(
+    ("name", "spelling"),
+    [("ทวีสิน", "thavisin"), ("สมพร", "somporn"), ("กมล", "kamol"), ("ภูมิพล", "pumipol")],
+)
+def test_thai_words_also_get_the_letters_passports_write(name: str, spelling: str) -> None:
+    assert _spellings(name, NameTables())[0][1] == spelling
 
 
 @pytest.mark.parametrize("text", ["ั", "๑๒", "ๆ", "เ", "ฯ", "สมชาย๑", "ำำ"])
