@@ -67,7 +67,7 @@ HAND_PAIRS = {
         ("កឹម សុខា", "kem sokha"), ("ជា ស៊ីម", "chea sim"), ("ហេង សំរិន", "heng samrin"),
         ("នរោត្តម សីហមុនី", "norodom sihamoni"), ("ខៀវ សំផន", "khieu samphan"),
         ("នួន ជា", "nuon chea"), ("អៀង សារី", "ieng sary"), ("ប៉ុល ពត", "pol pot"),
-        ("សុខ ចាន់", "sok chan"), ("ស សុខា", "sar kheng"), ("ទៀ បាញ់", "tea banh"),
+        ("សុខ ចាន់", "sok chan"), ("ស សុខា", "sar sokha"), ("ទៀ បាញ់", "tea banh"),
     ],
 }  # fmt: skip
 

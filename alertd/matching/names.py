@@ -199,18 +199,22 @@ def prepare_name(
     return PreparedName(text, slots, script, particles, common)
 
 
-def prepare_readings(name: NameInput, tables: NameTables) -> tuple[PreparedName, ...]:
-    """A traveller's name as ``prepare_name`` reads it and, for a Han or Hangul name, also
-    as a foreign name written word by word (transliterate.foreign_reading): 克劳斯 is
-    Ke Laosi to the rules and Krause to the learned transcription, and the search tries
-    both."""
-    prepared = prepare_name(name, tables)
+def prepare_readings(
+    name: NameInput, tables: NameTables, share: Callable[[Slot], Slot] | None = None
+) -> tuple[PreparedName, ...]:
+    """A name as ``prepare_name`` reads it and, for a Han or Hangul name, also as a
+    foreign name written word by word (transliterate.foreign_reading): 克劳斯 is Ke Laosi
+    to the rules and Krause to the learned transcription, and both are compared (a
+    traveller's readings are all searched, a listed name's all filed)."""
+    prepared = prepare_name(name, tables, share)
     readings = (prepared,) if prepared is not None else ()
     text = _text(name)
     foreign = None if text.isascii() else foreign_reading(text, tables)
     slots = _native_slots(foreign) if foreign else ()
     if not slots:
         return readings
+    if share is not None:
+        slots = tuple(map(share, slots))
     particles, common = _slot_flags(slots)
     return (*readings, PreparedName(text, slots, _script_name(text), particles, common))
 

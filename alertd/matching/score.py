@@ -28,7 +28,6 @@ from alertd.matching.names import (
     TokenComparer,
     compare_names,
     name_score,
-    prepare_name,
     prepare_readings,
 )
 from alertd.matching.tables import NameTables
@@ -112,7 +111,7 @@ def prepare_query(traveller: Traveller, tables: NameTables) -> PreparedQuery:
 def prepare_entry(
     entry: EntryInput, tables: NameTables, share: Callable[[Slot], Slot] | None = None
 ) -> PreparedEntry:
-    names = tuple(n for n in (prepare_name(x, tables, share) for x in entry.names) if n)
+    names = tuple(n for x in entry.names for n in prepare_readings(x, tables, share))
     return PreparedEntry(entry, names, parse_dates(entry.dates_of_birth))
 
 

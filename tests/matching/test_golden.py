@@ -69,6 +69,7 @@ NAMES = [
     _case("오르테가", "ORTEGA", "hit"),
     _case("카스티요", "CASTILLO", "hit"),
     _case("Фицджеральд", "FITZGERALD", "possible"),
+    _case("Castillo", "카스티요", "hit"),  # listed so: both readings are filed
     # Thai (read by syllable, thai.py) and Vietnamese with diacritics.
     _case("ทักษิณ ชินวัตร", "Thaksin Chinawat", "hit"),
     _case("Nguyễn Tấn Dũng", "NGUYEN Tan Dung", "hit"),
