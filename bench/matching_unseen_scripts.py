@@ -1,6 +1,7 @@
 """Recall for listed people written in another script in words no table or model has seen.
 
     .venv/bin/python bench/matching_unseen_scripts.py [--per-script 300] [--seed 1]
+        [--tables DIR] [--misses]
 
 bench/matching.py's native_script queries are the UN list's own original-script names.
 These are the other kind a checkpoint meets: a listed person's name written in Arabic,
@@ -113,19 +114,33 @@ def recall(index: MatchIndex, asked: list[tuple[Traveller, str]]) -> str:
     return f"{100 * possible / n:.1f}% / {100 * hit / n:.1f}%"
 
 
+def missed(index: MatchIndex, asked: list[tuple[Traveller, str]]) -> list[tuple[Traveller, str]]:
+    return [
+        (traveller, target)
+        for traveller, target in asked
+        if target not in {m.entry_id for m in index.search(traveller, now=NOW, limit=50)}
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-script", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--tables", type=Path, help="keep the tables built here, and reuse them if there"
+    )
+    parser.add_argument("--misses", action="store_true", help="print the listed people missed")
     args = parser.parse_args()
     people = load_ofac(DATA / "watchlists/ofac_sdn_2021-07") + load_un(
         DATA / "watchlists/un_consolidated_2026-02-27/UN_consolidated.xml"
     )
     with tempfile.TemporaryDirectory() as work:
-        data, out = Path(work) / "data", Path(work) / "tables"
+        data = Path(work) / "data"
         spelled = split_data(data)
-        out.mkdir()
-        build_tables([str(data), str(out)])
+        out = args.tables or Path(work) / "tables"
+        if not (out / "transcription.tsv").exists():
+            out.mkdir(parents=True, exist_ok=True)
+            build_tables([str(data), str(out)])
         learned = load_name_tables(out)
     rules = replace(learned, transcription=type(learned.transcription)())
     indexes = {}
@@ -138,8 +153,9 @@ def main() -> None:
         asked = queries(people, spelled[script], separator, args.per_script, args.seed)
         cells = [recall(index, asked) for index in indexes.values()]
         print(f"| {script} | {len(asked)} | {cells[0]} | {cells[1]} |", flush=True)
-        for traveller, target in asked[:3]:
-            print(f"  e.g. {traveller.names[0].full} -> {target}", file=sys.stderr)
+        if args.misses:
+            for traveller, target in missed(indexes["rules + learned"], asked):
+                print(f"  missed: {traveller.names[0].full} -> {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -77,8 +77,9 @@ def skeleton(key: str) -> str:
 
     "h" is left out because digraph folding cannot tell a romanised letter pair from a
     digraph ("thr" for طاهر is t+h+r, read as "tr"); the class merges are the letters
-    ق (q, k, g: Qadir, Ghedeir), ض ذ ظ (d, dh, z: Fadl, Fazal; Zahir, Dahir) and ش
-    written the French way (ch: Akkacha).
+    ق (q, k, g: Qadir, Ghedeir), ض ذ ظ (d, dh, z: Fadl, Fazal; Zahir, Dahir), ش
+    written the French way (ch: Akkacha), and ب and ف, which Arabic writes for p and v
+    too (لوبيز Lopez, فالنسيا Valencia; Persian's پ is read p, so Parviz ~ Barviz).
     """
     if not key:
         return key
@@ -88,7 +89,7 @@ def skeleton(key: str) -> str:
     return folded[0] + folded[1:].replace("h", "")
 
 
-_SKELETON_CLASSES = str.maketrans("gqzc", "kkds")
+_SKELETON_CLASSES = str.maketrans("gqzcpv", "kkdsbf")
 
 
 def collapse_doubles(text: str) -> str:
