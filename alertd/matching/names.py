@@ -607,13 +607,20 @@ def consonants(key: str) -> int:
 def same_start(key_a: str, key_b: str) -> bool:
     """Do two phonetic keys begin with the same sound, as romanisations spell it? Initial
     vowels vary (Omar/Umar, Ibrahim/Ebrahim), and so do ch (Chaker/Shaker, Chaled/
-    Khaled), g/k (Gamal), j/i (Jusuf/Yusuf, Jakov/Yakov), d/z (Dia/Zia)."""
+    Khaled), g/k (Gamal), j/i (Jusuf/Yusuf, Jakov/Yakov), d/z (Dia/Zia); and the letters
+    a script does not tell apart: l/r (Chinese, Japanese and Korean write them alike:
+    Raul read back as Laul, Lee/Rhee), b/p and d/t (Korean: Bak/Pak, Dong/Tong), f/v
+    (Arabic: Valencia as Falencia). bench/matching_unseen_scripts.py: 91.7 -> 93.7%
+    (Chinese), 94.0 -> 94.3% (Arabic); the OFAC/UN evaluation's negatives unchanged."""
     a, b = key_a[:1], key_b[:1]
     return a == b or (a in _VOWEL_LETTERS and b in _VOWEL_LETTERS) or a + b in _SAME_STARTS
 
 
 _VOWEL_LETTERS = frozenset("aeiou")
-_SAME_STARTS = frozenset(("cs", "sc", "ck", "kc", "gk", "kg", "ji", "ij", "dz", "zd"))
+_SAME_STARTS = frozenset(
+    ("cs", "sc", "ck", "kc", "gk", "kg", "ji", "ij", "dz", "zd", "lr", "rl", "bp", "pb", "fv",
+     "vf", "dt", "td")
+)  # fmt: skip
 
 
 def compare_names(

@@ -130,6 +130,19 @@ def test_a_different_first_letter_costs_more_than_a_slip_inside(tables: NameTabl
 
 
 @pytest.mark.parametrize(
+    ("one", "other"),
+    [("laul", "raul"), ("rodriguez", "lodriguez"), ("bak", "pak"), ("valencia", "falencia"),
+     ("dong", "tong")],
+)  # fmt: skip
+def test_first_letters_scripts_do_not_tell_apart_are_a_slip(
+    one: str, other: str, tables: NameTables
+) -> None:
+    """Chinese, Japanese and Korean write l and r alike, Korean b/p and d/t, Arabic b/p
+    and f/v: a name read from those scripts may start with the other one."""
+    assert token_similarity(one, other, tables)[0] >= 0.65
+
+
+@pytest.mark.parametrize(
     ("query", "listed"),
     [
         ("SAFDARI Sayyedjaber", "Seyed Jaber SAFDARI"),  # a title glued to the name
