@@ -10,8 +10,8 @@ search over each sign's likeliest Latin chunks, the few likeliest spellings kept
 
 On native tokens held out of the learning (bench/matching_translit.py --held-out), the
 share read as a spelling our comparison aligns with the listed one went, rules alone ->
-rules and model, from 15% to 65% for Chinese, 29% to 70% for Korean, 51% to 73% for
-Arabic and 72% to 79% for Russian.
+rules and model, from 15% to 70% for Chinese, 29% to 75% for Korean, 56% to 80% for
+Arabic and 72% to 83% for Russian.
 """
 
 from __future__ import annotations
