@@ -268,8 +268,11 @@ def _romanise_cyrillic(text: str, tables: NameTables) -> list[Slot]:
         # х is "h" in names from Arabic and Persian (Ilham, Rahmon, Hasan): Central Asia
         # and the Caucasus spell it so where ICAO says "kh".
         rules = (icao, _bgn(word), *((icao.replace("kh", "h"),) if "х" in word else ()))
-        known = tables.translit.get(word) or tables.transcription.read(fold_native(word))
-        slots.append(tuple(dict.fromkeys((*known, *rules))))
+        known = tables.translit.get(word, ())
+        # A word the table lacks: the rules' spellings first (ICAO and BGN are what most
+        # passports and lists print), then the learned transcription's.
+        learned = () if known else tables.transcription.read(fold_native(word))
+        slots.append(tuple(dict.fromkeys((*known, *rules, *learned))))
     return slots
 
 
