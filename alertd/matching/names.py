@@ -211,8 +211,8 @@ def prepare_readings(
     text = _text(name)
     foreign = None if text.isascii() else foreign_reading(text, tables)
     slots = _native_slots(foreign) if foreign else ()
-    if not slots:
-        return readings
+    if not slots or (prepared is not None and slots == prepared.slots):
+        return readings  # no foreign reading, or the same as the rules' (a Hangul word)
     if share is not None:
         slots = tuple(map(share, slots))
     particles, common = _slot_flags(slots)

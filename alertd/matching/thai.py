@@ -20,7 +20,8 @@ downstream stays fuzzy and phonetic on purpose, and anyascii's letters are kept 
 from __future__ import annotations
 
 # Consonant: (sound at the start of a syllable, sound closing one).
-_CONSONANTS: dict[str, tuple[str, str]] = {
+Consonants = dict[str, tuple[str, str]]
+_CONSONANTS: Consonants = {
     "ก": ("k", "k"), "ข": ("kh", "k"), "ฃ": ("kh", "k"), "ค": ("kh", "k"), "ฅ": ("kh", "k"),
     "ฆ": ("kh", "k"), "ง": ("ng", "ng"), "จ": ("ch", "t"), "ฉ": ("ch", "t"), "ช": ("ch", "t"),
     "ซ": ("s", "t"), "ฌ": ("ch", "t"), "ญ": ("y", "n"), "ฎ": ("d", "t"), "ฏ": ("t", "t"),
@@ -32,7 +33,6 @@ _CONSONANTS: dict[str, tuple[str, str]] = {
     "ห": ("h", ""), "ฬ": ("l", "n"), "อ": ("", ""), "ฮ": ("h", ""),
 }  # fmt: skip
 
-Consonants = dict[str, tuple[str, str]]
 # The letters Thai passports and lists often write instead of RTGS's (people choose
 # their passport spelling, and these are its common conventions): ว as v (Thavisin,
 # Vejjajiva), พ and ภ as p (Pornthip, Pumipol), a closing ร as rn (Somporn, Thaworn,

@@ -53,10 +53,9 @@ class TranscriptionModel:
         """The likeliest Latin spellings of a native ``token`` (folded: tables.fold_native),
         best first; none when the model lacks one of its signs (another script, a rare
         character)."""
-        signs = token
         beam: list[tuple[str, float]] = [("", 0.0)]
-        for index, sign in enumerate(signs):
-            chunks = self.chunks.get((sign, place(index, len(signs))))
+        for index, sign in enumerate(token):
+            chunks = self.chunks.get((sign, place(index, len(token))))
             if not chunks:
                 return ()
             beam = _extended(beam, chunks)

@@ -175,7 +175,7 @@ def foreign_reading(text: str, tables: NameTables) -> tuple[Slot, ...] | None:
     """A Han or Hangul name read as a foreign name, word by word, when ``romanise`` reads
     it as a Chinese or Korean one: a word is then split into family and given names
     (克劳斯 as Ke Laosi, 클라우스 as Keul Lauseu), and Krause, Claus... are not found.
-    None for other scripts and when both readings are the same."""
+    None for other scripts and for a Han name ``romanise`` already reads word by word."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     script = dominant_script(folded) if folded and max(folded) >= _FIRST_NON_LATIN else "latin"
     if script == "han":
@@ -188,8 +188,7 @@ def foreign_reading(text: str, tables: NameTables) -> tuple[Slot, ...] | None:
         slots = [_foreign_word(w, tables, *_syllable_readings(w)) for w in words]
     else:
         return None
-    reading = tuple(slot for slot in slots if slot)
-    return reading if reading and reading != romanise(text, tables) else None
+    return tuple(slot for slot in slots if slot) or None
 
 
 def _han_family_and_given(name: str) -> list[Slot]:
