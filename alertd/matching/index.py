@@ -89,6 +89,7 @@ from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
 from alertd.matching.names import (
     ALIGN_MIN,
     INITIAL,
+    JOINED_ALIGN_MIN,
     JOINED_MAX_LENGTH_GAP,
     PreparedName,
     Slot,
@@ -454,9 +455,7 @@ class MatchIndex:
         # A word that meets no listed word at all (badly garbled) does not count: the name
         # is then judged on the words that do meet something.
         met = [near.ids for near in similar if len(near.ids)]
-        # The words that are not particles, when there are any.
-        weighty = [n.ids for n, w in zip(similar, name.weights, strict=True) if w == 1.0]
-        words = [ids for ids in weighty or [n.ids for n in similar] if len(ids)]
+        words = [near.ids for near in _solo_words(name, similar) if len(near.ids)]
         parts = [np.empty(0, np.int32)]
         if name.word_count == 1 or _has_initial(name):
             # One word: every name holding a listed word near it (one word against more
@@ -516,7 +515,7 @@ class MatchIndex:
     def _joined_similar(self, first: Slot, second: Slot, comparer: TokenComparer) -> Nearby:
         """Listed tokens that align with two adjacent query words written together
         ("Abdul Rahman" ~ "Abdulrahman"): the scorer compares a joined word only with
-        words of a close length."""
+        words of a close length, and aligns it from JOINED_ALIGN_MIN."""
         spellings = tuple(a + b for a in first[:2] for b in second[:2])
         self._forget_if_stale()
         found = self._joined_memo.get(spellings)
@@ -526,7 +525,11 @@ class MatchIndex:
             # deleted) and its lookup is remembered here, not in _similar's memo.
             similar = self._look_up(spellings, comparer, two_edits=False)
             gap = JOINED_MAX_LENGTH_GAP
-            close = {t: s for t, s in similar.items() if abs(len(t) - size) <= gap}
+            close = {
+                t: s
+                for t, s in similar.items()
+                if abs(len(t) - size) <= gap and s >= JOINED_ALIGN_MIN
+            }
             found = self._joined_memo[spellings] = nearby(close, self._vocabulary.ids)
         return found
 
@@ -665,8 +668,23 @@ def _best_per_slot(parts: list[BoundParts]) -> BoundParts:
     return slots[first], bounds[first]
 
 
+def _solo_words(name: PreparedName, similar: list[Nearby]) -> list[Nearby]:
+    """The query words whose nearby listed words meet names on their own (a one-word
+    name, a name holding an initial): those that are not particles, or every word when
+    they are all particles or initials ("S Ould Cheikh": "ould" and "cheikh" weigh as
+    particles, and the initial meets "Saleck" through no key)."""
+    weighty = [k for k, weight in enumerate(name.weights) if weight == 1.0]
+    if all(_is_initial(name.slots[k]) for k in weighty):
+        return similar
+    return [similar[k] for k in weighty]
+
+
+def _is_initial(slot: Slot) -> bool:
+    return any(len(spelling) == 1 for spelling in slot)
+
+
 def _has_initial(name: PreparedName) -> bool:
-    return any(len(spelling) == 1 for slot in name.slots for spelling in slot)
+    return any(_is_initial(slot) for slot in name.slots)
 
 
 def _pair_key(a: int, b: int) -> int:

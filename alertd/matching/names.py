@@ -75,6 +75,11 @@ FIRST_LETTER_DIFFERS_FACTOR = 0.85
 ALIGN_MIN = 0.65
 # Two words written together are tried against one only if their lengths are this close.
 JOINED_MAX_LENGTH_GAP = 3
+# ...and aligned only this alike: a joined word is long, and ALIGN_MIN's share of edits
+# over ten letters or more (three) meets unrelated names by chance: "Abrurrahim" ~ "Abiru
+# Mahir" (0.68), "Abboud Akkar" ~ "Abubakary" (0.75) were "possible" on bench/matching.py's
+# synthetic list. A slip in a joined name (one or two edits, or the same sound) stays above.
+JOINED_ALIGN_MIN = 0.8
 # ...and only when some word of the shorter name aligns worse than this.
 JOINED_NOT_NEEDED = 0.95
 # Spellings of each word tried when two are written together (2 x 2 joined forms).
@@ -859,7 +864,7 @@ def _joined_pairs(
                 continue
             pair = (joined, word) if query_joined else (word, joined)
             similarity = comparer.slots(*pair)[0]
-            if similarity >= ALIGN_MIN:
+            if similarity >= JOINED_ALIGN_MIN:
                 two, one = 3 << j, 1 << i
                 found.append((similarity, two, one) if query_joined else (similarity, one, two))
     return found

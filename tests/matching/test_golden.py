@@ -100,6 +100,8 @@ NAMES = [
     _case("Abdulrahman Ali Hassan", "Abdul Rahman HASSAN", "possible"),
     _case("سيد أحمد شهيد خيل", "SAID AHMED SHAHIDKHEL", "possible"),  # سيد read as a title
     _case("Syedali Raza", "Syed Ali RAZA", "hit"),  # a title written glued to the name
+    # An initial and words that weigh as particles: the particles meet the name.
+    _case("S Ould Cheikh", "Saleck Ould CHEIKH", "possible"),
     # Arabic script against Persian/Maghreb/Somali list spellings: read with their unwritten
     # vowels where the syllable rules give them, else by consonant skeleton.
     _case("ولی جان", "WALIJAN", "hit"),
