@@ -89,7 +89,6 @@ from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
 from alertd.matching.names import (
     ALIGN_MIN,
     INITIAL,
-    JOINED_ALIGN_MIN,
     JOINED_MAX_LENGTH_GAP,
     PreparedName,
     Slot,
@@ -515,7 +514,7 @@ class MatchIndex:
     def _joined_similar(self, first: Slot, second: Slot, comparer: TokenComparer) -> Nearby:
         """Listed tokens that align with two adjacent query words written together
         ("Abdul Rahman" ~ "Abdulrahman"): the scorer compares a joined word only with
-        words of a close length, and aligns it from JOINED_ALIGN_MIN."""
+        words of a close length (from ALIGN_MIN: a listed name may be romanised)."""
         spellings = tuple(a + b for a in first[:2] for b in second[:2])
         self._forget_if_stale()
         found = self._joined_memo.get(spellings)
@@ -525,11 +524,7 @@ class MatchIndex:
             # deleted) and its lookup is remembered here, not in _similar's memo.
             similar = self._look_up(spellings, comparer, two_edits=False)
             gap = JOINED_MAX_LENGTH_GAP
-            close = {
-                t: s
-                for t, s in similar.items()
-                if abs(len(t) - size) <= gap and s >= JOINED_ALIGN_MIN
-            }
+            close = {t: s for t, s in similar.items() if abs(len(t) - size) <= gap}
             found = self._joined_memo[spellings] = nearby(close, self._vocabulary.ids)
         return found
 

@@ -86,11 +86,14 @@ def test_names_of_as_many_words_may_hold_two_written_together(tables: NameTables
 def test_words_written_together_align_only_when_close(tables: NameTables) -> None:
     """A joined word is long: ALIGN_MIN's share of edits over it meets names by chance."""
     assert _score("Abalakov Abrurrahim", "Abalakov Abiru MAHIR", tables) < 0.6  # was 0.82
-    assert _score("Abdelouadour Abboud Akkar", "Abubakary ABDELOUADOUD", tables) < 0.6
-    # A slip in a joined name still aligns.
+    # Slips in a joined name still align.
+    assert _score("Abdullahaziz Abbakar", "Abdul Aziz ABBAKAR", tables) > 0.85
+    assert _score("Liasarmando Valencia", "Elias Armando VALENCIA", tables) > 0.85
     assert _score("Abdulrahmaan Khalid", "Abdul Rahman KHALID", tables) > 0.9
     assert _score("Abdul Rahmn Khalid", "Abdulrahman KHALID", tables) > 0.9
     assert _score("Omarawad Omar", "Omar Awadh OMAR", tables) > 0.9
+    # A romanised name is a reading: its compounds keep the usual tolerance.
+    assert _score("ثناء اللہ غفاری", "SANAULLAH GHAFARI", tables) > 0.8  # thanaullah, 0.71
 
 
 def test_agreeing_only_on_common_words_is_weaker_when_a_family_name_is_missing(
