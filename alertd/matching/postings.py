@@ -159,6 +159,17 @@ class Postings:
         self._keys = all_keys[self._starts[:-1]]
 
 
+def distinct(ids: IdArray) -> IdArray:
+    """The distinct ids, in increasing order. np.unique does the same, but numpy 2.4's
+    hashes integers and took 53 ms for 169,000 name ids where a sort and a mask take 4
+    (a one-word name at 1,000,000 entries meets that many names)."""
+    ordered = np.sort(ids)
+    first = np.ones(len(ordered), np.bool_)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    kept: IdArray = ordered[first]
+    return kept
+
+
 def _present(sorted_keys: KeyArray, keys: KeyArray) -> npt.NDArray[np.intp]:
     """Positions in ``sorted_keys`` (not empty) of those ``keys`` (sorted too: numpy's
     binary searches of sorted keys start where the last one ended) it holds."""

@@ -227,7 +227,7 @@ def _full_date_effect(facts: EntryFacts, slots: SlotArray, born: PartialDate) ->
     years, days = numbers // 10_000, numbers % 10_000
     same_year, next_year = years == born.year, np.abs(years - born.year) == 1
     same_day = days == _number(born) % 10_000
-    placeholder = born.is_placeholder | np.isin(days, _PLACEHOLDER_DAYS)
+    placeholder = born.is_placeholder | _any_equal(days, _PLACEHOLDER_DAYS)
     swapped = days == (born.day or 0) * 100 + (born.month or 0)
     close = (np.abs(ordinals - _ordinal(born)) <= CLOSE_DAYS) | _one_slip_apart(
         numbers, _number(born)
@@ -240,6 +240,15 @@ def _full_date_effect(facts: EntryFacts, slots: SlotArray, born: PartialDate) ->
         DIFFERENT,
     )  # fmt: skip
     return np.where(numbers != _NO_DAY, _effect_of(grades), np.inf)
+
+
+def _any_equal(values: SlotArray, wanted: list[int]) -> Mask:
+    """``np.isin(values, wanted)`` for a few wanted values: np.isin sorts, and took 412 us
+    for 30,000 values where comparing with each took 23."""
+    found = np.zeros(len(values), np.bool_)
+    for value in wanted:
+        found |= values == value
+    return found
 
 
 def _one_slip_apart(numbers: SlotArray, number: int) -> Mask:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from alertd.matching import (
     BandThresholds,
@@ -15,6 +18,7 @@ from alertd.matching import (
     load_thresholds,
 )
 from alertd.matching.bounds import MOST_SUPPORT, name_score_bound
+from alertd.matching.index import _best_per_slot
 from alertd.matching.tables import NameTables
 from alertd.matching.thresholds import LOWEST_POSSIBLE
 from tests.matching.helpers import NOW, entry, traveller
@@ -163,3 +167,20 @@ def test_an_entry_met_through_several_document_keys_is_returned_once(index: Matc
     # The confusable key and several one-deletion keys are shared.
     query = traveller("Sok Chan", documents=(DocumentInput("passport", "NO1234567", "KHM"),))
     assert [m.entry_id for m in index.search(query, now=NOW)] == ["A"]
+
+
+@given(
+    st.lists(st.lists(st.tuples(st.integers(0, 30), st.floats(0.0, 2.0)), max_size=12), max_size=4)
+)
+def test_best_per_slot_keeps_each_slots_highest_bound_in_slot_order(
+    parts: list[list[tuple[int, float]]],
+) -> None:
+    expected: dict[int, float] = {}
+    for slot, bound in (pair for part in parts for pair in part):
+        expected[slot] = max(bound, expected.get(slot, bound))
+    arrays = [
+        (np.array([s for s, _ in part], np.int64), np.array([b for _, b in part], np.float64))
+        for part in parts
+    ]
+    slots, bounds = _best_per_slot(arrays)
+    assert list(zip(slots.tolist(), bounds.tolist(), strict=True)) == sorted(expected.items())

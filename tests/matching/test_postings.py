@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alertd.matching.postings import Postings
+from alertd.matching.postings import Postings, distinct
 
 KEYS = st.integers(min_value=0, max_value=12)
 Step = tuple[str, frozenset[int] | list[int]]
@@ -52,3 +52,9 @@ def test_a_key_filed_after_a_lookup_is_found_by_the_next() -> None:
     assert postings.lookup(np.array([1, 3], np.int64)).tolist() == [10, 11]
     postings.add([4, 3], 12)
     assert sorted(postings.lookup(np.array([4, 3, 2], np.int64)).tolist()) == [10, 11, 12, 12]
+
+
+@given(st.lists(st.integers(min_value=-(2**31), max_value=2**31 - 1), max_size=60))
+def test_distinct_is_numpys_unique(ids: list[int]) -> None:
+    values = np.array(ids, np.int32)
+    assert distinct(values).tolist() == np.unique(values).tolist()
