@@ -43,10 +43,12 @@ Three steps per query name:
 Known limits (the bench's candidate recall counts them): the vocabulary returns listed
 words one edit from a query word, two when the query word has seven letters or more or
 when they differ in vowels and one consonant, three from nine letters, and words whose
-phonetic keys are two edits apart, but not every word the scorer still aligns (two edits
-from a word of six letters or fewer, unless the listed word is shorter; sounds alike
-through keys three edits apart, or through keys of three letters one edit apart, which
-align only as spellings); words written together are looked up one edit wide; one
+phonetic keys are two edits apart (three from ten letters), but not every word the
+scorer still aligns (two edits from a word of six letters or fewer, unless the listed
+word is shorter; sounds alike through keys of three letters one edit apart, which align
+only as spellings); words written together are looked up one edit wide (by sound two
+edits wide too they met "Abboud Akkar" ~ "Abubakary", 0.75, one match in 124 at
+100,000 entries, for 17% more search CPU); one
 query word close to (not equal to) two listed words written together is looked for only
 when it aligns with no listed word well (FUZZY_SPLIT_BELOW), and only as its longest
 listed head (or tail) with a word one edit or a vowel away from the rest.

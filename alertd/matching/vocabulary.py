@@ -65,6 +65,12 @@ THREE_EDITS_FROM = 9
 # "Aboubacar", keys abakar/abubakar: 0.97 x (1 - 2/8) = 0.73), another third of those
 # misses. Two keys of six letters or fewer two edits apart do not align (0.97 x 2/3).
 KEY_TWO_EDITS_FROM = 7
+# Phonetic keys of this many letters or more are filed and looked up with up to three
+# letters deleted: keys three edits apart still align from ten letters (0.97 x 7/10 =
+# 0.68: "Abdelkader" ~ "Abdelouadoud", keys abdelkader/abdeluadud), and at 100,000
+# synthetic entries that was one of the three matches the index missed. Long keys are
+# few (long words), so the forms cost little.
+KEY_THREE_EDITS_FROM = 10
 _KEY_FORM = "#"
 
 
@@ -162,10 +168,11 @@ class Vocabulary:
     def _edits_apart(self, token: str, key: str) -> list[int]:
         """Listed tokens two spelling edits from ``token`` (TWO_EDITS_FROM letters or
         more), three (THREE_EDITS_FROM or more), or whose phonetic key is two edits from
-        ``key``: they share a form with letters deleted from each (OSA: a transposition is
-        one deletion a side). A listed word too short to be filed so is found as such a
-        form itself, or less one letter (the "=" keys; for keys, the one-deletion keys);
-        a query word too short to be looked up so, as a listed word's form.
+        ``key`` (three from KEY_THREE_EDITS_FROM letters): they share a form with letters
+        deleted from each (OSA: a transposition is one deletion a side). A listed word
+        too short to be filed so is found as such a form itself, or less one letter (the
+        "=" keys; for keys, the one-deletion keys); a query word too short to be looked
+        up so, as a listed word's form.
         Not initials and abjad spellings: they align by their skeleton (its own keys), and
         each would be compared in Python."""
         forms = _spelling_forms(token)
@@ -173,7 +180,7 @@ class Vocabulary:
             forms = _within(token, 2)  # ("Abisov" ~ "Aiso", "Adamec" ~ "Adams": 0.67)
         elif not forms and len(token) >= TWO_EDITS_FROM - 2:
             forms = {token}  # a longer listed word with two or three letters more
-        sounds = _within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM - 2 else set()
+        sounds = _query_key_forms(key)
         if not forms and not sounds:
             return []
         hashes = {hash(form) for form in forms}
@@ -274,8 +281,20 @@ def _spelling_forms(word: str) -> set[str]:
     return set()
 
 
+def _query_key_forms(key: str) -> set[str]:
+    """The forms a query's phonetic key is looked up under: from five letters, up to two
+    deleted (a listed key two edits away, filed so from KEY_TWO_EDITS_FROM letters); from
+    KEY_THREE_EDITS_FROM letters, up to three."""
+    if len(key) >= KEY_THREE_EDITS_FROM:
+        return _within(key, 3)
+    return _within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM - 2 else set()
+
+
 def _key_forms(key: str) -> set[str]:
-    """The forms a listed phonetic key is filed under (KEY_TWO_EDITS_FROM letters on)."""
+    """The forms a listed phonetic key is filed under (KEY_TWO_EDITS_FROM letters on): up
+    to two letters deleted, three from KEY_THREE_EDITS_FROM."""
+    if len(key) >= KEY_THREE_EDITS_FROM:
+        return _within(key, 3)
     return _within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM else set()
 
 

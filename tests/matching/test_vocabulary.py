@@ -20,6 +20,7 @@ from alertd.matching.names import ALIGN_MIN, TokenComparer, token_similarity
 from alertd.matching.phonetic import is_abjad, phonetic_key
 from alertd.matching.tables import NameTables, load_name_tables
 from alertd.matching.vocabulary import (
+    KEY_THREE_EDITS_FROM,
     KEY_TWO_EDITS_FROM,
     THREE_EDITS_FROM,
     TWO_EDITS_FROM,
@@ -196,6 +197,25 @@ def test_a_listed_word_whose_sound_is_two_edits_away_is_near(
     assert _found_among_listed(query, listed)
 
 
+@settings(max_examples=300)
+@given(
+    st.text(_LETTERS, min_size=KEY_THREE_EDITS_FROM, max_size=14),
+    st.lists(_edit, min_size=3, max_size=5),
+)
+def test_a_listed_word_whose_long_sound_is_three_edits_away_is_near(
+    query: str, edits: list[tuple[int, int, str]]
+) -> None:
+    """Phonetic keys three edits apart, the longer of KEY_THREE_EDITS_FROM letters or more
+    (below, three edits cannot align: 0.97 x 6/9), are found, unless the listed word is
+    abjad."""
+    listed = _with_edits(query, edits)
+    query_key, listed_key = phonetic_key(query), phonetic_key(listed)
+    assume(not is_abjad(listed) and len(listed) > 1)
+    assume(OSA.distance(query_key, listed_key) <= 3)
+    assume(max(len(query_key), len(listed_key)) >= KEY_THREE_EDITS_FROM)
+    assert _found_among_listed(query, listed)
+
+
 @pytest.mark.parametrize(
     ("query", "listed"),
     [
@@ -204,12 +224,13 @@ def test_a_listed_word_whose_sound_is_two_edits_away_is_near(
         ("abbakar", "aboubacar"),
         ("abisov", "aiso"),
         ("adamec", "adams"),
+        ("abdelkader", "abdelouadoud"),
     ],
 )
 def test_words_the_one_and_two_edit_keys_missed_are_near(query: str, listed: str) -> None:
     """Misses of the index at 100,000 and 1,000,000 synthetic entries: three spelling
-    edits, keys two edits apart, a shorter word two edits from a word of six letters; the
-    scorer aligns them (0.67-0.73)."""
+    edits, keys two (three) edits apart, a shorter word two edits from a word of six
+    letters; the scorer aligns them (0.67-0.73)."""
     assert _found_among_listed(query, listed)
     assert token_similarity(query, listed, load_name_tables())[0] >= ALIGN_MIN
 
