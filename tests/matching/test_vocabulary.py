@@ -188,13 +188,7 @@ def test_a_listed_word_whose_sound_is_two_edits_away_is_near(
     """Phonetic keys two edits apart, the longer of KEY_TWO_EDITS_FROM letters or more and
     the shorter of five or more (below, two edits cannot align: 0.97 x 3/5), are found
     ("Abbakar" ~ "Aboubacar"), unless the listed word is abjad."""
-    listed = _with_edits(query, edits)
-    query_key, listed_key = phonetic_key(query), phonetic_key(listed)
-    assume(not is_abjad(listed) and len(listed) > 1)
-    assume(OSA.distance(query_key, listed_key) <= 2)
-    assume(max(len(query_key), len(listed_key)) >= KEY_TWO_EDITS_FROM)
-    assume(min(len(query_key), len(listed_key)) >= 5)
-    assert _found_among_listed(query, listed)
+    _assert_found_when_keys_apart(query, _with_edits(query, edits), 2, KEY_TWO_EDITS_FROM, 5)
 
 
 @settings(max_examples=300)
@@ -208,11 +202,19 @@ def test_a_listed_word_whose_long_sound_is_three_edits_away_is_near(
     """Phonetic keys three edits apart, the longer of KEY_THREE_EDITS_FROM letters or more
     (below, three edits cannot align: 0.97 x 6/9), are found, unless the listed word is
     abjad."""
-    listed = _with_edits(query, edits)
+    _assert_found_when_keys_apart(query, _with_edits(query, edits), 3, KEY_THREE_EDITS_FROM, 1)
+
+
+def _assert_found_when_keys_apart(
+    query: str, listed: str, edits: int, longer_from: int, shorter_from: int
+) -> None:
+    """``listed`` is near ``query`` if their phonetic keys are at most ``edits`` apart,
+    the longer of ``longer_from`` letters or more and the shorter of ``shorter_from``."""
     query_key, listed_key = phonetic_key(query), phonetic_key(listed)
     assume(not is_abjad(listed) and len(listed) > 1)
-    assume(OSA.distance(query_key, listed_key) <= 3)
-    assume(max(len(query_key), len(listed_key)) >= KEY_THREE_EDITS_FROM)
+    assume(OSA.distance(query_key, listed_key) <= edits)
+    assume(max(len(query_key), len(listed_key)) >= longer_from)
+    assume(min(len(query_key), len(listed_key)) >= shorter_from)
     assert _found_among_listed(query, listed)
 
 
