@@ -131,12 +131,16 @@ MIN_SPLIT_PART = 2
 # A query word that aligns with no listed word this well may be two words written together
 # with one of them spelled otherwise ("Weebang" ~ "Wee Beng", "Teresacifuantes" ~ "Teresa
 # Cifuentes"): its longest listed head and its longest listed tail of at least
-# MIN_FUZZY_SPLIT_PART letters are tried with the listed words near the rest.
+# MIN_FUZZY_SPLIT_PART letters are tried with the listed words near the rest. Two letters:
+# the syllables of Korean and Chinese names ("Suyung" ~ "Su Yong"; at three, that miss of
+# the OFAC/UN evaluation stayed; no measurable search CPU on bench/screening.py's names).
 FUZZY_SPLIT_BELOW = 0.9
-MIN_FUZZY_SPLIT_PART = 3
-# ...and the names so met are dropped when more than this many are left for the traveller
-# (each is scored first, bounded by SPLIT_BOUND): a cut through common words ("abd" and
-# near "eabba", at 1,000,000 entries) met 2,476 names and took one query from 4.5 to 52 ms.
+MIN_FUZZY_SPLIT_PART = 2
+# ...and the names a head (or a tail) so meets are dropped when more than this many are
+# left for the traveller (each is scored first, bounded by SPLIT_BOUND): a cut through
+# common words ("abd" and near "eabba", at 1,000,000 entries) met 2,476 names and took one
+# query from 4.5 to 52 ms. The head's and the tail's are counted apart: a head "al" meets
+# many, and the tail's few ("ALcQASIR" ~ "AL-QASIR") were dropped with them.
 FUZZY_SPLIT_MOST_NAMES = 64
 # Compact postings when this share of the entry slots are tombstones (and at least
 # COMPACT_MIN_DEAD of them: compacting re-files every live entry).
@@ -420,19 +424,22 @@ class MatchIndex:
         self, name: PreparedName, similar: list[Nearby], facts: QueryFacts
     ) -> IdArray:
         """Names holding a listed head or tail of a query word that aligns with no listed
-        word well, and a word near the rest of it (``_fuzzy_split_keys``); none when they
-        are more than FUZZY_SPLIT_MOST_NAMES (the cut went through common words)."""
-        keys = [
-            key
+        word well, and a word near the rest of it (``_fuzzy_split_keys``); a head's (or
+        tail's) names are left out when they are more than FUZZY_SPLIT_MOST_NAMES (the
+        cut went through common words), not the others'."""
+        groups = [
+            keys
             for slots, near in zip(name.slots, similar, strict=True)
             if not near.scores.size or near.scores.max() < FUZZY_SPLIT_BELOW
             for spelling in slots[:2]
-            for key in self._fuzzy_split_keys(spelling)
+            for keys in self._fuzzy_split_keys(spelling)
         ]
-        if not keys:
-            return np.empty(0, np.int32)
-        guessed = self._kept(self._pairs.lookup(np.array(keys, np.int64)), facts)
-        return guessed if len(guessed) <= FUZZY_SPLIT_MOST_NAMES else np.empty(0, np.int32)
+        parts = [np.empty(0, np.int32)]
+        for keys in groups:
+            guessed = self._kept(self._pairs.lookup(np.array(keys, np.int64)), facts)
+            if len(guessed) <= FUZZY_SPLIT_MOST_NAMES:
+                parts.append(guessed)
+        return np.concatenate(parts)
 
     def _owners(self, nids: IdArray) -> SlotArray:
         """The entry slot of each name."""
@@ -607,26 +614,24 @@ class MatchIndex:
             return np.empty(0, np.int32)
         return self._pairs.lookup(np.array(keys, np.int64))
 
-    def _fuzzy_split_keys(self, word: str) -> list[int]:
+    def _fuzzy_split_keys(self, word: str) -> list[list[int]]:
         """Pair keys of ``word``'s longest listed head with the listed words near the rest,
-        and of its longest listed tail with those near the rest before it. Near by the
-        vocabulary's one-edit keys, not graded: the names met are scored anyway."""
+        and apart, of its longest listed tail with those near the rest before it. Near by
+        the vocabulary's one-edit keys, not graded: the names met are scored anyway."""
         ids, vocabulary = self._vocabulary.ids, self._vocabulary
         cuts = range(MIN_FUZZY_SPLIT_PART, len(word) - MIN_FUZZY_SPLIT_PART + 1)
-        keys: list[int] = []
+        groups: list[list[int]] = []
         head = next((cut for cut in reversed(cuts) if word[:cut] in ids), None)
         if head is not None:
             listed = ids[word[:head]]
-            keys += (
-                _pair_key(listed, near) for near in vocabulary.near(word[head:], two_edits=False)
-            )
+            near = vocabulary.near(word[head:], two_edits=False)
+            groups.append([_pair_key(listed, tid) for tid in near])
         tail = next((cut for cut in cuts if word[cut:] in ids), None)
         if tail is not None:
             listed = ids[word[tail:]]
-            keys += (
-                _pair_key(listed, near) for near in vocabulary.near(word[:tail], two_edits=False)
-            )
-        return keys
+            near = vocabulary.near(word[:tail], two_edits=False)
+            groups.append([_pair_key(listed, tid) for tid in near])
+        return [keys for keys in groups if keys]
 
 
 @contextmanager

@@ -232,6 +232,7 @@ def test_names_met_through_words_written_together_equal_an_exhaustive_scan(
         ("Carolina FERNANDEZgonzalexz", "Carolina FERNANDEZ GONZALEZ"),  # and a typo
         ("Abodmohammed ROGO", "Aboud Mohammed ROGO"),  # the head spelled otherwise
         ("Sognhwa JONG", "Song Hwa JONG"),
+        ("Suyung RI", "Su Yong RI"),  # a head of two letters (Korean, Chinese syllables)
     ],
 )
 def test_two_words_written_together_one_spelled_otherwise_are_met(
@@ -262,6 +263,23 @@ def test_a_guessed_split_meeting_too_many_names_meets_none(tables: NameTables) -
     assert index.search(query, now=NOW) == []
     index.remove("A0")
     assert len(index.search(query, now=NOW, limit=100)) == FUZZY_SPLIT_MOST_NAMES
+
+
+def test_a_guessed_tail_is_kept_when_the_guessed_head_meets_too_many(
+    tables: NameTables,
+) -> None:
+    """The head's names and the tail's are capped apart: "Weebang" cut as "wee" + a word
+    near "bang" meets too many namesakes, and "bang" + a word near "wee" still meets
+    "Wea Bang TAN" (on the OFAC/UN evaluation, "ALcQASIR" lost AL-QASIR when a head
+    "al" was tried: its names and the tail's were capped together)."""
+    index = MatchIndex(tables=tables)
+    for number in range(FUZZY_SPLIT_MOST_NAMES + 1):
+        index.add(entry("Wee Beng TAN", entry_id=f"A{number}", dob=("1970",)))
+    listed = entry("Wea Bang TAN", entry_id="B", dob=("1970",))
+    index.add(listed)
+    query = Traveller(names=(NameInput("Weebang TAN"),), date_of_birth="1970")
+    assert index.score(query, listed) is not None
+    assert [m.entry_id for m in index.search(query, now=NOW)] == ["B"]
 
 
 def test_a_word_whose_later_spelling_is_two_listed_words_meets_them(tables: NameTables) -> None:
