@@ -19,7 +19,10 @@ tests/matching/test_index_speedpaths.py checks the index against an exhaustive s
 that a change here cannot go unseen.
 
 The bound assumes what candidate generation already assumes: a listed word the
-vocabulary does not return as near a query word does not align with it. Words written
+vocabulary does not return as near a query word does not align with it. The one gap the
+index knows it leaves there, six-letter listed words two edits from a shorter query word
+("Matti" ~ "Martin", 0.67), is filled for the bound: the index adds them to the query
+word's similarities at vocabulary.UNSEEN_SIMILARITY (MatchIndex._with_unseen). Words written
 together on the query side are bounded through the listed spellings the joined word
 meets; one query word split into two listed words is not (the index bounds those names
 by the highest name score).

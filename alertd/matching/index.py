@@ -113,7 +113,7 @@ from alertd.matching.score import (
 )
 from alertd.matching.tables import NameTables, packaged_name_tables
 from alertd.matching.thresholds import CATEGORY_THRESHOLDS, DEFAULT_THRESHOLDS, check_possible
-from alertd.matching.vocabulary import Vocabulary
+from alertd.matching.vocabulary import UNSEEN_SIMILARITY, Vocabulary
 
 # At most this many entries are scored per query, the highest bounds first. Scoring one
 # costs ~30-60 us, so this caps a query near 0.1 s; the bench counts the queries that
@@ -171,6 +171,7 @@ class MatchIndex:
         self._word_ids: dict[Slot, tuple[int, ...]] = {}  # a word's spellings -> token ids
         self._similar_memo: dict[Slot, Nearby] = {}
         self._joined_memo: dict[Slot, Nearby] = {}  # the same for words written together
+        self._unseen_memo: dict[Slot, Nearby] = {}  # _similar's with unseen words (bounds)
         self._memo_words = 0  # the vocabulary's size when the memo was filled
         self._reset()
 
@@ -405,12 +406,21 @@ class MatchIndex:
         similar = [self._similar(slot, comparer) for slot in name.slots]
         joined = [self._joined_similar(a, b, comparer) for a, b in pairwise(name.slots)]
         met = self._kept(self._met_names(name, similar, joined), facts)
+        # Bounded with the listed words each query word may align with unseen (vocabulary.
+        # UNSEEN_SIMILARITY): they meet no name, but may lift one met otherwise. Looked up
+        # only when a name was met (most travellers meet none).
+        bounding = similar
+        if len(met):
+            bounding = [
+                self._with_unseen(slot, near)
+                for slot, near in zip(name.slots, similar, strict=True)
+            ]
         if _has_initial(name):  # an initial meets words no similarity lists: in Python
-            query = QueryName(name, [n.similar for n in similar], [n.similar for n in joined])
+            query = QueryName(name, [n.similar for n in bounding], [n.similar for n in joined])
             names = self._names
             name_bounds = np.array([query.bound(names[nid]) for nid in met.tolist()], np.float64)
         else:
-            name_bounds = self._listed.bounds(met, similar, joined, name.weights)
+            name_bounds = self._listed.bounds(met, bounding, joined, name.weights)
         split = [self._split_word(spelling) for slots in name.slots for spelling in slots]
         halves = self._kept(np.concatenate(split), facts)
         guessed = self._guessed_halves(name, similar, facts)
@@ -548,12 +558,34 @@ class MatchIndex:
             found = self._similar_memo[spellings] = nearby(similar, self._vocabulary.ids)
         return found
 
+    def _with_unseen(self, spellings: Slot, near: Nearby) -> Nearby:
+        """``near`` and, at UNSEEN_SIMILARITY, the listed words the vocabulary's ``unseen``
+        gives for these spellings that ``near`` lacks (its own similarities are exact);
+        remembered as ``_similar`` is."""
+        found = self._unseen_memo.get(spellings)
+        if found is None:
+            vocabulary = self._vocabulary
+            listed = set(near.ids.tolist())
+            fresh = {tid for spelling in spellings for tid in vocabulary.unseen(spelling)}
+            fresh -= listed
+            found = near
+            if fresh:
+                tokens = vocabulary.tokens
+                found = Nearby(
+                    near.similar | {tokens[tid]: UNSEEN_SIMILARITY for tid in fresh},
+                    np.concatenate((near.ids, np.fromiter(fresh, np.int64, len(fresh)))),
+                    np.concatenate((near.scores, np.full(len(fresh), UNSEEN_SIMILARITY))),
+                )
+            self._unseen_memo[spellings] = found
+        return found
+
     def _forget_if_stale(self) -> None:
         """Empty the lookup memos when the vocabulary grew (a new listed word may be near
         a remembered spelling) or when they are full."""
         if self._memo_words != len(self._vocabulary) or len(self._similar_memo) >= SIMILAR_MEMO:
             self._similar_memo.clear()
             self._joined_memo.clear()
+            self._unseen_memo.clear()
             self._memo_words = len(self._vocabulary)
 
     def _look_up(

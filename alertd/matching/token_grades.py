@@ -79,6 +79,12 @@ def _start_table() -> npt.NDArray[np.bool_]:
 _SAME_START = _start_table()
 
 
+def starting_alike(code: int, codes: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    """names.same_start of the key starting ``code`` with each key starting ``codes``."""
+    alike: npt.NDArray[np.bool_] = _SAME_START[code, codes]
+    return alike
+
+
 def can_grade(keys: TokenKeys) -> bool:
     """Can a word with these keys be graded here (not abjad, its key starts with a letter)?"""
     return not keys[3] and start_code(keys[0]) != NO_START

@@ -18,12 +18,13 @@ from rapidfuzz.distance import OSA
 
 from alertd.matching.names import ALIGN_MIN, TokenComparer, token_similarity
 from alertd.matching.phonetic import is_abjad, phonetic_key
-from alertd.matching.tables import NameTables, load_name_tables
+from alertd.matching.tables import NameTables, load_name_tables, packaged_name_tables
 from alertd.matching.vocabulary import (
     KEY_THREE_EDITS_FROM,
     KEY_TWO_EDITS_FROM,
     THREE_EDITS_FROM,
     TWO_EDITS_FROM,
+    UNSEEN_FROM,
     Vocabulary,
 )
 
@@ -216,6 +217,32 @@ def _assert_found_when_keys_apart(
     assume(max(len(query_key), len(listed_key)) >= longer_from)
     assume(min(len(query_key), len(listed_key)) >= shorter_from)
     assert _found_among_listed(query, listed)
+
+
+@settings(max_examples=300)
+@given(
+    st.text(_LETTERS, min_size=TWO_EDITS_FROM - 1, max_size=TWO_EDITS_FROM - 1),
+    st.lists(
+        st.tuples(st.sampled_from((0, 2)), st.integers(1, 5), st.sampled_from(_LETTERS)),
+        min_size=1,
+        max_size=2,
+    ),
+)
+def test_a_six_letter_word_aligning_with_a_shorter_query_word_is_near_or_unseen(
+    listed: str, edits: list[tuple[int, int, str]]
+) -> None:
+    """What ``near`` misses of the six-letter words that align with a query word of
+    UNSEEN_FROM to six letters (substitutions and deletions after the first letter),
+    ``unseen`` gives: the bound counts them (bounds.py). Not abjad spellings."""
+    query = _with_edits(listed, edits)
+    assume(len(query) >= UNSEEN_FROM and not is_abjad(listed) and not is_abjad(query))
+    assume(token_similarity(query, listed, packaged_name_tables())[0] >= ALIGN_MIN)
+    vocabulary = Vocabulary()
+    for word in LISTED:
+        vocabulary.id_of(word)
+    tid = vocabulary.id_of(listed)
+    vocabulary.settle()
+    assert tid in vocabulary.near(query) or tid in vocabulary.unseen(query)
 
 
 @pytest.mark.parametrize(
