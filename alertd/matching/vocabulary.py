@@ -316,12 +316,9 @@ def _spelling_forms(word: str) -> set[str]:
 
 
 def _query_key_forms(key: str) -> set[str]:
-    """The forms a query's phonetic key is looked up under: from five letters, up to two
-    deleted (a listed key two edits away, filed so from KEY_TWO_EDITS_FROM letters); from
-    KEY_THREE_EDITS_FROM letters, up to three."""
-    if len(key) >= KEY_THREE_EDITS_FROM:
-        return _within(key, 3)
-    return _within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM - 2 else set()
+    """The forms a query's phonetic key is looked up under: a listed key's own, and for a
+    key of five or six letters, up to two deleted (a longer listed key two edits away)."""
+    return _key_forms(key) or (_within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM - 2 else set())
 
 
 def _key_forms(key: str) -> set[str]:
