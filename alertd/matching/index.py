@@ -34,7 +34,8 @@ Three steps per query name:
    less what surely takes away, must reach its category's "possible": otherwise the
    scorer could not return the entry. Entries met through a document key are always kept.
    Names holding a query word split in two (both halves listed, or one listed and the
-   other near the rest: ``_fuzzy_split_keys``) are bounded by the highest name score.
+   other near the rest: ``_fuzzy_split_keys``, or two adjacent words alike to it written
+   together: ``_split_across``) are bounded by the highest name score.
 3. Score, highest score bound first, at most MAX_SCORED entries (a ceiling on the time
    one query can take, reached only by names common in the list and loose in spelling);
    equal bounds in entry id order, as the result is, so that once a candidate could not
@@ -50,8 +51,10 @@ only as spellings); words written together are looked up one edit wide (by sound
 edits wide too they met "Abboud Akkar" ~ "Abubakary", 0.75, one match in 124 at
 100,000 entries, for 17% more search CPU); one
 query word close to (not equal to) two listed words written together is looked for only
-when it aligns with no listed word well (FUZZY_SPLIT_BELOW), and only as its longest
-listed head (or tail) with a word one edit or a vowel away from the rest.
+when it aligns with no listed word well (FUZZY_SPLIT_BELOW): as its longest listed head
+(or tail) with a word one edit or a vowel away from the rest, or, with a slip in both
+halves, among the names the other query words meet when they are few
+(SPLIT_ACROSS_MOST_NAMES).
 
 Memory: entries are held once; postings are int32 name ids in arrays; tokens are interned
 strings shared by every entry that uses them. ``remove`` leaves a tombstone that searches
@@ -142,6 +145,20 @@ MIN_FUZZY_SPLIT_PART = 2
 # query from 4.5 to 52 ms. The head's and the tail's are counted apart: a head "al" meets
 # many, and the tail's few ("ALcQASIR" ~ "AL-QASIR") were dropped with them.
 FUZZY_SPLIT_MOST_NAMES = 64
+# A query word of this many letters or more that aligns with no listed word well
+# (FUZZY_SPLIT_BELOW) may stand for two adjacent listed words written together with a slip
+# in it ("nelsalbeiro PALACIO MONTOYA" ~ "Nelson Albeiro PALACIO MONTOYA", 1.0; "حسن
+# ظاهرعويس" ~ "Hassan Dahir AWEYS", 0.93): no listed head is left whole, so
+# ``_fuzzy_split_keys`` cannot cut it, and the name met through the other words is bounded
+# without it. Such names are compared with the word (``Vocabulary.alike_joined``): the
+# names met through two other query words, or for a name of two words, those holding a
+# word near the other one, unless they are more than SPLIT_ACROSS_MOST_NAMES (a common
+# word: the comparison is per adjacent pair of listed words).
+SPLIT_ACROSS_FROM = 5
+SPLIT_ACROSS_MOST_NAMES = 512
+# ...and a word filed under more names than this (before the date and the rest rule any
+# out) is not gathered at all for a name of two words.
+SPLIT_ACROSS_MOST_FILED = 4096
 # A name of fewer words than this meets no listed name through two words besides one
 # that aligns unseen (vocabulary.UNSEEN_SIMILARITY): its bound does not look them up.
 UNSEEN_NAME_WORDS = 3
@@ -429,11 +446,38 @@ class MatchIndex:
         split = [self._split_word(spelling) for slots in name.slots for spelling in slots]
         halves = self._kept(np.concatenate(split), facts)
         guessed = self._guessed_halves(name, similar, facts)
+        across = self._split_across(name, similar, met, facts)
         return [
             (self._owners(met), name_bounds),
             (self._owners(halves), np.full(len(halves), SPLIT_BOUND)),
             (self._owners(guessed), np.full(len(guessed), SPLIT_BOUND)),
+            (self._owners(across), np.full(len(across), SPLIT_BOUND)),
         ]
+
+    def _split_across(
+        self, name: PreparedName, similar: list[Nearby], met: IdArray, facts: QueryFacts
+    ) -> IdArray:
+        """Names in which a query word that aligns with no listed word well may be two
+        adjacent words written together with a slip (see SPLIT_ACROSS_FROM), met through
+        the other query words."""
+        parts = [np.empty(0, np.int32)]
+        for k, (slot, near) in enumerate(zip(name.slots, similar, strict=True)):
+            if len(slot[0]) < SPLIT_ACROSS_FROM or _aligns_well(near) or len(name.slots) < 2:
+                continue
+            names = met if len(name.slots) > 2 else self._through_other(similar[1 - k], facts)
+            if not 0 < len(names) <= SPLIT_ACROSS_MOST_NAMES:
+                continue
+            nids, firsts, seconds = self._listed.adjacent_words(names)
+            parts.append(nids[self._vocabulary.alike_joined(slot, firsts, seconds)])
+        return np.concatenate(parts)
+
+    def _through_other(self, near: Nearby, facts: QueryFacts) -> IdArray:
+        """The live names not ruled out holding a listed word ``near`` holds well, if
+        SPLIT_ACROSS_MOST_NAMES or fewer hold one (counted before they are gathered)."""
+        words = near.ids[near.scores >= FUZZY_SPLIT_BELOW]
+        if not len(words) or self._tokens.count(words) > SPLIT_ACROSS_MOST_FILED:
+            return np.empty(0, np.int32)
+        return self._kept(self._tokens.lookup(words), facts)
 
     def _guessed_halves(
         self, name: PreparedName, similar: list[Nearby], facts: QueryFacts
@@ -445,7 +489,7 @@ class MatchIndex:
         groups = [
             keys
             for slots, near in zip(name.slots, similar, strict=True)
-            if not near.scores.size or near.scores.max() < FUZZY_SPLIT_BELOW
+            if not _aligns_well(near)
             for spelling in slots[:2]
             for keys in self._fuzzy_split_keys(spelling)
         ]
@@ -722,6 +766,11 @@ def _solo_words(name: PreparedName, similar: list[Nearby]) -> list[Nearby]:
     if all(_is_initial(name.slots[k]) for k in weighty):
         return similar
     return [similar[k] for k in weighty]
+
+
+def _aligns_well(near: Nearby) -> bool:
+    """Does a query word align with some listed word FUZZY_SPLIT_BELOW or better?"""
+    return bool(near.scores.size) and float(near.scores.max()) >= FUZZY_SPLIT_BELOW
 
 
 def _is_initial(slot: Slot) -> bool:

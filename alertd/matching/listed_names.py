@@ -104,6 +104,21 @@ class ListedNames:
             (tokens[one_word], owners[one_word]),
         )
 
+    def adjacent_words(self, nids: IdArray) -> tuple[IdArray, KeyArray, KeyArray]:
+        """Every two adjacent words of the names ``nids``: the name id, and the token ids
+        of the first spelling of each word (a name of n words gives n - 1 rows)."""
+        starts_all = np.frombuffer(self._starts, np.int64)
+        starts = starts_all[nids]
+        lengths = starts_all[nids + 1] - starts
+        at = _ranges(starts, lengths)
+        slots = np.frombuffer(self._slots, np.int16)[at]
+        row = np.repeat(np.arange(len(nids)), lengths)
+        first = _starts_run((row[1:] != row[:-1]) | (slots[1:] != slots[:-1]))
+        word_rows = row[first]
+        words = np.frombuffer(self._tokens, np.int32)[at][first].astype(np.int64)
+        same_name = word_rows[1:] == word_rows[:-1]
+        return nids[word_rows[1:][same_name]], words[:-1][same_name], words[1:][same_name]
+
     def bounds(
         self,
         nids: IdArray,

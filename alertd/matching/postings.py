@@ -89,6 +89,19 @@ class Postings:
         # with a new array of its single ids, so its views are always concatenated.
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
+    def count(self, keys: KeyArray) -> int:
+        """How many ids ``lookup(keys)`` would give, without gathering them (a caller
+        that only wants a short list asks first: a common key holds tens of thousands)."""
+        keys = np.sort(keys)
+        total = 0
+        if len(self._keys) and len(keys):
+            at = _present(self._keys, keys)
+            total += int((self._starts[at + 1] - self._starts[at]).sum())
+        for key in keys.tolist() if self._delta else ():
+            found = self._delta.get(key)
+            total += 0 if found is None else 1 if isinstance(found, int) else len(found)
+        return total
+
     def get(self, key: int) -> IdArray:
         return self.lookup(np.array([key], np.int64))
 

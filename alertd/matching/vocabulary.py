@@ -19,14 +19,18 @@ a search's CPU.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from operator import itemgetter
 
 import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
 
-from alertd.matching.names import TokenKeys
+from alertd.matching.names import ALIGN_MIN, JOINED_MAX_LENGTH_GAP, TokenKeys
 from alertd.matching.names import token_keys as comparison_keys
 from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
-from alertd.matching.postings import Postings
+from alertd.matching.postings import KeyArray, Postings
 from alertd.matching.token_grades import (
     REASONS,
     can_grade,
@@ -89,6 +93,7 @@ _KEY_FORM = "#"
 UNSEEN_SIMILARITY = 1 - 2 / (TWO_EDITS_FROM - 1)
 UNSEEN_FROM = 4
 _SIX_FORM = "%"
+_LONGEST = 1 << 14  # token lengths are kept as 16-bit integers
 
 
 class Vocabulary:
@@ -105,6 +110,7 @@ class Vocabulary:
         self._vowel_numbers: dict[str, int] = {}  # vowel-folded key -> its number
         self._vowels = array("i")  # token id -> the number of its vowel-folded key
         self._starts = bytearray()  # token id -> token_grades.start_code of its phonetic key
+        self._lengths = array("h")  # token id -> its length
         # token id -> 1 for the tokens token_grades does not grade (initials, abjad)
         self._compared_exactly = bytearray()
 
@@ -128,6 +134,7 @@ class Vocabulary:
         self._phonetic.append(key)
         self._vowels.append(self._vowel_numbers.setdefault(vowels, len(self._vowel_numbers)))
         self._starts.append(start_code(key))
+        self._lengths.append(min(len(token), _LONGEST))
         self._compared_exactly.append(len(token) == 1 or not can_grade(keys))
         by_key, by_deletion = self._by_key, self._by_deletion
         for filed in _filed_keys(key, vowels, skel, abjad):
@@ -235,6 +242,37 @@ class Vocabulary:
         alike: list[int] = found[starting_alike(start_code(keys[0]), starts)].tolist()
         return alike
 
+    def alike_joined(
+        self, spellings: Sequence[str], firsts: KeyArray, seconds: KeyArray
+    ) -> npt.NDArray[np.bool_]:
+        """Which pairs of listed words, written together, may be one of ``spellings``
+        with a slip or two ("nelsalbeiro" ~ "Nelson Albeiro"): of a length the scorer
+        compares (names.JOINED_MAX_LENGTH_GAP), and as alike as ALIGN_MIN by spelling or
+        phonetic key, or (an abjad spelling) by consonant skeleton. The joined keys are
+        the words' keys put together: a superset of what the scorer aligns, not graded."""
+        lengths = np.frombuffer(self._lengths, np.int16)
+        size = len(spellings[0])
+        gaps = np.abs(lengths[firsts].astype(np.int64) + lengths[seconds] - size)
+        alike: npt.NDArray[np.bool_] = gaps <= JOINED_MAX_LENGTH_GAP
+        close = np.flatnonzero(alike)
+        if not len(close):
+            return alike
+        tokens, keys = self.tokens, self.keys
+        heads, tails = firsts[close].tolist(), seconds[close].tolist()
+        pairs = [(tokens[a], tokens[b]) for a, b in zip(heads, tails, strict=True)]
+        joined = [a + b for a, b in pairs]
+        sounds = [keys[a][0] + keys[b][0] for a, b in pairs]
+        skeletons = [keys[a][2] + keys[b][2] for a, b in pairs]
+        best = np.zeros(len(close))
+        for spelling in spellings:
+            key, _, skel, abjad = comparison_keys(spelling)
+            np.maximum(best, _similarities(spelling, joined), out=best)
+            np.maximum(best, _similarities(key, sounds), out=best)
+            if abjad:
+                np.maximum(best, _similarities(skel, skeletons), out=best)
+        alike[close] = best >= ALIGN_MIN
+        return alike
+
     def aligning(
         self, token: str, *, two_edits: bool = True
     ) -> tuple[list[int], list[float], list[str], list[int]]:
@@ -267,6 +305,14 @@ class Vocabulary:
         aligned = grades > 0.0
         why = [REASONS[code] for code in reasons[aligned].tolist()]
         return graded[aligned].tolist(), grades[aligned].tolist(), why, found[exactly].tolist()
+
+
+def _similarities(word: str, others: list[str]) -> npt.NDArray[np.float64]:
+    """The normalised OSA similarity of ``word`` to each of ``others`` (rapidfuzz)."""
+    scores: npt.NDArray[np.float64] = cdist(
+        [word], others, scorer=OSA.normalized_similarity, dtype=np.float64
+    )[0]
+    return scores
 
 
 def token_keys(token: str) -> tuple[str, ...]:

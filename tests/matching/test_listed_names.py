@@ -45,3 +45,20 @@ def test_array_bounds_equal_the_python_bound(tables: NameTables) -> None:
                 assert bound == pytest.approx(python.bound(index._names[nid]), abs=1e-9)
                 compared += bound > 0
     assert compared > 1000  # most pairs share a word: the bounds are not all zero
+
+
+def test_adjacent_words_are_each_names_consecutive_words(tables: NameTables) -> None:
+    """Each name's words two by two, as the token ids of their first spellings."""
+    index = MatchIndex(tables=tables)
+    for number, text in enumerate(("Kim Jong Un", "Sok", "Abdul Rahman al Rashid", "Chan Sokh")):
+        index.add(entry(text, entry_id=f"E{number}"))
+    nids = np.array([2, 0, 1, 3], np.int32)  # any order, a one-word name among them
+    ids = index._vocabulary.ids
+    expected = [
+        (nid, ids[a[0]], ids[b[0]])
+        for nid in nids.tolist()
+        for a, b in pairwise(index._names[nid].slots)
+    ]
+    owners, firsts, seconds = index._listed.adjacent_words(nids)
+    assert list(zip(owners.tolist(), firsts.tolist(), seconds.tolist(), strict=True)) == expected
+    assert len(expected) == 2 + 3 + 0 + 1

@@ -40,6 +40,7 @@ def test_a_lookup_finds_every_id_filed_before_it(steps: list[Step]) -> None:
             expected = Counter(i for key in keys for i in filed.get(key, ()))
             got = Counter(postings.lookup(np.array(keys, np.int64)).tolist())
             assert got == expected
+            assert postings.count(np.array(keys, np.int64)) == expected.total()
 
 
 def test_a_key_filed_after_a_lookup_is_found_by_the_next() -> None:

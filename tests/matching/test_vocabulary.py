@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from alertd.matching.names import ALIGN_MIN, TokenComparer, token_similarity
+from alertd.matching.index import SPLIT_ACROSS_FROM
+from alertd.matching.names import (
+    ALIGN_MIN,
+    JOINED_MAX_LENGTH_GAP,
+    TokenComparer,
+    token_similarity,
+)
 from alertd.matching.phonetic import is_abjad, phonetic_key
 from alertd.matching.tables import NameTables, load_name_tables, packaged_name_tables
 from alertd.matching.vocabulary import (
@@ -274,3 +281,36 @@ def test_a_three_letter_word_one_edit_away_is_near(query: str, listed: str) -> N
     CHO'NG" is "Man-pok CHO'NG", "Lnu-Chi SU" is "Lu-Chi SU"."""
     assert _found_among_listed(query, listed)
     assert token_similarity(query, listed, load_name_tables())[0] >= ALIGN_MIN
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(LISTED),
+    st.sampled_from(LISTED),
+    st.lists(
+        st.tuples(st.sampled_from((0, 1, 2, 3)), st.integers(1, 12), st.sampled_from(_LETTERS)),
+        max_size=2,
+    ),
+)
+def test_two_listed_words_a_joined_query_word_aligns_with_are_alike_joined(
+    first: str, second: str, edits: list[tuple[int, int, str]]
+) -> None:
+    """A query word (SPLIT_ACROSS_FROM letters or more) the token comparison aligns with
+    two listed words written together (within names.JOINED_MAX_LENGTH_GAP letters) is
+    ``alike_joined`` to that pair."""
+    query = _with_edits(first + second, edits)
+    assume(abs(len(query) - len(first + second)) <= JOINED_MAX_LENGTH_GAP)
+    assume(len(query) >= SPLIT_ACROSS_FROM and not is_abjad(query))
+    assume(token_similarity(query, first + second, packaged_name_tables())[0] >= ALIGN_MIN)
+    vocabulary = Vocabulary()
+    for word in LISTED:
+        vocabulary.id_of(word)
+    pair = (np.array([vocabulary.ids[first]]), np.array([vocabulary.ids[second]]))
+    assert vocabulary.alike_joined((query,), *pair).tolist() == [True]
+
+
+def test_a_pair_of_listed_words_of_another_length_is_not_alike_joined() -> None:
+    vocabulary = Vocabulary()
+    firsts = np.array([vocabulary.id_of("nelson"), vocabulary.id_of("al")])
+    seconds = np.array([vocabulary.id_of("albeiro"), vocabulary.id_of("ba")])
+    assert vocabulary.alike_joined(("nelsalbeiro",), firsts, seconds).tolist() == [True, False]
