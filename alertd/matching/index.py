@@ -155,6 +155,10 @@ FUZZY_SPLIT_MOST_NAMES = 64
 # word near the other one, unless they are more than SPLIT_ACROSS_MOST_NAMES (a common
 # word: the comparison is per adjacent pair of listed words).
 SPLIT_ACROSS_FROM = 5
+# Tried below this best alignment: a vowel variant or another reading of a listed word
+# (0.9) is no sign that the word is one word ("Shih Misun" ~ "Shih Mei SUN": "misun" is
+# a vowel variant of "mishan"); a phonetic match or a nickname (0.93, 0.92) is.
+SPLIT_ACROSS_BELOW = 0.92
 SPLIT_ACROSS_MOST_NAMES = 512
 # ...and a word filed under more names than this (before the date and the rest rule any
 # out) is not gathered at all for a name of two words.
@@ -457,12 +461,13 @@ class MatchIndex:
     def _split_across(
         self, name: PreparedName, similar: list[Nearby], met: IdArray, facts: QueryFacts
     ) -> IdArray:
-        """Names in which a query word that aligns with no listed word well may be two
-        adjacent words written together with a slip (see SPLIT_ACROSS_FROM), met through
-        the other query words."""
+        """Names in which a query word that aligns with no listed word well
+        (SPLIT_ACROSS_BELOW) may be two adjacent words written together with a slip (see
+        SPLIT_ACROSS_FROM), met through the other query words."""
         parts = [np.empty(0, np.int32)]
         for k, (slot, near) in enumerate(zip(name.slots, similar, strict=True)):
-            if len(slot[0]) < SPLIT_ACROSS_FROM or _aligns_well(near) or len(name.slots) < 2:
+            short = len(slot[0]) < SPLIT_ACROSS_FROM
+            if short or len(name.slots) < 2 or _best_alignment(near) >= SPLIT_ACROSS_BELOW:
                 continue
             names = met if len(name.slots) > 2 else self._through_other(similar[1 - k], facts)
             if not 0 < len(names) <= SPLIT_ACROSS_MOST_NAMES:
@@ -489,7 +494,7 @@ class MatchIndex:
         groups = [
             keys
             for slots, near in zip(name.slots, similar, strict=True)
-            if not _aligns_well(near)
+            if _best_alignment(near) < FUZZY_SPLIT_BELOW
             for spelling in slots[:2]
             for keys in self._fuzzy_split_keys(spelling)
         ]
@@ -768,9 +773,9 @@ def _solo_words(name: PreparedName, similar: list[Nearby]) -> list[Nearby]:
     return [similar[k] for k in weighty]
 
 
-def _aligns_well(near: Nearby) -> bool:
-    """Does a query word align with some listed word FUZZY_SPLIT_BELOW or better?"""
-    return bool(near.scores.size) and float(near.scores.max()) >= FUZZY_SPLIT_BELOW
+def _best_alignment(near: Nearby) -> float:
+    """How well a query word aligns with the listed word nearest it (0: none near)."""
+    return float(near.scores.max()) if near.scores.size else 0.0
 
 
 def _is_initial(slot: Slot) -> bool:
