@@ -251,27 +251,31 @@ class Vocabulary:
         phonetic key, or (an abjad spelling) by consonant skeleton. The joined keys are
         the words' keys put together: a superset of what the scorer aligns, not graded."""
         lengths = np.frombuffer(self._lengths, np.int16)
-        size = len(spellings[0])
-        gaps = np.abs(lengths[firsts].astype(np.int64) + lengths[seconds] - size)
+        gaps = np.abs(lengths[firsts].astype(np.int64) + lengths[seconds] - len(spellings[0]))
         alike: npt.NDArray[np.bool_] = gaps <= JOINED_MAX_LENGTH_GAP
         close = np.flatnonzero(alike)
         if not len(close):
             return alike
-        tokens, keys = self.tokens, self.keys
-        heads, tails = firsts[close].tolist(), seconds[close].tolist()
-        pairs = [(tokens[a], tokens[b]) for a, b in zip(heads, tails, strict=True)]
-        joined = [a + b for a, b in pairs]
-        sounds = [keys[a][0] + keys[b][0] for a, b in pairs]
-        skeletons = [keys[a][2] + keys[b][2] for a, b in pairs]
+        tokens, phonetic = self.tokens, self._phonetic
+        pairs = list(zip(firsts[close].tolist(), seconds[close].tolist(), strict=True))
+        joined = [tokens[a] + tokens[b] for a, b in pairs]
+        sounds = [phonetic[a] + phonetic[b] for a, b in pairs]
+        skeletons: list[str] = []  # made for the first abjad spelling
         best = np.zeros(len(close))
         for spelling in spellings:
             key, _, skel, abjad = comparison_keys(spelling)
             np.maximum(best, _similarities(spelling, joined), out=best)
             np.maximum(best, _similarities(key, sounds), out=best)
             if abjad:
+                skeletons = skeletons or self._joined_skeletons(pairs)
                 np.maximum(best, _similarities(skel, skeletons), out=best)
         alike[close] = best >= ALIGN_MIN
         return alike
+
+    def _joined_skeletons(self, pairs: list[tuple[int, int]]) -> list[str]:
+        """The consonant skeletons of pairs of listed words, put together."""
+        tokens, keys = self.tokens, self.keys
+        return [keys[tokens[a]][2] + keys[tokens[b]][2] for a, b in pairs]
 
     def aligning(
         self, token: str, *, two_edits: bool = True
