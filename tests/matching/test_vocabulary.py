@@ -24,7 +24,7 @@ from alertd.matching.names import (
     TokenComparer,
     token_similarity,
 )
-from alertd.matching.phonetic import is_abjad, phonetic_key
+from alertd.matching.phonetic import is_abjad, phonetic_key, vowel_key
 from alertd.matching.tables import NameTables, load_name_tables, packaged_name_tables
 from alertd.matching.vocabulary import (
     KEY_THREE_EDITS_FROM,
@@ -314,3 +314,34 @@ def test_a_pair_of_listed_words_of_another_length_is_not_alike_joined() -> None:
     firsts = np.array([vocabulary.id_of("nelson"), vocabulary.id_of("al")])
     seconds = np.array([vocabulary.id_of("albeiro"), vocabulary.id_of("ba")])
     assert vocabulary.alike_joined(("nelsalbeiro",), firsts, seconds).tolist() == [True, False]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([word for word in LISTED if len(word) >= TWO_EDITS_FROM - 1]),
+    st.lists(
+        st.tuples(st.sampled_from((0, 1, 2, 3)), st.integers(1, 12), st.sampled_from(_LETTERS)),
+        min_size=1,
+        max_size=2,
+    ),
+)
+def test_a_long_query_word_needs_no_vowel_neighbourhood(
+    listed: str, edits: list[tuple[int, int, str]]
+) -> None:
+    """A query word of TWO_EDITS_FROM letters or more does not look up the vowel-key
+    deletion neighbourhood (most of its candidates, on the screening bench's names): what
+    it holds that aligns, the spelling and sound forms two and three edits wide find (on
+    these words; see vocabulary.near for the rare long word where they do not)."""
+    query = _with_edits(listed, edits)
+    assume(len(query) >= TWO_EDITS_FROM and not is_abjad(query))
+    vocabulary = Vocabulary()
+    for word in LISTED:
+        vocabulary.id_of(word)
+    vocabulary.settle()
+    tables = packaged_name_tables()
+    near = vocabulary.near(query)
+    for tid in vocabulary._vowel_neighbours(vowel_key(phonetic_key(query))):
+        word = vocabulary.tokens[tid]
+        similarity, reason = token_similarity(query, word, tables)
+        if similarity >= ALIGN_MIN and reason in ("spelling", "phonetic", "vowels"):
+            assert tid in near, (query, word)
