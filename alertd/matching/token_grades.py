@@ -103,8 +103,8 @@ def grade(
     ``keys[1]``) where it is ALIGN_MIN or more, 0 elsewhere; and its reason (numbered as
     in REASONS). The listed words must be neither initials nor abjad, and not nicknames
     or transliterations of ``spelling``."""
-    spelled = _osa(spelling, spellings, SPELLING_AT_LEAST)
-    sounded = _osa(keys[0], phonetic, SOUND_AT_LEAST)
+    spelled = osa(spelling, spellings, SPELLING_AT_LEAST)
+    sounded = osa(keys[0], phonetic, SOUND_AT_LEAST)
     factor = np.where(_SAME_START[start_code(keys[0]), starts], 1.0, FIRST_LETTER_DIFFERS_FACTOR)
     # The order of the products is names._similarity's, so the floats are the same.
     by_spelling = factor * spelled
@@ -123,7 +123,7 @@ def grade(
     return graded, reasons
 
 
-def _osa(word: str, others: Sequence[str], cutoff: float) -> Grades:
+def osa(word: str, others: Sequence[str], cutoff: float) -> Grades:
     """The normalised OSA similarity of ``word`` to each of ``others``, 0 below ``cutoff``
     (one call into rapidfuzz for all; doubles, as the scalar function gives)."""
     scorer = OSA.normalized_similarity

@@ -24,8 +24,6 @@ from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import OSA
-from rapidfuzz.process import cdist
 
 from alertd.matching.names import ALIGN_MIN, JOINED_MAX_LENGTH_GAP, TokenKeys
 from alertd.matching.names import token_keys as comparison_keys
@@ -33,8 +31,10 @@ from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
 from alertd.matching.postings import KeyArray, Postings
 from alertd.matching.token_grades import (
     REASONS,
+    SPELLING_AT_LEAST,
     can_grade,
     grade,
+    osa,
     start_code,
     starting_alike,
 )
@@ -276,11 +276,11 @@ class Vocabulary:
         best = np.zeros(len(close))
         for spelling in spellings:
             key, _, skel, abjad = comparison_keys(spelling)
-            np.maximum(best, _similarities(spelling, joined), out=best)
-            np.maximum(best, _similarities(key, sounds), out=best)
+            np.maximum(best, osa(spelling, joined, SPELLING_AT_LEAST), out=best)
+            np.maximum(best, osa(key, sounds, SPELLING_AT_LEAST), out=best)
             if abjad:
                 skeletons = skeletons or self._joined_skeletons(pairs)
-                np.maximum(best, _similarities(skel, skeletons), out=best)
+                np.maximum(best, osa(skel, skeletons, SPELLING_AT_LEAST), out=best)
         alike[close] = best >= ALIGN_MIN
         return alike
 
@@ -321,14 +321,6 @@ class Vocabulary:
         aligned = grades > 0.0
         why = [REASONS[code] for code in reasons[aligned].tolist()]
         return graded[aligned].tolist(), grades[aligned].tolist(), why, found[exactly].tolist()
-
-
-def _similarities(word: str, others: list[str]) -> npt.NDArray[np.float64]:
-    """The normalised OSA similarity of ``word`` to each of ``others`` (rapidfuzz)."""
-    scores: npt.NDArray[np.float64] = cdist(
-        [word], others, scorer=OSA.normalized_similarity, dtype=np.float64
-    )[0]
-    return scores
 
 
 def token_keys(token: str) -> tuple[str, ...]:
