@@ -620,7 +620,10 @@ def same_start(key_a: str, key_b: str) -> bool:
     a script does not tell apart: l/r (Chinese, Japanese and Korean write them alike:
     Raul read back as Laul, Lee/Rhee), b/p and d/t (Korean: Bak/Pak, Dong/Tong), f/v
     (Arabic: Valencia as Falencia). bench/matching_unseen_scripts.py: 91.7 -> 93.7%
-    (Chinese), 94.0 -> 94.3% (Arabic); the OFAC/UN evaluation's negatives unchanged."""
+    (Chinese), 94.0 -> 94.3% (Arabic); the OFAC/UN evaluation's negatives unchanged.
+    And ch/j (keys "c" and "j"): Korean ㅈ is "ch" in McCune-Reischauer, which North Korea
+    and older lists use, and "j" in the South's Revised Romanization (Kim Chong-chol,
+    Kim Jong-chol); Wade-Giles writes "ch" where pinyin writes "zh" or "j"."""
     a, b = key_a[:1], key_b[:1]
     return a == b or (a in _VOWEL_LETTERS and b in _VOWEL_LETTERS) or a + b in _SAME_STARTS
 
@@ -628,7 +631,7 @@ def same_start(key_a: str, key_b: str) -> bool:
 _VOWEL_LETTERS = frozenset("aeiou")
 _SAME_STARTS = frozenset(
     ("cs", "sc", "ck", "kc", "gk", "kg", "ji", "ij", "dz", "zd", "lr", "rl", "bp", "pb", "fv",
-     "vf", "dt", "td")
+     "vf", "dt", "td", "cj", "jc")
 )  # fmt: skip
 
 

@@ -62,6 +62,7 @@ NAMES = [
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),
+    _case("Kim Chong-chol", "KIM Jong Chol", "possible"),  # McCune-Reischauer ch for j
     # Foreign names written in Chinese, Korean or Russian letters, none of them in the
     # Wikidata pairs: read by the learned transcription (transcription.py); none was
     # found before it.

@@ -145,7 +145,7 @@ def test_a_different_first_letter_costs_more_than_a_slip_inside(tables: NameTabl
 @pytest.mark.parametrize(
     ("one", "other"),
     [("laul", "raul"), ("rodriguez", "lodriguez"), ("bak", "pak"), ("valencia", "falencia"),
-     ("dong", "tong")],
+     ("dong", "tong"), ("chong", "jong"), ("chang", "jang")],
 )  # fmt: skip
 def test_first_letters_scripts_do_not_tell_apart_are_a_slip(
     one: str, other: str, tables: NameTables
