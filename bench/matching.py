@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from matching_synthetic import synthetic_entries
 from matching_variations import (
+    CONVENTION_VARIATIONS,
     NAME_VARIATIONS,
     NEGATIVE_KINDS,
     Pools,
@@ -55,6 +56,7 @@ RECALL_SCAN_BUDGET = 6_000_000
 RECALL_MIN_QUERIES = 20
 SINGLE_KINDS = (*NAME_VARIATIONS, "date", "document_ocr", "native_script")
 PAIRABLE = (*NAME_VARIATIONS, "date")
+CONVENTIONS_SEED = 4  # the conventions' queries come from a random stream of their own
 
 
 def rss_mb() -> float:
@@ -91,6 +93,25 @@ def quality(per_kind: int, seed: int, tables: NameTables) -> None:
     print(f"watchlist: {len(index)} individuals (OFAC SDN 2021-07 + UN 2026-02-27)")
     _positives(index, people, pools, rng, per_kind)
     _negatives(index, people, pools, rng, per_kind)
+    _conventions(index, people, pools, random.Random(seed + CONVENTIONS_SEED), per_kind)
+
+
+def _conventions(
+    index: MatchIndex, people: Sequence[ListedPerson], pools: Pools, rng: random.Random, n: int
+) -> None:
+    """Name-writing conventions of one region (matching_variations.CONVENTION_VARIATIONS),
+    each alone and with a varied date of birth."""
+    listed = {person.entry.entry_id: person.entry for person in people}
+    rows, misses = [], []
+    for kind in CONVENTION_VARIATIONS:
+        for kinds in ((kind,), (kind, "date")):
+            label = "+".join(kinds)
+            queries = _make(people, n, lambda p, k=kinds: positive(p, k, rng, pools), rng)
+            row, fails = _recall_row(index, label, queries, listed)
+            rows.append(row[:-1])
+            misses += [f"  {label}: {text}" for text in fails[:3]]
+    table("(a4) recall, writing conventions", RECALL_HEADER, rows)
+    print("\nexamples of misses (query name -> target):", *misses, sep="\n")
 
 
 def _make(

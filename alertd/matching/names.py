@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, cast
 
 from rapidfuzz.distance import OSA
 
+from alertd.matching import latin_arabic
 from alertd.matching.normalise import (
     ascii_forms,
     fold_unicode,
@@ -191,11 +192,11 @@ def prepare_name(
     """
     text = _text(name)
     if text.isascii():  # the common case, kept fast: one folded form, nothing to romanise
-        slots, particles, common = _ascii_name(text)
+        slots, particles, common = _with_arabic_conventions(*_ascii_name(text))
         script = "latin"
     else:
         if (native := romanise(text, tables)) is None:
-            slots, particles, common = _latin_name(text)
+            slots, particles, common = _with_arabic_conventions(*_latin_name(text))
             script = "latin"
         else:
             slots = _native_slots(native) or _original_slots(text)
@@ -218,6 +219,8 @@ def prepare_readings(
     prepared = prepare_name(name, tables, share)
     readings = (prepared,) if prepared is not None else ()
     text = _text(name)
+    if prepared is not None and prepared.script == "latin":
+        return (*readings, *_compound_reading(prepared, share))
     foreign = None if text.isascii() else foreign_reading(text, tables)
     slots = _native_slots(foreign) if foreign else ()
     if not slots or (prepared is not None and slots == prepared.slots):
@@ -226,6 +229,27 @@ def prepare_readings(
         slots = tuple(map(share, slots))
     particles, common = _slot_flags(slots)
     return (*readings, PreparedName(text, slots, _script_name(text), particles, common))
+
+
+def _compound_reading(
+    prepared: PreparedName, share: Callable[[Slot], Slot] | None
+) -> tuple[PreparedName, ...]:
+    """The name read with "Abd al-X" as one word, if it holds one (latin_arabic.py)."""
+    joined = latin_arabic.joined_compounds(prepared.slots)
+    if joined is None:
+        return ()
+    slots = tuple(map(_slot, joined))
+    if share is not None:
+        slots = tuple(map(share, slots))
+    return (PreparedName(prepared.original, slots, "latin", *_slot_flags(slots)),)
+
+
+def _with_arabic_conventions(slots: tuple[Slot, ...], particles: int, common: int) -> _Folded:
+    """A Latin name with Muhammad's abbreviations spelled out too (latin_arabic.py)."""
+    spelled = latin_arabic.spell_out_abbreviations(slots)
+    if spelled is slots:
+        return slots, particles, common
+    return (tuple(map(_slot, spelled)), particles, common)
 
 
 def _text(name: NameInput) -> str:

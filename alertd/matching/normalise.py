@@ -41,8 +41,8 @@ samdech akka moha sena padei techo | samdech akka moha thamma pothisal | samdech
 samdech | oknha | okhna | neak oknha | lok chumteav | lok chumtiev | lok srey | lok oknha |
 chumteav | excellency | his excellency | her excellency | ek oudom | ekkak oudom |
 neak srey | preah | sheikh | shaikh | shaykh | sheik | cheikh | haji | hajji | hajj |
-haj | al haj | al hajj | alhaj | alhajj | hadji | hadj | el hadj | el hadji | alhaji |
-alhadji | sayyid | sayed | sayyed | mullah | mulla | maulana |
+haj | hj | hjh | hajjah | hajah | al haj | al hajj | alhaj | alhajj | hadji | hadj |
+el hadj | el hadji | alhaji | alhadji | sayyid | sayed | sayyed | mullah | mulla | maulana |
 maulvi | mawlawi | moulvi | molvi | mawlana | syed | seyed | seyyed | sayid | prince |
 princess | tan sri | puan sri |
 datuk seri | dato seri | datuk | dato | datin | khun ying | nang sao | mr | mrs | ms |
@@ -60,8 +60,8 @@ _SUFFIXES = frozenset({("jr",)})
 
 # Name particles: kept (they are part of the name) but weighed lightly when comparing.
 _PARTICLE_TEXT = """
-al el ul ol ad ar as ash at az bin ibn bint ben ould walad van von der den ter de del della
-dela di da das dos do du la le lo y e zu zum af av mac mc st
+al el ul ol ad ar as ash at az bin ibn bint binti binte bte ben ould walad van von der den
+ter de del della dela di da das dos do du la le lo y e zu zum af av mac mc st
 """
 PARTICLES = frozenset(_PARTICLE_TEXT.split())
 

@@ -111,8 +111,19 @@ NAMES = [
     _case("نور محمد ثاقب", "NOOR MOHAMMAD SAQIB", "hit"),  # ث read as s
     _case("عمر محمد قدير", "AMOR MOHAMED GHEDEIR", "possible"),  # ق written gh
     _case("علي الطاھر", "Ali Taher", "hit"),  # Urdu heh
+    # "Abd al-X" in three words against one or two (latin_arabic.py), and Muhammad as
+    # Malaysian, Singaporean and Bangladeshi passports abbreviate it.
+    _case("Abdulrahman Khalid Al Tamimi", "Abd al-Rahman ibn Khalid al-Tamimi", "hit"),
+    _case("Abdurrahman al-Tamimi", "Abd al-Rahman ibn Khalid al-Tamimi", "possible"),
+    _case("ABDELRAHMAN KHALED TAMIMI", "Abd al-Rahman ibn Khalid al-Tamimi", "hit"),
+    _case("Abd el Kader Mokhtar", "Abdelkader MOKHTAR", "hit"),
+    _case("Abdussalam Omar", "Abd as-Salam OMAR", "hit"),
+    _case("MOHD YUSUF BIN HASSAN", "Mohammed Yusuf bin Hassan", "hit"),
+    _case("Md Shafiqul Islam", "Muhammad Shafiqul ISLAM", "hit"),
+    _case("Siti Aminah binti Hj Abdullah", "Siti Aminah ABDULLAH", "hit"),
     # Different people.
     _case("John Smith", "John Brown", None),
+    _case("Abd al-Karim Tamimi", "Abd al-Rahman ibn Khalid al-Tamimi", None),
     _case("Mahdi Hassan", "Mohammed Hassan", None),
     # Only common words agree, and the listed family name is missing: a namesake.
     _case("Mohammed Ali", "Mohammad Ali NOORINAJAD", None),
