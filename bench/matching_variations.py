@@ -8,6 +8,7 @@ birth written differently, an OCR-misread document number, the name in its own s
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import unicodedata
@@ -19,6 +20,7 @@ from matching_watchlists import ListedPerson
 from alertd.matching import DocumentInput, NameInput, Traveller
 from alertd.matching.normalise import is_particle, is_title_word
 from alertd.matching.tables import NameTables
+from alertd.matching.wade_giles import wade_giles_syllable
 
 
 @dataclass(frozen=True)
@@ -258,10 +260,48 @@ NAME_VARIATIONS: dict[str, Callable[[str, random.Random, Pools], str | None]] = 
     "joined": joined,
 }
 
+
+def wade_giles(name: str, rng: random.Random, _p: Pools) -> str | None:
+    """A Chinese name written in pinyin ("XU Zhiming") as a Taiwanese passport writes it
+    by Wade-Giles ("HSU Chih-ming"): pypinyin's syllables, with alertd's corrections of
+    its slips (wade_giles.PYPINYIN_SLIPS: "hei" for hai is no passport's spelling), a
+    joined given name hyphenated. Only names whose every word is pinyin, one syllable or
+    two, and that Wade-Giles spells differently."""
+    words = []
+    for token in _tokens(name):
+        parts = _pinyin_parts(token.lower())
+        if parts is None:
+            return None
+        spelled = "-".join(wade_giles_syllable(p) for p in parts)
+        words.append(spelled.upper() if token.isupper() else spelled.capitalize())
+    varied = " ".join(words)
+    return varied if varied.lower() != name.lower() else None
+
+
+def _pinyin_parts(word: str) -> tuple[str, ...] | None:
+    syllables = _pinyin_syllables()
+    if word in syllables:
+        return (word,)
+    for cut in range(len(word) - 1, 1, -1):
+        if word[:cut] in syllables and word[cut:] in syllables and len(word) - cut > 1:
+            return word[:cut], word[cut:]
+    return None
+
+
+@functools.cache
+def _pinyin_syllables() -> frozenset[str]:
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = {p for values in pinyin_dict.values() for p in values.split(",")}
+    return frozenset(s for s in map(to_normal, readings) if s.isascii() and len(s) > 1)
+
+
 # Variations measured in a table of their own (bench/matching.py, "(a4)"), with their own
 # random stream: the tables above keep their queries.
 CONVENTION_VARIATIONS: dict[str, Callable[[str, random.Random, Pools], str | None]] = {
     "arabic_convention": arabic_convention,
+    "wade_giles": wade_giles,
 }
 
 # --- the other features -------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from alertd.matching import wade_giles
 from alertd.matching.phonetic import phonetic_key, skeleton
 from alertd.matching.tables import TRANSCRIPTION_FILE, fold_native
 from alertd.matching.transcription import format_model
@@ -134,6 +135,9 @@ def main(argv: list[str]) -> None:
         handle.write("# sign<TAB>place (B first, M inside, E last)<TAB>Latin chunk and its ")
         handle.write("probability, ...; learned from Wikidata pairs (CC0)\n")
         handle.write(format_model(build_transcription(data / "translit")))
+    (out / wade_giles.TABLE_FILE).write_text(
+        wade_giles.format_table(wade_giles.build_table()), encoding="utf-8"
+    )
     with (out / "nicknames.tsv").open("w", encoding="utf-8") as handle:
         handle.write("# name<TAB>nickname; carltonnorthern/nicknames (Apache-2.0)\n")
         for name, nickname in build_nicknames(data / "names" / "nicknames.csv"):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 
 from rapidfuzz.distance import OSA
 
-from alertd.matching import latin_arabic
+from alertd.matching import latin_arabic, wade_giles
 from alertd.matching.normalise import (
     ascii_forms,
     fold_unicode,
@@ -220,7 +220,7 @@ def prepare_readings(
     readings = (prepared,) if prepared is not None else ()
     text = _text(name)
     if prepared is not None and prepared.script == "latin":
-        return (*readings, *_compound_reading(prepared, share))
+        return (*readings, *_latin_readings(prepared, share))
     foreign = None if text.isascii() else foreign_reading(text, tables)
     slots = _native_slots(foreign) if foreign else ()
     if not slots or (prepared is not None and slots == prepared.slots):
@@ -231,17 +231,22 @@ def prepare_readings(
     return (*readings, PreparedName(text, slots, _script_name(text), particles, common))
 
 
-def _compound_reading(
+def _latin_readings(
     prepared: PreparedName, share: Callable[[Slot], Slot] | None
 ) -> tuple[PreparedName, ...]:
-    """The name read with "Abd al-X" as one word, if it holds one (latin_arabic.py)."""
-    joined = latin_arabic.joined_compounds(prepared.slots)
-    if joined is None:
-        return ()
-    slots = tuple(map(_slot, joined))
-    if share is not None:
-        slots = tuple(map(share, slots))
-    return (PreparedName(prepared.original, slots, "latin", *_slot_flags(slots)),)
+    """A Latin name's other readings: with "Abd al-X" as one word (latin_arabic.py), and
+    a Chinese name written by Wade-Giles as pinyin (wade_giles.py)."""
+    readings = []
+    for script, slots in (
+        ("latin", latin_arabic.joined_compounds(prepared.slots)),
+        ("wade-giles", wade_giles.pinyin_reading(prepared.slots)),
+    ):
+        if slots is not None:
+            slots = tuple(map(_slot, slots))
+            if share is not None:
+                slots = tuple(map(share, slots))
+            readings.append(PreparedName(prepared.original, slots, script, *_slot_flags(slots)))
+    return tuple(readings)
 
 
 def _with_arabic_conventions(slots: tuple[Slot, ...], particles: int, common: int) -> _Folded:

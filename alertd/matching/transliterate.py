@@ -42,6 +42,7 @@ from alertd.matching.khmer import romanise_khmer_word
 from alertd.matching.lao import romanise_lao_word
 from alertd.matching.tables import NameTables, fold_native
 from alertd.matching.thai import PASSPORT_LETTERS, romanise_thai_word
+from alertd.matching.wade_giles import wade_giles_syllable
 
 Slot = tuple[str, ...]
 
@@ -203,10 +204,7 @@ def _pinyin_and_wade_giles(syllables: list[str]) -> Slot:
     """Pinyin as mainland passports print it, then Wade-Giles as Taiwanese passports and
     older lists do (Cai / Tsai, Zhou / Chou, Xue / Hsueh; apostrophes and umlauts left
     out, as names write them)."""
-    from pypinyin.style.wadegiles import to_wade_glides  # loaded with pypinyin below
-
-    wade_giles = "".join(to_wade_glides(s) for s in syllables)
-    wade_giles = wade_giles.replace("'", "").replace("v", "u")
+    wade_giles = "".join(wade_giles_syllable(s) for s in syllables)
     pinyin = "".join(syllables)
     if len(wade_giles) < _MIN_WADE_GILES:
         return (pinyin,)

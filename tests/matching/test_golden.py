@@ -59,6 +59,11 @@ NAMES = [
     _case("Сергей Иванов", "Sergei Ivanov", "hit"),
     _case("Сергей Иванов", "Sergey IVANOV", "hit"),
     _case("Sergej Ivanov", "Sergey Ivanov", "hit"),
+    # Chinese written by Wade-Giles (Taiwanese passports) against pinyin (wade_giles.py).
+    _case("Hsu Chih-ming", "XU Zhiming", "hit"),
+    _case("HSU CHIHMING", "Xu Zhiming", "hit"),
+    _case("Tsai Ying-wen", "CAI Yingwen", "hit"),
+    _case("Chiang Ching-kuo", "JIANG Jingguo", "hit"),
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),
