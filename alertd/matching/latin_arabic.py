@@ -55,7 +55,10 @@ def joined_compounds(slots: tuple[Slot, ...]) -> tuple[Slot, ...] | None:
     """The slots with each "Abd" + article + stem made one word; None when the name holds
     none. Another reading of the name, not a replacement: a list's order or an MRZ may
     part the three words ("QADIR ... 'ABD AL"), and then they align one by one."""
-    if not any(ABD in slot for slot in slots):
+    for slot in slots:  # a loop, not any(): this runs for every Latin name
+        if ABD in slot:
+            break
+    else:
         return None
     out: list[Slot] = []
     i = 0

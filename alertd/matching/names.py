@@ -236,11 +236,12 @@ def _latin_readings(
 ) -> tuple[PreparedName, ...]:
     """A Latin name's other readings: with "Abd al-X" as one word (latin_arabic.py), and
     a Chinese name written by Wade-Giles as pinyin (wade_giles.py)."""
+    compounds = latin_arabic.joined_compounds(prepared.slots)
+    pinyin = wade_giles.pinyin_reading(prepared.slots)
+    if compounds is None and pinyin is None:
+        return ()  # most names
     readings = []
-    for script, slots in (
-        ("latin", latin_arabic.joined_compounds(prepared.slots)),
-        ("wade-giles", wade_giles.pinyin_reading(prepared.slots)),
-    ):
+    for script, slots in (("latin", compounds), ("wade-giles", pinyin)):
         if slots is not None:
             slots = tuple(map(_slot, slots))
             if share is not None:

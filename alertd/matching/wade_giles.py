@@ -29,6 +29,9 @@ TABLE_FILE: Final = "wade_giles.tsv"
 # The longest Wade-Giles syllable ("chuang", "hsiung"): a word is one syllable or two
 # written together (a given name without its hyphen), else the name is not read.
 LONGEST_SYLLABLE: Final = 6
+# Letters Wade-Giles does not write (pinyin's b, d, q, x are p, t, ch, hs there; v is
+# never written): a word holding one is no Wade-Giles syllable.
+NOT_WADE_GILES: Final = frozenset("bdqvx")
 # A name needs this many syllables to be read: a lone word is too often something else.
 MIN_SYLLABLES: Final = 2
 
@@ -97,17 +100,20 @@ def _pinyin_syllables() -> frozenset[str]:
 def pinyin_reading(slots: tuple[Slot, ...]) -> tuple[Slot, ...] | None:
     """The name read as pinyin, if it is written by Wade-Giles (see the module doc)."""
     words = [slot[0] for slot in slots]
-    if len(words) < MIN_SYLLABLES:
-        return None
+    if len(words) < MIN_SYLLABLES or not NOT_WADE_GILES.isdisjoint("".join(words)):
+        return None  # most names: a letter Wade-Giles never writes, told in one step
     table = pinyin_of()
-    split = [_syllables(word, table) for word in words]
-    if any(parts is None for parts in split):
-        return None
+    split: list[tuple[str, ...]] = []
+    for word in words:
+        parts = _syllables(word, table)
+        if parts is None:
+            return None
+        split.append(parts)
     pinyin = _pinyin_syllables()
-    if all(_as_pinyin(word, parts or (), pinyin) for word, parts in zip(words, split, strict=True)):
+    if all(_as_pinyin(word, parts, pinyin) for word, parts in zip(words, split, strict=True)):
         return None  # as good pinyin as Wade-Giles ("Li Ming", "Chen Ming"): as written
     return tuple(
-        tuple(dict.fromkeys((*_spelled(parts or (), table), word)))
+        tuple(dict.fromkeys((*_spelled(parts, table), word)))
         for word, parts in zip(words, split, strict=True)
     )
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alertd.matching.wade_giles import build_table, pinyin_of, pinyin_reading, wade_giles_syllable
+from alertd.matching.wade_giles import (
+    NOT_WADE_GILES,
+    build_table,
+    pinyin_of,
+    pinyin_reading,
+    wade_giles_syllable,
+)
 
 
 def _slots(*words: str) -> tuple[tuple[str, ...], ...]:
@@ -66,3 +72,7 @@ def test_pypinyins_slips_are_corrected() -> None:
     assert wade_giles_syllable("tie") == "tieh"  # and "t'oeh"
     assert wade_giles_syllable("xue") == "hsueh"
     assert wade_giles_syllable("lü") == wade_giles_syllable("lv") == "lu"
+
+
+def test_the_letters_ruled_out_at_once_are_in_no_wade_giles_syllable() -> None:
+    assert all(NOT_WADE_GILES.isdisjoint(syllable) for syllable in pinyin_of())
