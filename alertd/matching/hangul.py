@@ -26,6 +26,23 @@ _SURNAMES: dict[str, tuple[str, ...]] = {
     "추": ("choo", "chu"), "도": ("do",), "소": ("so",), "석": ("seok",), "선": ("sun",),
     "리": ("ri", "lee"), "림": ("rim", "lim"), "로": ("ro", "roh"),
 }  # fmt: skip
+# Shorter spellings are not taken as another spelling of a family name in Latin letters
+# ("O" for 오 Oh would make every initial O a Korean family name).
+MIN_SURNAME_SPELLING = 2
+
+
+def surname_spellings() -> list[tuple[str, ...]]:
+    """The Latin spellings of each Korean family name that has several (Ri, Lee, Yi and
+    Rhee are one name, 이/리, as North and South write it): for comparing names written
+    in Latin letters, as the Wikidata pairs' spellings of one native word are."""
+    groups: list[tuple[str, ...]] = []
+    for spellings in (*_SURNAMES.values(), *_COMPOUND_SURNAMES.values()):
+        kept = tuple(s for s in spellings if len(s) >= MIN_SURNAME_SPELLING)
+        if len(kept) > 1:
+            groups.append(kept)
+    return groups
+
+
 _COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
     "남궁": ("namgung",), "황보": ("hwangbo",), "제갈": ("jegal",), "선우": ("sunwoo", "seonu"),
     "독고": ("dokgo",), "사공": ("sagong",), "서문": ("seomun",),

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from alertd.matching.hangul import surname_spellings
 from alertd.matching.transcription import TranscriptionModel, parse_model
 
 TRANSLIT_FILE = "translit.tsv"
@@ -75,13 +76,16 @@ def load_name_tables(directory: Path | None = None) -> NameTables:
     """Read the tables from ``directory`` (default: the package's data folder)."""
     base = resources.files("alertd.matching") / "data" if directory is None else directory
     translit = parse_translit((base / TRANSLIT_FILE).read_text(encoding="utf-8"))
+    # The Wikidata pairs' spellings of one native word, then Korean family names as
+    # passports spell them (hangul.py's table: the pairs give 이 as "y", "e").
+    groups = (*translit.values(), *surname_spellings())
     return NameTables(
         translit=MappingProxyType(translit),
         nicknames=MappingProxyType(
             parse_nicknames((base / NICKNAMES_FILE).read_text(encoding="utf-8"))
         ),
-        spelling_groups=MappingProxyType(spelling_groups(translit)),
-        groups=tuple(translit.values()),
+        spelling_groups=MappingProxyType(spelling_groups(groups)),
+        groups=groups,
         transcription=parse_model((base / TRANSCRIPTION_FILE).read_text(encoding="utf-8")),
     )
 
@@ -94,14 +98,14 @@ def packaged_name_tables() -> NameTables:
     return load_name_tables()
 
 
-def spelling_groups(translit: Mapping[str, tuple[str, ...]]) -> dict[str, frozenset[int]]:
-    """Latin spelling -> the native tokens (numbered) it is a spelling of."""
-    groups: dict[str, set[int]] = {}
-    for number, spellings in enumerate(translit.values()):
+def spelling_groups(groups: Sequence[tuple[str, ...]]) -> dict[str, frozenset[int]]:
+    """Latin spelling -> the native tokens (numbered, as in ``groups``) it spells."""
+    found: dict[str, set[int]] = {}
+    for number, spellings in enumerate(groups):
         if len(spellings) > 1:
             for spelling in spellings:
-                groups.setdefault(spelling, set()).add(number)
-    return {spelling: frozenset(ids) for spelling, ids in groups.items()}
+                found.setdefault(spelling, set()).add(number)
+    return {spelling: frozenset(ids) for spelling, ids in found.items()}
 
 
 def parse_translit(text: str) -> dict[str, tuple[str, ...]]:

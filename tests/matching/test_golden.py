@@ -68,6 +68,9 @@ NAMES = [
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),
     _case("Kim Chong-chol", "KIM Jong Chol", "possible"),  # McCune-Reischauer ch for j
+    # One family name as North (Ri) and South (Lee, Yi, Rhee) spell it (hangul.py's table).
+    _case("Lee Cheol-jun", "RI Chol Jun", "possible"),
+    _case("Rhee Chol Jun", "RI Chol Jun", "hit"),
     # Foreign names written in Chinese, Korean or Russian letters, none of them in the
     # Wikidata pairs: read by the learned transcription (transcription.py); none was
     # found before it.

@@ -188,3 +188,18 @@ def test_transliterations_of_a_spelling_are_the_table_pairs(tables: NameTables) 
     assert "muhammad" in others and "mehmet" not in others
     assert all(tables.are_transliterations("mehmet", other) for other in others)
     assert tables.transliterations_of("zzzz") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("ri", "lee"), ("rhee", "yi"), ("pak", "park"), ("choe", "choi")]
+)
+def test_spellings_of_one_korean_family_name_are_transliterations(
+    one: str, other: str, tables: NameTables
+) -> None:
+    assert token_similarity(one, other, tables) == (0.9, "transliteration")
+
+
+def test_a_one_letter_spelling_of_a_korean_family_name_stays_an_initial(
+    tables: NameTables,
+) -> None:
+    assert token_similarity("o", "oh", tables)[1] == "initial"  # 오 is also written "O"
