@@ -14,12 +14,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from importlib import resources
 
 from matching_watchlists import ListedPerson
 
 from alertd.matching import DocumentInput, NameInput, Traveller
 from alertd.matching.normalise import is_particle, is_title_word
-from alertd.matching.tables import NameTables
+from alertd.matching.tables import NICKNAMES_FILE, NameTables, parse_nicknames
 from alertd.matching.wade_giles import wade_giles_syllable
 
 
@@ -55,8 +56,15 @@ def build_pools(people: Sequence[ListedPerson], tables: NameTables) -> Pools:
         tuple(sorted(g for g in given if len(g) > 2 and g.isalpha())),
         tuple(sorted(f for f in family if len(f) > 2 and f.isalpha())),
         {k: tuple(sorted(v)) for k, v in spellings.items()},
-        {k: tuple(sorted(v)) for k, v in tables.nicknames.items()},
+        {k: tuple(sorted(v)) for k, v in _shared_nicknames().items()},
     )
+
+
+def _shared_nicknames() -> dict[str, frozenset[str]]:
+    """The nickname pairs of ../shared/data (as packaged), not the matcher's own additions
+    (diminutives.py): the evaluation's nickname variation keeps the same queries."""
+    packaged = resources.files("alertd.matching") / "data" / NICKNAMES_FILE
+    return parse_nicknames(packaged.read_text(encoding="utf-8"))
 
 
 def _folded(token: str) -> str:

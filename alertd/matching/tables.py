@@ -8,13 +8,15 @@ calls ``load_name_tables()`` (or the caller passes tables it loaded itself).
 from __future__ import annotations
 
 import functools
+import itertools
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from alertd.matching.diminutives import russian_pairs
 from alertd.matching.hangul import surname_spellings
 from alertd.matching.transcription import TranscriptionModel, parse_model
 
@@ -81,8 +83,8 @@ def load_name_tables(directory: Path | None = None) -> NameTables:
     groups = (*translit.values(), *surname_spellings())
     return NameTables(
         translit=MappingProxyType(translit),
-        nicknames=MappingProxyType(
-            parse_nicknames((base / NICKNAMES_FILE).read_text(encoding="utf-8"))
+        nicknames=MappingProxyType(  # the English table, then Russian diminutives
+            parse_nicknames((base / NICKNAMES_FILE).read_text(encoding="utf-8"), russian_pairs())
         ),
         spelling_groups=MappingProxyType(spelling_groups(groups)),
         groups=groups,
@@ -119,13 +121,14 @@ def parse_translit(text: str) -> dict[str, tuple[str, ...]]:
     return table
 
 
-def parse_nicknames(text: str) -> dict[str, frozenset[str]]:
-    """``name<TAB>nickname`` lines, made symmetric."""
+def parse_nicknames(text: str, more: Iterable[tuple[str, str]] = ()) -> dict[str, frozenset[str]]:
+    """``name<TAB>nickname`` lines, and ``more`` such pairs, made symmetric."""
+    rows = (line.partition("\t") for line in text.splitlines())
     pairs: dict[str, set[str]] = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        name, _, nickname = line.partition("\t")
+    for name, nickname in itertools.chain(
+        ((name, nickname) for name, _, nickname in rows if name and not name.startswith("#")),
+        more,
+    ):
         pairs.setdefault(name, set()).add(nickname)
         pairs.setdefault(nickname, set()).add(name)
     return {name: frozenset(others) for name, others in pairs.items()}

@@ -88,6 +88,7 @@ NAMES = [
     _case("John Smith", "John Michael Smith", "possible"),
     _case("J Smith", "John Smith", "possible"),
     _case("Bill Clinton", "William Jefferson Clinton", "possible"),
+    _case("Sasha Volkov", "Aleksandr Sergeyevich VOLKOV", "possible"),  # diminutives.py
     _case("J0HN SM1TH", "John Smith", "hit"),
     _case("Kim Jongun", "Kim Jong Un", "hit"),
     # Typing slips: two letters swapped are one slip, even in short words.

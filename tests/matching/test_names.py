@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from alertd.matching import NameInput
-from alertd.matching.names import TokenComparer, name_score, prepare_name, token_similarity
+from alertd.matching.names import (
+    NICKNAME,
+    TokenComparer,
+    name_score,
+    prepare_name,
+    token_similarity,
+)
 from alertd.matching.normalise import drop_titles
 from alertd.matching.phonetic import phonetic_key, skeleton
 from alertd.matching.tables import NameTables, packaged_name_tables
@@ -203,3 +209,11 @@ def test_a_one_letter_spelling_of_a_korean_family_name_stays_an_initial(
     tables: NameTables,
 ) -> None:
     assert token_similarity("o", "oh", tables)[1] == "initial"  # 오 is also written "O"
+
+
+@pytest.mark.parametrize(
+    ("full", "diminutive"),
+    [("aleksandr", "sasha"), ("alexander", "sasha"), ("dmitry", "dima"), ("yekaterina", "katya")],
+)
+def test_russian_diminutives_are_nicknames(full: str, diminutive: str, tables: NameTables) -> None:
+    assert token_similarity(diminutive, full, tables) == (NICKNAME, "nickname")
