@@ -1,7 +1,7 @@
 """Chinese names written in Latin letters by Wade-Giles, read as pinyin.
 
 Taiwanese passports and older lists spell Chinese names by Wade-Giles ("HSU Chih-ming",
-"TSAI Ing-wen"); mainland passports and most lists by pinyin ("Xu Zhiming"). A name
+"CHIANG Ching-kuo"); mainland passports and most lists by pinyin ("Xu Zhiming"). A name
 written in Han characters is read both ways already (transliterate.py); one written in
 Latin letters was compared only as written, and "Hsu Chih-ming" met nothing of "Xu
 Zhiming": hsu/xu, chih/zhi share no letter that counts.
@@ -10,9 +10,9 @@ A Latin name whose every word is a Wade-Giles syllable or two written together, 
 them a syllable pinyin does not have (hsu, chih, tsai: so that "Li Ming" is left alone),
 is also read as pinyin: each word spelled as the pinyin syllables it may stand for
 (without the aspiration apostrophe, which passports drop, "chih" is zhi or chi), then as
-written. The syllable
-table comes from pypinyin's dictionary and Wade-Giles style (``build_table``; packaged
-as data/wade_giles.tsv).
+written. The syllable table comes from pypinyin's dictionary and Wade-Giles style
+(``build_table``; packaged as data/wade_giles.tsv). Only standard Wade-Giles is read:
+Taiwan's own forms ("Ing" for Ying in "TSAI Ing-wen") are not.
 """
 
 from __future__ import annotations
