@@ -8,7 +8,6 @@ birth written differently, an OCR-misread document number, the name in its own s
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 import unicodedata
@@ -21,7 +20,7 @@ from matching_watchlists import ListedPerson
 from alertd.matching import DocumentInput, NameInput, Traveller
 from alertd.matching.normalise import is_particle, is_title_word
 from alertd.matching.tables import NICKNAMES_FILE, NameTables, parse_nicknames
-from alertd.matching.wade_giles import wade_giles_syllable
+from alertd.matching.wade_giles import pinyin_syllables, syllables_of, wade_giles_syllable
 
 
 @dataclass(frozen=True)
@@ -287,22 +286,8 @@ def wade_giles(name: str, rng: random.Random, _p: Pools) -> str | None:
 
 
 def _pinyin_parts(word: str) -> tuple[str, ...] | None:
-    syllables = _pinyin_syllables()
-    if word in syllables:
-        return (word,)
-    for cut in range(len(word) - 1, 1, -1):
-        if word[:cut] in syllables and word[cut:] in syllables and len(word) - cut > 1:
-            return word[:cut], word[cut:]
-    return None
-
-
-@functools.cache
-def _pinyin_syllables() -> frozenset[str]:
-    from pypinyin.contrib.tone_convert import to_normal
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    readings = {p for values in pinyin_dict.values() for p in values.split(",")}
-    return frozenset(s for s in map(to_normal, readings) if s.isascii() and len(s) > 1)
+    """The pinyin syllables of a word (one, or two written together); an initial is none."""
+    return syllables_of(word, pinyin_syllables()) if len(word) > 1 else None
 
 
 # Variations measured in a table of their own (bench/matching.py, "(a4)"), with their own

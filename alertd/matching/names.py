@@ -192,11 +192,11 @@ def prepare_name(
     """
     text = _text(name)
     if text.isascii():  # the common case, kept fast: one folded form, nothing to romanise
-        slots, particles, common = _with_arabic_conventions(*_ascii_name(text))
+        slots, particles, common = _spelled_out(*_ascii_name(text))
         script = "latin"
     else:
         if (native := romanise(text, tables)) is None:
-            slots, particles, common = _with_arabic_conventions(*_latin_name(text))
+            slots, particles, common = _spelled_out(*_latin_name(text))
             script = "latin"
         else:
             slots = _native_slots(native) or _original_slots(text)
@@ -215,7 +215,8 @@ def prepare_readings(
     """A name as ``prepare_name`` reads it and, for a Han or Hangul name, also as a
     foreign name written word by word (transliterate.foreign_reading): 克劳斯 is Ke Laosi
     to the rules and Krause to the learned transcription, and both are compared (a
-    traveller's readings are all searched, a listed name's all filed)."""
+    traveller's readings are all searched, a listed name's all filed). A Latin name may
+    have other readings too (``_latin_readings``)."""
     prepared = prepare_name(name, tables, share)
     readings = (prepared,) if prepared is not None else ()
     text = _text(name)
@@ -225,10 +226,15 @@ def prepare_readings(
     slots = _native_slots(foreign) if foreign else ()
     if not slots or (prepared is not None and slots == prepared.slots):
         return readings  # no foreign reading, or the same as the rules' (a Hangul word)
+    return (*readings, _another_reading(text, slots, _script_name(text), share))
+
+
+def _another_reading(
+    text: str, slots: tuple[Slot, ...], script: str, share: Callable[[Slot], Slot] | None
+) -> PreparedName:
     if share is not None:
         slots = tuple(map(share, slots))
-    particles, common = _slot_flags(slots)
-    return (*readings, PreparedName(text, slots, _script_name(text), particles, common))
+    return PreparedName(text, slots, script, *_slot_flags(slots))
 
 
 def _latin_readings(
@@ -240,17 +246,14 @@ def _latin_readings(
     pinyin = wade_giles.pinyin_reading(prepared.slots)
     if compounds is None and pinyin is None:
         return ()  # most names
-    readings = []
-    for script, slots in (("latin", compounds), ("wade-giles", pinyin)):
-        if slots is not None:
-            slots = tuple(map(_slot, slots))
-            if share is not None:
-                slots = tuple(map(share, slots))
-            readings.append(PreparedName(prepared.original, slots, script, *_slot_flags(slots)))
-    return tuple(readings)
+    return tuple(
+        _another_reading(prepared.original, tuple(map(_slot, slots)), script, share)
+        for script, slots in (("latin", compounds), ("wade-giles", pinyin))
+        if slots is not None
+    )
 
 
-def _with_arabic_conventions(slots: tuple[Slot, ...], particles: int, common: int) -> _Folded:
+def _spelled_out(slots: tuple[Slot, ...], particles: int, common: int) -> _Folded:
     """A Latin name with Muhammad's abbreviations spelled out too (latin_arabic.py)."""
     spelled = latin_arabic.spell_out_abbreviations(slots)
     if spelled is slots:

@@ -93,7 +93,8 @@ def format_table(table: Mapping[str, tuple[str, ...]]) -> str:
 
 
 @functools.cache
-def _pinyin_syllables() -> frozenset[str]:
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (ü written u)."""
     return frozenset(p for pinyins in pinyin_of().values() for p in pinyins)
 
 
@@ -105,11 +106,11 @@ def pinyin_reading(slots: tuple[Slot, ...]) -> tuple[Slot, ...] | None:
     table = pinyin_of()
     split: list[tuple[str, ...]] = []
     for word in words:
-        parts = _syllables(word, table)
+        parts = syllables_of(word, table)
         if parts is None:
             return None
         split.append(parts)
-    pinyin = _pinyin_syllables()
+    pinyin = pinyin_syllables()
     if all(_as_pinyin(word, parts, pinyin) for word, parts in zip(words, split, strict=True)):
         return None  # as good pinyin as Wade-Giles ("Li Ming", "Chen Ming"): as written
     return tuple(
@@ -118,7 +119,7 @@ def pinyin_reading(slots: tuple[Slot, ...]) -> tuple[Slot, ...] | None:
     )
 
 
-def _syllables(word: str, syllables: Collection[str]) -> tuple[str, ...] | None:
+def syllables_of(word: str, syllables: Collection[str]) -> tuple[str, ...] | None:
     """The syllables of a word: itself, or two written together (a given name printed
     without its hyphen, "Chihming"), each with a vowel (not the interjection "ng");
     None if it is neither."""
@@ -137,7 +138,7 @@ _VOWELS: Final = frozenset("aeiou")
 def _as_pinyin(word: str, parts: tuple[str, ...], pinyin: Collection[str]) -> bool:
     """Whether a word read as these Wade-Giles syllables reads as pinyin as well: a
     syllable as a syllable ("chiang" is not one, though "chi" + "ang" are two)."""
-    return word in pinyin if len(parts) == 1 else _syllables(word, pinyin) is not None
+    return word in pinyin if len(parts) == 1 else syllables_of(word, pinyin) is not None
 
 
 def _spelled(parts: tuple[str, ...], table: Mapping[str, tuple[str, ...]]) -> list[str]:
