@@ -43,9 +43,9 @@ from matching_variations import (
 from matching_watchlists import ListedPerson, load_ofac, load_un
 
 from alertd.matching import EntryInput, MatchIndex, NameInput, Traveller
-from alertd.matching.names import TokenComparer
 from alertd.matching.score import prepare_query, score_prepared
 from alertd.matching.tables import NameTables, load_name_tables
+from alertd.matching.token_similarity import TokenComparer
 
 DATA = Path("/work/shared/data")
 NOW = datetime(2026, 11, 1, tzinfo=UTC)

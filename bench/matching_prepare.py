@@ -34,10 +34,11 @@ from matching_variations import build_pools
 from matching_watchlists import load_ofac
 
 from alertd.matching import EntryInput, Traveller
-from alertd.matching.names import Slot, TokenComparer, TokenKeys, token_keys
+from alertd.matching.names import Slot
 from alertd.matching.score import PreparedEntry, prepare_entry, prepare_query, score_prepared
 from alertd.matching.tables import NameTables, load_name_tables
 from alertd.matching.thresholds import DEFAULT_THRESHOLDS
+from alertd.matching.token_similarity import TokenComparer, TokenKeys, token_keys
 
 # Candidates scored per query at most (the index scores up to a couple of thousand).
 CANDIDATES_PER_QUERY = 1000

@@ -23,9 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alertd.matching import NameInput
+from alertd.matching.alignment import name_score
 from alertd.matching.build_tables import SIGN_SIZES, read_pairs
-from alertd.matching.names import TokenComparer, name_score, prepare_name, prepare_readings
+from alertd.matching.names import prepare_name, prepare_readings
 from alertd.matching.tables import NameTables, load_name_tables
+from alertd.matching.token_similarity import TokenComparer
 from alertd.matching.transcription import format_model, parse_model
 from alertd.matching.transcription_training import learn
 

@@ -6,7 +6,7 @@ entries meets thousands. So each candidate name first gets an upper bound of its
 score from the similarities its words already had when the index looked them up (no
 alignment, no new string comparison): a query word is covered at most by its best
 similarity with any word of the name, a listed word at most by its best similarity with
-any query word, and the scorer's coverage formula (names.py) is increasing in both.
+any query word, and the scorer's coverage formula (alignment.py) is increasing in both.
 
 A candidate whose bound plus what date, nationality and sex can add, minus what they
 surely take away (prefilter.QueryFacts.most_scores, for all candidates at once), stays
@@ -32,14 +32,10 @@ from __future__ import annotations
 
 import operator
 
-from alertd.matching.names import (
-    BETTER_COVERAGE_WEIGHT,
-    INITIAL,
-    PARTICLE_WEIGHT,
-    PreparedName,
-    Slot,
-)
+from alertd.matching.alignment import BETTER_COVERAGE_WEIGHT
+from alertd.matching.names import PARTICLE_WEIGHT, PreparedName, Slot
 from alertd.matching.score import DOB_AGREEMENT, NATIONALITY_AGREES, SEX_AGREES
+from alertd.matching.token_similarity import INITIAL
 
 # The most date of birth, nationality and sex agreeing can add to a name score (score.py
 # caps nothing below this).
@@ -91,7 +87,8 @@ class QueryName:
         return record
 
     def bound(self, listed: PreparedName) -> float:
-        """At least the name score ``names.name_score`` gives this name against ``listed``.
+        """At least the name score ``alignment.name_score`` gives this name against
+        ``listed``.
 
         Each aligned pair adds its similarity once to both names' coverage (twice on the
         query side for two query words written together), and uses its words at most

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from alertd.matching.alignment import NameComparison
 from alertd.matching.dates import DateComparison
 from alertd.matching.documents import DocumentComparison
-from alertd.matching.names import NameComparison
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ Three steps per query name:
    other spellings of the same native word in the transliteration table, a listed
    initial) and how similar each is (the scorer's own token comparison). A name score
    able to reach "possible" needs two aligned words unless one of the two names is a
-   single word (names.SINGLE_WORD_FACTOR and the coverage rule), and the scorer aligns
+   single word (alignment.SINGLE_WORD_FACTOR and the coverage rule), and the scorer aligns
    each listed word once: so the candidates are the names filed under a *pair* of tokens
    near two different query words (particles too: far shorter lists than either word's),
    plus one-word names near any query word. A one-word query (or one holding an initial,
@@ -75,6 +75,7 @@ from itertools import combinations, pairwise
 import numpy as np
 import numpy.typing as npt
 
+from alertd.matching.alignment import JOINED_MAX_LENGTH_GAP
 from alertd.matching.bounds import (
     BOUND_SLACK,
     MOST_SUPPORT,
@@ -92,14 +93,7 @@ from alertd.matching.listed_names import (
     pair_key_array,
 )
 from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
-from alertd.matching.names import (
-    ALIGN_MIN,
-    INITIAL,
-    JOINED_MAX_LENGTH_GAP,
-    PreparedName,
-    Slot,
-    TokenComparer,
-)
+from alertd.matching.names import PreparedName, Slot
 from alertd.matching.postings import IdArray, KeyArray, Postings, distinct
 from alertd.matching.prefilter import (
     WHOLE_DATES_FROM,
@@ -117,6 +111,7 @@ from alertd.matching.score import (
 )
 from alertd.matching.tables import NameTables, packaged_name_tables
 from alertd.matching.thresholds import CATEGORY_THRESHOLDS, DEFAULT_THRESHOLDS, check_possible
+from alertd.matching.token_similarity import ALIGN_MIN, INITIAL, TokenComparer
 from alertd.matching.vocabulary import UNSEEN_SIMILARITY, Vocabulary
 
 # At most this many entries are scored per query, the highest bounds first. Scoring one
@@ -688,8 +683,9 @@ class MatchIndex:
         similar: Similarities,
     ) -> None:
         """Listed spellings of the same native word (Mehmet ~ Muhammad, Volodymyr ~
-        Vladimir: the Wikidata table), with the scorer's similarity (names.TRANSLITERATION,
-        or more when another rule gives more): they may share no key with ``spelling``."""
+        Vladimir: the Wikidata table), with the scorer's similarity
+        (token_similarity.TRANSLITERATION, or more when another rule gives more): they may
+        share no key with ``spelling``."""
         ids = self._vocabulary.ids
         for other in transliterations:
             if other in ids:

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from alertd.matching.alignment import BETTER_COVERAGE_WEIGHT
 from alertd.matching.bounds import Similarities
-from alertd.matching.names import BETTER_COVERAGE_WEIGHT, PARTICLE_WEIGHT, PreparedName
+from alertd.matching.names import PARTICLE_WEIGHT, PreparedName
 from alertd.matching.postings import IdArray, KeyArray
 
 FloatArray = npt.NDArray[np.float64]

@@ -1,6 +1,6 @@
 """The pure scoring function: one traveller against one entry -> score, band, explanation.
 
-The name decides most (best pair of names, see names.py); the other features move the
+The name decides most (best pair of names, see alignment.py); the other features move the
 score up or down by named amounts. Then two rules about documents:
 
 * a document match on a ``lost_stolen_document`` entry is a hit whatever the name says;
@@ -17,20 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from alertd.matching.alignment import NameComparison, compare_names, name_score
 from alertd.matching.dates import DateComparison, PartialDate, compare_dates, parse_partial_date
 from alertd.matching.documents import DocumentComparison, best_document_comparison
 from alertd.matching.explanation import Contribution, Explanation, FeatureNote
 from alertd.matching.model import BandThresholds, EntryInput, Match, Traveller
-from alertd.matching.names import (
-    NameComparison,
-    PreparedName,
-    Slot,
-    TokenComparer,
-    compare_names,
-    name_score,
-    prepare_readings,
-)
+from alertd.matching.names import PreparedName, Slot, prepare_readings
 from alertd.matching.tables import NameTables
+from alertd.matching.token_similarity import TokenComparer
 
 LOST_STOLEN = "lost_stolen_document"
 # A match's score is rounded to this many places (what officers see; leaders.py orders

@@ -1,10 +1,11 @@
 """The token comparison of one word with hundreds of listed words at once.
 
 A query word meets hundreds of listed words through the vocabulary's keys, and about one
-in five of them aligns. Comparing each in Python (``names._similarity``) was the largest
-part of a search's CPU. Here the grades that need no table are computed for all of them
-together: one rapidfuzz ``cdist`` per distance (of the spellings, of the phonetic keys), then
-numpy picks the grade ``names._similarity`` would pick, in its order of precedence:
+in five of them aligns. Comparing each in Python (``token_similarity._similarity``) was
+the largest part of a search's CPU. Here the grades that need no table are computed for
+all of them together: one rapidfuzz ``cdist`` per distance (of the spellings, of the
+phonetic keys), then numpy picks the grade ``token_similarity._similarity`` would pick,
+in its order of precedence:
 
 1. the same word: 1;
 2. the same phonetic key: ``PHONETIC``;
@@ -14,9 +15,9 @@ numpy picks the grade ``names._similarity`` would pick, in its order of preceden
 
 Where that reaches ALIGN_MIN it is the exact similarity; below, 0 (callers only keep
 what can align). ``tests/matching/test_token_grades.py`` checks this against
-``names._similarity``. Pairs whose grade comes from elsewhere are not graded here and
-the caller compares them itself: initials and abjad spellings (either side: the skeleton
-grade), nicknames and transliterations (the tables come before the vowel grade).
+``token_similarity._similarity``. Pairs whose grade comes from elsewhere are not graded
+here and the caller compares them itself: initials and abjad spellings (either side: the
+skeleton grade), nicknames and transliterations (the tables come before the vowel grade).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import numpy.typing as npt
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from alertd.matching.names import (
+from alertd.matching.token_similarity import (
     ALIGN_MIN,
     FIRST_LETTER_DIFFERS_FACTOR,
     PHONETIC,
@@ -45,7 +46,7 @@ from alertd.matching.names import (
 Grades = npt.NDArray[np.float64]
 Reasons = npt.NDArray[np.int8]
 
-# The reasons names._similarity gives, numbered as ``grade`` returns them.
+# The reasons token_similarity._similarity gives, numbered as ``grade`` returns them.
 REASONS = ("spelling", "phonetic", "vowels", "exact")
 _SPELLING, _PHONETIC, _VOWELS, _EXACT = range(len(REASONS))
 
@@ -80,7 +81,8 @@ _SAME_START = _start_table()
 
 
 def starting_alike(code: int, codes: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-    """names.same_start of the key starting ``code`` with each key starting ``codes``."""
+    """token_similarity.same_start of the key starting ``code`` with each key starting
+    ``codes``."""
     alike: npt.NDArray[np.bool_] = _SAME_START[code, codes]
     return alike
 
@@ -98,15 +100,15 @@ def grade(
     starts: npt.NDArray[np.uint8],
     same_vowels: npt.NDArray[np.bool_],
 ) -> tuple[Grades, Reasons]:
-    """names._similarity of ``spelling`` (keys ``keys``, ``can_grade``) with each listed
-    word (its spelling, phonetic key, start code, and whether its vowel-folded key is
-    ``keys[1]``) where it is ALIGN_MIN or more, 0 elsewhere; and its reason (numbered as
-    in REASONS). The listed words must be neither initials nor abjad, and not nicknames
-    or transliterations of ``spelling``."""
+    """token_similarity._similarity of ``spelling`` (keys ``keys``, ``can_grade``) with
+    each listed word (its spelling, phonetic key, start code, and whether its vowel-folded
+    key is ``keys[1]``) where it is ALIGN_MIN or more, 0 elsewhere; and its reason
+    (numbered as in REASONS). The listed words must be neither initials nor abjad, and not
+    nicknames or transliterations of ``spelling``."""
     spelled = osa(spelling, spellings, SPELLING_AT_LEAST)
     sounded = osa(keys[0], phonetic, SOUND_AT_LEAST)
     factor = np.where(_SAME_START[start_code(keys[0]), starts], 1.0, FIRST_LETTER_DIFFERS_FACTOR)
-    # The order of the products is names._similarity's, so the floats are the same.
+    # The order of the products is token_similarity._similarity's: the floats are the same.
     by_spelling = factor * spelled
     by_sound = (factor * PHONETIC_DISTANCE_FACTOR) * sounded
     graded = np.maximum(by_spelling, by_sound)

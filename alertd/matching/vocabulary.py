@@ -25,8 +25,7 @@ from operator import itemgetter
 import numpy as np
 import numpy.typing as npt
 
-from alertd.matching.names import ALIGN_MIN, JOINED_MAX_LENGTH_GAP, TokenKeys
-from alertd.matching.names import token_keys as comparison_keys
+from alertd.matching.alignment import JOINED_MAX_LENGTH_GAP
 from alertd.matching.phonetic import is_abjad, phonetic_key, skeleton, vowel_key
 from alertd.matching.postings import KeyArray, Postings
 from alertd.matching.token_grades import (
@@ -38,6 +37,8 @@ from alertd.matching.token_grades import (
     start_code,
     starting_alike,
 )
+from alertd.matching.token_similarity import ALIGN_MIN, TokenKeys
+from alertd.matching.token_similarity import token_keys as comparison_keys
 
 # Phonetic keys shorter than this get no deletion neighbourhood: one edit on a 3-letter
 # key reaches a large part of the vocabulary.
@@ -259,8 +260,8 @@ class Vocabulary:
     ) -> npt.NDArray[np.bool_]:
         """Which pairs of listed words, written together, may be one of ``spellings``
         with a slip or two ("nelsalbeiro" ~ "Nelson Albeiro"): of a length the scorer
-        compares (names.JOINED_MAX_LENGTH_GAP), and as alike as ALIGN_MIN by spelling or
-        phonetic key, or (an abjad spelling) by consonant skeleton. The joined keys are
+        compares (alignment.JOINED_MAX_LENGTH_GAP), and as alike as ALIGN_MIN by spelling
+        or phonetic key, or (an abjad spelling) by consonant skeleton. The joined keys are
         the words' keys put together: a superset of what the scorer aligns, not graded."""
         lengths = np.frombuffer(self._lengths, np.int16)
         gaps = np.abs(lengths[firsts].astype(np.int64) + lengths[seconds] - len(spellings[0]))

@@ -5,16 +5,12 @@ from __future__ import annotations
 import pytest
 
 from alertd.matching import NameInput
-from alertd.matching.names import (
-    NICKNAME,
-    TokenComparer,
-    name_score,
-    prepare_name,
-    token_similarity,
-)
+from alertd.matching.alignment import name_score
+from alertd.matching.names import prepare_name
 from alertd.matching.normalise import drop_titles
 from alertd.matching.phonetic import phonetic_key, skeleton
 from alertd.matching.tables import NameTables, packaged_name_tables
+from alertd.matching.token_similarity import NICKNAME, TokenComparer, token_similarity
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +81,7 @@ def test_names_of_as_many_words_may_hold_two_written_together(tables: NameTables
     assert _score("Abdulrahman Ali HASSAN", "Abdul Rahman HASSAN", tables) > 0.85
     assert _score("سيد أحمد شهيد خيل", "SAID AHMED SHAHIDKHEL", tables) > 0.8  # سيد dropped
     # A query word is taken as two listed words written together only as they are
-    # spelled there (what candidate generation can bound: see names._joined_candidates).
+    # spelled there (what candidate generation can bound: alignment._joined_candidates).
     assert _score("Abdulrahman Al Rashid", "Al Rahman Alrashid", tables) < 0.7
 
 

@@ -8,16 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alertd.matching import DocumentInput, EntryInput, MatchIndex, NameInput, Traveller
-from alertd.matching.names import (
-    ALIGN_MIN,
-    TokenComparer,
-    _latin_slots,
-    _slot_flags,
-    prepare_name,
-    token_similarity,
-)
+from alertd.matching.names import _latin_slots, _slot_flags, prepare_name
 from alertd.matching.normalise import latin_name_forms
 from alertd.matching.tables import NameTables, load_name_tables
+from alertd.matching.token_similarity import ALIGN_MIN, TokenComparer, token_similarity
 from tests.matching.helpers import NOW
 
 # Letters from the scripts the border meets, plus marks, digits and punctuation.

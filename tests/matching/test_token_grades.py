@@ -2,7 +2,8 @@
 
 Candidate lookup takes these grades instead of comparing each listed word in Python, and
 the scorer reuses them: any difference would change which entries are found, or how a
-match is explained. So every graded pair is checked against ``names._similarity``.
+match is explained. So every graded pair is checked against
+``token_similarity._similarity``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alertd.matching.names import ALIGN_MIN, TokenKeys, token_keys, token_similarity
 from alertd.matching.tables import NameTables, load_name_tables
 from alertd.matching.token_grades import REASONS, can_grade, grade, start_code
+from alertd.matching.token_similarity import ALIGN_MIN, TokenKeys, token_keys, token_similarity
 
 # Letters of romanised names, digraphs included, so phonetic keys, vowel keys and
 # first-letter rules all come into play.

@@ -17,15 +17,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
+from alertd.matching.alignment import JOINED_MAX_LENGTH_GAP
 from alertd.matching.index import SPLIT_ACROSS_FROM
-from alertd.matching.names import (
-    ALIGN_MIN,
-    JOINED_MAX_LENGTH_GAP,
-    TokenComparer,
-    token_similarity,
-)
 from alertd.matching.phonetic import is_abjad, phonetic_key, vowel_key
 from alertd.matching.tables import NameTables, load_name_tables, packaged_name_tables
+from alertd.matching.token_similarity import ALIGN_MIN, TokenComparer, token_similarity
 from alertd.matching.vocabulary import (
     KEY_THREE_EDITS_FROM,
     KEY_TWO_EDITS_FROM,
@@ -296,7 +292,7 @@ def test_two_listed_words_a_joined_query_word_aligns_with_are_alike_joined(
     first: str, second: str, edits: list[tuple[int, int, str]]
 ) -> None:
     """A query word (SPLIT_ACROSS_FROM letters or more) the token comparison aligns with
-    two listed words written together (within names.JOINED_MAX_LENGTH_GAP letters) is
+    two listed words written together (within alignment.JOINED_MAX_LENGTH_GAP letters) is
     ``alike_joined`` to that pair."""
     query = _with_edits(first + second, edits)
     assume(abs(len(query) - len(first + second)) <= JOINED_MAX_LENGTH_GAP)
