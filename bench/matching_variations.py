@@ -18,6 +18,7 @@ from importlib import resources
 from matching_watchlists import ListedPerson
 
 from alertd.matching import DocumentInput, NameInput, Traveller
+from alertd.matching.letter_groups import respelling
 from alertd.matching.normalise import is_particle, is_title_word
 from alertd.matching.tables import NICKNAMES_FILE, NameTables, parse_nicknames
 from alertd.matching.wade_giles import pinyin_syllables, syllables_of, wade_giles_syllable
@@ -290,11 +291,58 @@ def _pinyin_parts(word: str) -> tuple[str, ...] | None:
     return syllables_of(word, pinyin_syllables()) if len(word) > 1 else None
 
 
+# Endings of Russian, Ukrainian and Belarusian family names and patronymics as English-style
+# lists write them: a name with such a word is taken for one romanised from Cyrillic.
+_CYRILLIC_ENDINGS = (
+    "ov", "ev", "ova", "eva", "ovich", "evich", "ovna", "evna", "sky", "skiy", "skaya",
+    "enko", "chuk", "yuk",
+)  # fmt: skip
+# English-style letter groups as German transliteration writes them, longest first (the
+# inverse of german_cyrillic.GERMAN_TO_ENGLISH, written separately so that the bench does
+# not test the reading against itself).
+_ENGLISH_TO_GERMAN = tuple((english, (german,)) for english, german in (
+    ("shch", "schtsch"), ("zh", "sch"), ("sh", "sch"), ("kh", "ch"), ("ch", "tsch"),
+    ("ts", "z"), ("v", "w"), ("z", "s"), ("ya", "ja"), ("ye", "je"), ("yo", "jo"),
+    ("yu", "ju"), ("iy", "ij"), ("yy", "yj"),
+))  # fmt: skip
+_LATIN_VOWELS = frozenset("aeiou")
+
+
+def german_cyrillic(name: str, _rng: random.Random, _p: Pools) -> str | None:
+    """A Russian name as an English-style list writes it ("Nikita KHRUSHCHEV") as a German
+    document writes it (Duden: "Nikita CHRUSCHTSCHOW"): kh as ch, ch as tsch, sh and zh
+    as sch, v as w, ts as z, y before a vowel as j and last as i, a single s between
+    vowels doubled.
+    Only names with a word ending as Russian family names and patronymics do."""
+    tokens = _tokens(name)
+    if not any(t.lower().endswith(_CYRILLIC_ENDINGS) for t in tokens):
+        return None
+    words = []
+    for token in tokens:
+        german = _german_word(token.lower())
+        words.append(german.upper() if token.isupper() else german.capitalize())
+    varied = " ".join(words)
+    return varied if varied.lower() != name.lower() else None
+
+
+def _german_word(word: str) -> str:
+    return respelling(word, _ENGLISH_TO_GERMAN, _german_letter)
+
+
+def _german_letter(word: str, i: int) -> tuple[str, ...]:
+    letter = word[i]
+    if letter == "y" and i == len(word) - 1:
+        return ("i",)  # Georgy, Vasily: Georgi, Wassili (ы between consonants stays y)
+    between = 0 < i < len(word) - 1 and {word[i - 1], word[i + 1]} <= _LATIN_VOWELS
+    return ("ss",) if letter == "s" and between else (letter,)
+
+
 # Variations measured in a table of their own (bench/matching.py, "(a4)"), with their own
 # random stream: the tables above keep their queries.
 CONVENTION_VARIATIONS: dict[str, Callable[[str, random.Random, Pools], str | None]] = {
     "arabic_convention": arabic_convention,
     "wade_giles": wade_giles,
+    "german_cyrillic": german_cyrillic,
 }
 
 # --- the other features -------------------------------------------------------------------

@@ -64,6 +64,10 @@ NAMES = [
     _case("HSU CHIHMING", "Xu Zhiming", "hit"),
     _case("Tsai Ying-wen", "CAI Yingwen", "hit"),
     _case("Chiang Ching-kuo", "JIANG Jingguo", "hit"),
+    # Russian names written the German way (german_cyrillic.py): х as ch, ч as tsch.
+    _case("Nikita Sergejewitsch Chruschtschow", "Nikita Sergeyevich KHRUSHCHEV", "hit"),
+    _case("Boris Nikolajewitsch Jelzin", "Boris Nikolayevich YELTSIN", "hit"),
+    _case("Julija Wolodymyriwna Tymoschenko", "Yulia Vladimirovna TYMOSHENKO", "possible"),
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),
