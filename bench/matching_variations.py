@@ -337,13 +337,36 @@ def _german_letter(word: str, i: int) -> tuple[str, ...]:
     return ("ss",) if letter == "s" and between else (letter,)
 
 
+# Today's Indonesian letter groups as the spelling before 1972 (and "u" before 1947) wrote
+# them, longest first.
+_MODERN_TO_OLD = tuple((modern, (old,)) for modern, old in (
+    ("ch", "ch"), ("sy", "sj"), ("ny", "nj"), ("kh", "ch"), ("u", "oe"), ("c", "tj"), ("j", "dj"),
+    ("y", "j"),
+))  # fmt: skip
+
+
+def indonesian_spelling(name: str, _rng: random.Random, _p: Pools) -> str | None:
+    """An Indonesian name in today's spelling ("Abu Bakar BA'ASYIR", "Yusuf") as the
+    spelling before 1972 wrote it, which many keep ("Ba'asjir", "Joesoef"): every word.
+    Asked only of listed Indonesians (CONVENTION_NATIONALITIES)."""
+    words = []
+    for token in _tokens(name):
+        old = respelling(token.lower(), _MODERN_TO_OLD)
+        words.append(old.upper() if token.isupper() else old.capitalize())
+    varied = " ".join(words)
+    return varied if varied.lower() != name.lower() else None
+
+
 # Variations measured in a table of their own (bench/matching.py, "(a4)"), with their own
 # random stream: the tables above keep their queries.
 CONVENTION_VARIATIONS: dict[str, Callable[[str, random.Random, Pools], str | None]] = {
     "arabic_convention": arabic_convention,
     "wade_giles": wade_giles,
     "german_cyrillic": german_cyrillic,
+    "indonesian_spelling": indonesian_spelling,
 }
+# Conventions of one country's names: asked only of people listed with its nationality.
+CONVENTION_NATIONALITIES: dict[str, frozenset[str]] = {"indonesian_spelling": frozenset({"IDN"})}
 
 # --- the other features -------------------------------------------------------------------
 
@@ -402,6 +425,9 @@ def positive(
     traveller, name = base_traveller(person, rng)
     given = _given_words(person, name)
     for kind in kinds:
+        nationalities = CONVENTION_NATIONALITIES.get(kind)
+        if nationalities is not None and nationalities.isdisjoint(person.entry.nationalities):
+            return None
         if kind == "nickname":
             varied = nickname(name, rng, pools, given)
             if varied is None or varied == name:

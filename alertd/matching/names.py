@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from alertd.matching import german_cyrillic, latin_arabic, wade_giles
+from alertd.matching import german_cyrillic, indonesian_spelling, latin_arabic, wade_giles
 from alertd.matching.normalise import (
     ascii_forms,
     fold_unicode,
@@ -151,12 +151,14 @@ def _latin_readings(
     prepared: PreparedName, share: Callable[[Slot], Slot] | None
 ) -> tuple[PreparedName, ...]:
     """A Latin name's other readings: with "Abd al-X" as one word (latin_arabic.py), a
-    Chinese name written by Wade-Giles as pinyin (wade_giles.py), and a Russian name
-    written the German way as English-style lists write it (german_cyrillic.py)."""
+    Chinese name written by Wade-Giles as pinyin (wade_giles.py), a Russian name
+    written the German way as English-style lists write it (german_cyrillic.py), and an
+    Indonesian name in the old spelling in today's (indonesian_spelling.py)."""
     compounds = latin_arabic.joined_compounds(prepared.slots)
     pinyin = wade_giles.pinyin_reading(prepared.slots)
     english = german_cyrillic.english_reading(prepared.slots)
-    if compounds is None and pinyin is None and english is None:
+    modern = indonesian_spelling.modern_reading(prepared.slots)
+    if compounds is None and pinyin is None and english is None and modern is None:
         return ()  # most names
     return tuple(
         _another_reading(prepared.original, tuple(map(_slot, slots)), script, share)
@@ -164,6 +166,7 @@ def _latin_readings(
             ("latin", compounds),
             ("wade-giles", pinyin),
             ("german-transliteration", english),
+            ("latin", modern),
         )
         if slots is not None
     )

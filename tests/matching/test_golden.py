@@ -68,6 +68,10 @@ NAMES = [
     _case("Nikita Sergejewitsch Chruschtschow", "Nikita Sergeyevich KHRUSHCHEV", "hit"),
     _case("Boris Nikolajewitsch Jelzin", "Boris Nikolayevich YELTSIN", "hit"),
     _case("Julija Wolodymyriwna Tymoschenko", "Yulia Vladimirovna TYMOSHENKO", "possible"),
+    # Indonesian names in the spelling before 1972 (indonesian_spelling.py), either side.
+    _case("Tjahjo Kumolo", "Cahyo KUMOLO", "hit"),
+    _case("Joesoef Kalla", "Yusuf KALLA", "hit"),
+    _case("Joko Candra", "Djoko TJANDRA", "hit"),
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),
