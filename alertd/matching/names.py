@@ -16,7 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from alertd.matching import german_cyrillic, indonesian_spelling, latin_arabic, wade_giles
+from alertd.matching import (
+    abbreviations,
+    german_cyrillic,
+    indonesian_spelling,
+    latin_arabic,
+    wade_giles,
+)
 from alertd.matching.normalise import (
     ascii_forms,
     fold_unicode,
@@ -102,11 +108,11 @@ def prepare_name(
     """
     text = _text(name)
     if text.isascii():  # the common case, kept fast: one folded form, nothing to romanise
-        slots, particles, common = _spelled_out(*_ascii_name(text))
+        slots, particles, common = _latin_folded(text)
         script = "latin"
     else:
         if (native := romanise(text, tables)) is None:
-            slots, particles, common = _spelled_out(*_latin_name(text))
+            slots, particles, common = _latin_folded(text)
             script = "latin"
         else:
             slots = _native_slots(native) or _original_slots(text)
@@ -172,9 +178,16 @@ def _latin_readings(
     )
 
 
-def _spelled_out(slots: tuple[Slot, ...], particles: int, common: int) -> _Folded:
-    """A Latin name with Muhammad's abbreviations spelled out too (latin_arabic.py)."""
+def _latin_folded(text: str) -> _Folded:
+    """A name in Latin letters as slots, abbreviated given names spelled out too."""
+    return _spelled_out(text, *(_ascii_name(text) if text.isascii() else _latin_name(text)))
+
+
+def _spelled_out(text: str, slots: tuple[Slot, ...], particles: int, common: int) -> _Folded:
+    """A Latin name with abbreviated given names spelled out too: Muhammad's
+    (latin_arabic.py) and those written with a stop, "Ma." for Maria (abbreviations.py)."""
     spelled = latin_arabic.spell_out_abbreviations(slots)
+    spelled = abbreviations.spell_out(spelled, abbreviations.dotted_abbreviations(text))
     if spelled is slots:
         return slots, particles, common
     return (tuple(map(_slot, spelled)), particles, common)

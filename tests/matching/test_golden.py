@@ -72,6 +72,9 @@ NAMES = [
     _case("Tjahjo Kumolo", "Cahyo KUMOLO", "hit"),
     _case("Joesoef Kalla", "Yusuf KALLA", "hit"),
     _case("Joko Candra", "Djoko TJANDRA", "hit"),
+    # Given names abbreviated with a stop (abbreviations.py): Philippine "Ma." for Maria.
+    _case("Ma. Cristina Santos", "Maria Cristina SANTOS", "hit"),
+    _case("Maria Theresa Reyes", "Ma. Theresa REYES", "hit"),
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),
