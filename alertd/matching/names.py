@@ -11,6 +11,7 @@ aligned and scored by ``alignment.py``.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,11 @@ LATIN_WORD_MEMO = 1 << 14
 WEIGHTS_MEMO = 1 << 10
 
 
+# A word of this many hyphenated parts or more is also read as one word (_hyphens_joined).
+HYPHENATED_PARTS = 3
+_HYPHENATED = re.compile(rf"\w+(?:-\w+){{{HYPHENATED_PARTS - 1},}}")
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     original: str
@@ -137,7 +143,7 @@ def prepare_readings(
     readings = (prepared,) if prepared is not None else ()
     text = _text(name)
     if prepared is not None and prepared.script == "latin":
-        return (*readings, *_latin_readings(prepared, share))
+        return (*readings, *_latin_readings(prepared, share), *_hyphens_joined(text, share))
     foreign = None if text.isascii() else foreign_reading(text, tables)
     slots = _native_slots(foreign) if foreign else ()
     if not slots or (prepared is not None and slots == prepared.slots):
@@ -176,6 +182,17 @@ def _latin_readings(
         )
         if slots is not None
     )
+
+
+def _hyphens_joined(text: str, share: Callable[[Slot], Slot] | None) -> tuple[PreparedName, ...]:
+    """A Latin name with a word of three hyphenated parts or more read with the parts as
+    one word: "Prayut CHAN-O-CHA" is จันทร์โอชา, Chanocha, and the word comparison joins
+    two words, not three. (Two parts, "Jong-un", it joins already.)"""
+    if text.count("-") < HYPHENATED_PARTS - 1:  # most names
+        return ()
+    joined_text = _HYPHENATED.sub(lambda word: word.group(0).replace("-", ""), text)
+    slots = _latin_folded(joined_text)[0] if joined_text != text else ()
+    return (_another_reading(text, slots, "latin", share),) if slots else ()
 
 
 def _latin_folded(text: str) -> _Folded:

@@ -75,6 +75,8 @@ NAMES = [
     # Given names abbreviated with a stop (abbreviations.py): Philippine "Ma." for Maria.
     _case("Ma. Cristina Santos", "Maria Cristina SANTOS", "hit"),
     _case("Maria Theresa Reyes", "Ma. Theresa REYES", "hit"),
+    # A word of three hyphenated parts is one word (names._hyphens_joined).
+    _case("Prayuth Chanocha", "Prayut CHAN-O-CHA", "hit"),
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),

@@ -6,7 +6,7 @@ import pytest
 
 from alertd.matching import NameInput
 from alertd.matching.alignment import name_score
-from alertd.matching.names import prepare_name
+from alertd.matching.names import prepare_name, prepare_readings
 from alertd.matching.normalise import drop_titles
 from alertd.matching.phonetic import phonetic_key, skeleton
 from alertd.matching.tables import NameTables, packaged_name_tables
@@ -213,3 +213,13 @@ def test_a_one_letter_spelling_of_a_korean_family_name_stays_an_initial(
 )
 def test_russian_diminutives_are_nicknames(full: str, diminutive: str, tables: NameTables) -> None:
     assert token_similarity(diminutive, full, tables) == (NICKNAME, "nickname")
+
+
+def test_a_word_of_three_hyphenated_parts_is_also_read_as_one_word() -> None:
+    tables = packaged_name_tables()
+    readings = prepare_readings(NameInput("Prayut CHAN-O-CHA"), tables)
+    assert [r.slots for r in readings] == [
+        (("prayut",), ("chan",), ("o",), ("cha",)),
+        (("prayut",), ("chanocha",)),
+    ]
+    assert len(prepare_readings(NameInput("Kim Jong-un"), tables)) == 1  # two: joined already
