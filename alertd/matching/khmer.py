@@ -81,12 +81,24 @@ _SILENT_SIGNS = frozenset("\u17cb\u17cc\u17cd\u17ce\u17cf\u17d0\u17d1\u17dd")  #
 _INHERENT = ("a", "o")  # closed syllable without a written vowel
 
 
+# The vowel ោ ends a word as "ao" or "o" by the rules (first or second series), but
+# passports write it with the silent final "r" as "or": ហោ ណាំហុង is HOR Namhong, ឆោ
+# Chhor, គោ Kor.
+_O_LAST = "ោ"
+_O_RULES, _O_PASSPORT = ("ao", "o"), "or"
+
+
 def romanise_khmer_word(word: str) -> tuple[str, ...]:
     """Latin spellings of one Khmer word (table first, rules otherwise)."""
     known = KHMER_NAMES.get(word)
     if known:
         return known
-    return (_romanise_by_rules(word),)
+    spelling = _romanise_by_rules(word)
+    if word.endswith(_O_LAST):
+        for rules in _O_RULES:
+            if spelling.endswith(rules):
+                return spelling, spelling[: -len(rules)] + _O_PASSPORT
+    return (spelling,)
 
 
 def _romanise_by_rules(word: str) -> str:

@@ -44,6 +44,7 @@ NAMES = [
     _case("Oknha Sok Chan", "Sok Chan", "hit"),
     _case("Lok Chumteav Chea Sophea", "Chea Sophea", "hit"),
     _case("Samdech Hun Sen", "HUN Sen", "hit"),
+    _case("ហោ ណាំហុង", "HOR Namhong", "hit"),  # a final ោ with the passports' silent r
     # Romanisation variants.
     _case("Sokh Chan", "Sok Chan", "hit"),
     _case("Chhai Heng", "Chhay Heng", "hit"),

@@ -13,6 +13,7 @@ import itertools
 import pytest
 
 from alertd.matching import MatchIndex
+from alertd.matching.khmer import romanise_khmer_word
 from tests.matching.helpers import band, entry, name_case, traveller
 
 _ids = itertools.count()
@@ -92,3 +93,9 @@ def test_native_name_with_a_year_off_still_hits(index: MatchIndex) -> None:
     """A native-script name that aligns word for word and a date one year off: a hit."""
     listed = entry("Bashir AHMAD ZAHID", entry_id="S-dob", dob=("1970-05-12",))
     assert band(index, traveller("بشير احمد زاهد", dob="1971-05-12"), listed) == "hit"
+
+
+def test_a_khmer_word_ending_in_o_is_also_spelled_with_the_silent_r() -> None:
+    assert romanise_khmer_word("ហោ") == ("hao", "hor")  # first series
+    assert romanise_khmer_word("គោ") == ("ko", "kor")  # second series
+    assert romanise_khmer_word("ណាំហុង") == ("namhong",)
