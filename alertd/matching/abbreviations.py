@@ -34,8 +34,6 @@ _DOTTED: Final = re.compile(
 
 def dotted_abbreviations(text: str) -> frozenset[str]:
     """The abbreviations (folded, as ``DOTTED_GIVEN_NAMES`` keys) written in ``text``."""
-    if "." not in text and "ª" not in text:  # most names
-        return frozenset()
     return frozenset(
         "ma" if match.group(2) else match.group(1).lower() for match in _DOTTED.finditer(text)
     )

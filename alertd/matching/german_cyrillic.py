@@ -21,6 +21,7 @@ Pure functions of a name's slots (each a tuple of spellings, the first as writte
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from alertd.matching.letter_groups import respellings
@@ -50,19 +51,22 @@ VOICED_S: Final = "z"
 MOST_SPELLINGS: Final = 4
 
 
+# What shows the convention in a word, as a pattern (names.py searches it with others').
+MARK: Final = rf"sch|(?:{'|'.join(GERMAN_ENDINGS)})\b"
+_GERMAN_MARK: Final = re.compile(MARK)
+
+
 def is_german_spelling(word: str) -> bool:
-    """Whether a word shows the German transliteration of a Cyrillic name."""
-    return "sch" in word or word.endswith(GERMAN_ENDINGS)
+    """Whether a word (or any of several, spaced) shows the German transliteration of a
+    Cyrillic name."""
+    return _GERMAN_MARK.search(word) is not None
 
 
 def english_reading(slots: tuple[Slot, ...]) -> tuple[Slot, ...] | None:
     """The name with each word spelled the English way, as written last; None unless a
     word shows the German convention (most names). Such a word always reads otherwise
     ("sch", "w"), so the reading is never the name itself."""
-    for slot in slots:  # a loop, not any(): this runs for every Latin name
-        if is_german_spelling(slot[0]):
-            break
-    else:
+    if not is_german_spelling(" ".join(slot[0] for slot in slots)):  # one search: every name
         return None
     return tuple(_english_slot(slot[0]) for slot in slots)
 

@@ -18,6 +18,7 @@ Pure functions of a name's slots (each a tuple of spellings, the first as writte
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from alertd.matching.letter_groups import respelling
@@ -39,18 +40,20 @@ OLD_TO_NEW: Final = (
 )
 
 
+# The marks as a pattern (names.py searches it with others').
+MARK: Final = "|".join(OLD_SPELLING_MARKS)
+_OLD_MARK: Final = re.compile(MARK)
+
+
 def is_old_spelling(word: str) -> bool:
     """Whether a word is written in the spelling before 1972 (or 1947)."""
-    return any(mark in word for mark in OLD_SPELLING_MARKS)
+    return _OLD_MARK.search(word) is not None
 
 
 def modern_reading(slots: tuple[Slot, ...]) -> tuple[Slot, ...] | None:
     """The name with each word in the old spelling spelled today's way, then as
     written; None when no word is in the old spelling (most names)."""
-    for slot in slots:  # a loop, not any(): this runs for every Latin name
-        if is_old_spelling(slot[0]):
-            break
-    else:
+    if not is_old_spelling(" ".join(slot[0] for slot in slots)):  # one search: every name
         return None
     return tuple(
         (modern_spelling(slot[0]), slot[0]) if is_old_spelling(slot[0]) else slot[:1]
