@@ -8,6 +8,8 @@
 * transcription.tsv: from the same pairs, how each native sign is written in Latin
   letters (transcription_training.py), for tokens the table lacks.
 * nicknames.tsv: from carltonnorthern/nicknames (Apache-2.0), name<TAB>nickname.
+* wade_giles.tsv and cantonese.tsv: from pypinyin and from cantonese-romanisation with
+  OpenCC (wade_giles.py, cantonese.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from alertd.matching import wade_giles
+from alertd.matching import cantonese, wade_giles
 from alertd.matching.phonetic import phonetic_key, skeleton
 from alertd.matching.tables import TRANSCRIPTION_FILE, fold_native
 from alertd.matching.transcription import format_model
@@ -137,6 +139,9 @@ def main(argv: list[str]) -> None:
         handle.write(format_model(build_transcription(data / "translit")))
     (out / wade_giles.TABLE_FILE).write_text(
         wade_giles.format_table(wade_giles.build_table()), encoding="utf-8"
+    )
+    (out / cantonese.TABLE_FILE).write_text(
+        cantonese.format_table(cantonese.build_table()), encoding="utf-8"
     )
     with (out / "nicknames.tsv").open("w", encoding="utf-8") as handle:
         handle.write("# name<TAB>nickname; carltonnorthern/nicknames (Apache-2.0)\n")

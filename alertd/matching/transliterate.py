@@ -31,6 +31,7 @@ from collections.abc import Callable
 
 from anyascii import anyascii
 
+from alertd.matching import cantonese
 from alertd.matching.arabic import consonantal_spelling, romanise_arabic
 from alertd.matching.hangul import (
     is_hangul_syllable,
@@ -194,10 +195,20 @@ def foreign_reading(text: str, tables: NameTables) -> tuple[Slot, ...] | None:
 
 def _han_family_and_given(name: str) -> list[Slot]:
     if len(name) < 2 or len(name) > 4:
-        return [_pinyin_and_wade_giles(_syllables(name))]
+        return [_chinese_spellings(name, _syllables(name))]
     size = 2 if name[:2] in _HAN_COMPOUND_FAMILY else 1
     family = [_HAN_FAMILY_READINGS.get(ch) or _syllables(ch)[0] for ch in name[:size]]
-    return [_pinyin_and_wade_giles(family), _pinyin_and_wade_giles(_syllables(name[size:]))]
+    return [
+        _chinese_spellings(name[:size], family),
+        _chinese_spellings(name[size:], _syllables(name[size:])),
+    ]
+
+
+def _chinese_spellings(word: str, syllables: list[str]) -> Slot:
+    """A word of a Chinese name as passports spell it: pinyin and Wade-Giles, then
+    Cantonese as Hong Kong and Macau passports do (cantonese.py: 陳大文 Chan Tai Man)."""
+    spellings = (*_pinyin_and_wade_giles(syllables), *cantonese.word_spellings(word))
+    return tuple(dict.fromkeys(spellings))
 
 
 def _pinyin_and_wade_giles(syllables: list[str]) -> Slot:

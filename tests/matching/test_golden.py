@@ -60,6 +60,11 @@ NAMES = [
     _case("Сергей Иванов", "Sergei Ivanov", "hit"),
     _case("Сергей Иванов", "Sergey IVANOV", "hit"),
     _case("Sergej Ivanov", "Sergey Ivanov", "hit"),
+    # Chinese as Hong Kong and Macau passports spell it, in Cantonese (cantonese.py).
+    _case("CHAN Tai Man", "陳大文", "hit"),
+    _case("Chan Tai-man", "陈大文", "hit"),
+    _case("CHOW Keung", "周強", "hit"),
+    _case("周强", "CHOW KEUNG", "hit"),
     # Chinese written by Wade-Giles (Taiwanese passports) against pinyin (wade_giles.py).
     _case("Hsu Chih-ming", "XU Zhiming", "hit"),
     _case("HSU CHIHMING", "Xu Zhiming", "hit"),

@@ -114,13 +114,26 @@ def test_cyrillic_letters_of_every_alphabet_are_romanised(name: str, spelling: s
 
 def test_chinese_names_also_get_wade_giles(tables: NameTables) -> None:
     """Taiwanese passports and older lists: 蔡 Tsai, 张学良 Chang Hsueh-liang."""
-    assert _spellings("蔡英文", tables)[0] == ("cai", "tsai")
-    assert _spellings("张学良", tables) == [("zhang", "chang"), ("xueliang", "hsuehliang")]
+    assert _spellings("蔡英文", tables)[0][:2] == ("cai", "tsai")
+    family, given = _spellings("张学良", tables)
+    assert (family[:2], given[:2]) == (("zhang", "chang"), ("xueliang", "hsuehliang"))
+
+
+def test_chinese_names_also_get_cantonese_after_pinyin_and_wade_giles(
+    tables: NameTables,
+) -> None:
+    """Hong Kong and Macau passports: 張學友 Cheung Hok Yau (cantonese.py)."""
+    family, given = _spellings("張學友", tables)
+    assert family == ("zhang", "chang", "cheung", "jeung")
+    assert given[:2] == ("xueyou", "hsuehyu")
+    assert "hokyau" in given
 
 
 def test_a_one_letter_wade_giles_name_is_left_out(tables: NameTables) -> None:
     """毅 is "I" in Wade-Giles: as a spelling it would read as an initial."""
-    assert _spellings("王毅", tables)[1] == ("yi",)
+    given = _spellings("王毅", tables)[1]
+    assert given[0] == "yi"
+    assert "i" not in given
 
 
 @pytest.mark.parametrize(
