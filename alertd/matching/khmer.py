@@ -81,6 +81,19 @@ _SILENT_SIGNS = frozenset("\u17cb\u17cc\u17cd\u17ce\u17cf\u17d0\u17d1\u17dd")  #
 _INHERENT = ("a", "o")  # closed syllable without a written vowel
 
 
+def name_spellings() -> list[tuple[str, ...]]:
+    """The Latin spellings of each name word of the table that has several (Rainsy and
+    Rangsi are one name, រង្ស៊ី; Sok and Sokh): for comparing names written in Latin
+    letters, as the Wikidata pairs' spellings of one native word are. One-word spellings
+    only ("Bunchhay", not "Bun Chhay")."""
+    groups: list[tuple[str, ...]] = []
+    for spellings in KHMER_NAMES.values():
+        words = tuple(s for s in spellings if " " not in s)
+        if len(words) > 1:
+            groups.append(words)
+    return groups
+
+
 # The vowel ោ ends a word as "ao" or "o" by the rules (first or second series), but
 # passports write it with the silent final "r" as "or": ហោ ណាំហុង is HOR Namhong, ឆោ
 # Chhor, គោ Kor.

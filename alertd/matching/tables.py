@@ -18,6 +18,7 @@ from types import MappingProxyType
 
 from alertd.matching.diminutives import russian_pairs
 from alertd.matching.hangul import surname_spellings
+from alertd.matching.khmer import name_spellings
 from alertd.matching.transcription import TranscriptionModel, parse_model
 
 TRANSLIT_FILE = "translit.tsv"
@@ -79,8 +80,9 @@ def load_name_tables(directory: Path | None = None) -> NameTables:
     base = resources.files("alertd.matching") / "data" if directory is None else directory
     translit = parse_translit((base / TRANSLIT_FILE).read_text(encoding="utf-8"))
     # The Wikidata pairs' spellings of one native word, then Korean family names as
-    # passports spell them (hangul.py's table: the pairs give 이 as "y", "e").
-    groups = (*translit.values(), *surname_spellings())
+    # passports spell them (hangul.py's table: the pairs give 이 as "y", "e"), then
+    # Khmer name words (khmer.py's table: the pairs hold no Khmer).
+    groups = (*translit.values(), *surname_spellings(), *name_spellings())
     return NameTables(
         translit=MappingProxyType(translit),
         nicknames=MappingProxyType(  # the English table, then Russian diminutives

@@ -45,6 +45,7 @@ NAMES = [
     _case("Lok Chumteav Chea Sophea", "Chea Sophea", "hit"),
     _case("Samdech Hun Sen", "HUN Sen", "hit"),
     _case("ហោ ណាំហុង", "HOR Namhong", "hit"),  # a final ោ with the passports' silent r
+    _case("Sam Rangsi", "SAM Rainsy", "hit"),  # two spellings of រង្ស៊ី in Latin letters
     # Romanisation variants.
     _case("Sokh Chan", "Sok Chan", "hit"),
     _case("Chhai Heng", "Chhay Heng", "hit"),

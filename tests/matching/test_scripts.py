@@ -13,7 +13,7 @@ import itertools
 import pytest
 
 from alertd.matching import MatchIndex
-from alertd.matching.khmer import romanise_khmer_word
+from alertd.matching.khmer import name_spellings, romanise_khmer_word
 from tests.matching.helpers import band, entry, name_case, traveller
 
 _ids = itertools.count()
@@ -99,3 +99,9 @@ def test_a_khmer_word_ending_in_o_is_also_spelled_with_the_silent_r() -> None:
     assert romanise_khmer_word("ហោ") == ("hao", "hor")  # first series
     assert romanise_khmer_word("គោ") == ("ko", "kor")  # second series
     assert romanise_khmer_word("ណាំហុង") == ("namhong",)
+
+
+def test_the_khmer_tables_spellings_of_one_word_are_grouped() -> None:
+    groups = name_spellings()
+    assert ("rainsy", "rangsi") in groups
+    assert all(len(group) > 1 and " " not in "".join(group) for group in groups)
