@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alertd.matching import DocumentInput, EntryInput, MatchIndex, NameInput, Traveller
-from alertd.matching.names import _latin_slots, _slot_flags, prepare_name
+from alertd.matching.names import _latin_slots, _slot_flags, prepare_name, prepare_readings
 from alertd.matching.normalise import latin_name_forms
 from alertd.matching.tables import NameTables, load_name_tables
 from alertd.matching.token_similarity import ALIGN_MIN, TokenComparer, token_similarity
@@ -20,7 +20,7 @@ SCRIPTS = (
     + "ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآ" + "កខគឃងចឆជឈញដឋឌឍណតថទធនបផពភមយរលវសហឡអ"
     + "ាិីឹឺុូួើឿៀេែៃោៅំះ៊៉់្" + "กขคงจฉชซญดตถทธนบปผพฟภมยรลวศษสหอฮะัาำิีึืุูเแโใไ่้"
     + "ກຂຄງຈສຊຍດຕຖທນບປຜຝພຟມຢຣລວຫອຮະັາິີ" + "习近平王李张刘陈杨黄赵欧阳" + "김이박최정강조윤장임한오"
-    + "0123456789 -'.,·\u200b\u0301"
+    + "陳張劉吳周強大文" + "0123456789 -'.,·ª\u200b\u0301"
 )  # fmt: skip
 
 names = st.text(alphabet=SCRIPTS, max_size=40)
@@ -33,8 +33,7 @@ TABLES: NameTables = load_name_tables()
 @settings(max_examples=200, deadline=None)
 @given(text=names)
 def test_preparing_a_name_never_crashes(text: str) -> None:
-    prepared = prepare_name(NameInput(text), TABLES)
-    if prepared is not None:
+    for prepared in prepare_readings(NameInput(text), TABLES):  # every reading of it
         assert prepared.slots
         assert all(spelling.isascii() and spelling for slot in prepared.slots for spelling in slot)
 
