@@ -94,8 +94,20 @@ def describe_name(name: NameComparison | None) -> str:
     if name.unmatched_query:
         text += f"; traveller's words not listed: {' '.join(name.unmatched_query)}"
     if name.transliterated:
-        text += f"; compared after romanising {', '.join(name.transliterated)}"
+        steps = (
+            READING_STEPS.get(script, f"romanising {script}") for script in name.transliterated
+        )
+        text += f"; compared after {', '.join(steps)}"
     return text + "."
+
+
+# A Latin name's other readings (names._latin_readings), as the officer reads the step;
+# a name in another script was romanised from it ("romanising khmer").
+READING_STEPS = {
+    "wade-giles": "reading Wade-Giles as pinyin",
+    "german-transliteration": "reading a German transliteration the English way",
+    "old-indonesian": "reading the old Indonesian spelling in today's",
+}
 
 
 def _name_dict(name: NameComparison | None) -> dict[str, Any] | None:

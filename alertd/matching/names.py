@@ -185,7 +185,7 @@ def _latin_readings(
             ("latin", compounds),
             ("wade-giles", pinyin),
             ("german-transliteration", english),
-            ("latin", modern),
+            ("old-indonesian", modern),
         )
         if slots is not None
     )

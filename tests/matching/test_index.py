@@ -137,6 +137,23 @@ def test_explanation_is_json_ready_and_readable(index: MatchIndex) -> None:
     assert match.band == "hit"
 
 
+@pytest.mark.parametrize(
+    ("query", "listed", "step"),
+    [
+        ("Hsu Chih-ming", "XU Zhiming", "reading Wade-Giles as pinyin"),
+        ("Boris Nikolajewitsch Jelzin", "Boris Nikolayevich YELTSIN", "a German transliteration"),
+        ("Joesoef Kalla", "Yusuf KALLA", "the old Indonesian spelling"),
+        ("CHAN Tai Man", "陳大文", "romanising han"),
+    ],
+)
+def test_the_explanation_says_how_a_name_was_read(query: str, listed: str, step: str) -> None:
+    """An officer sees "yusuf~yusuf" for a passport saying JOESOEF: the summary says why."""
+    index = MatchIndex()
+    index.add(entry(listed))
+    [match] = index.search(traveller(query), now=NOW)
+    assert step in match.explanation.summary()
+
+
 def test_unreadable_traveller_date_is_reported_not_fatal(index: MatchIndex) -> None:
     index.add(entry("Sok Chan", entry_id="A", dob=("1985",)))
     [match] = index.search(traveller("Sok Chan", dob="1985-13-40"), now=NOW)
