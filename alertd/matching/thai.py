@@ -39,8 +39,12 @@ _CONSONANTS: Consonants = {
 # Sakorn) and a closing ล as l (Kamol, Wimol).
 PASSPORT_LETTERS: Consonants = {
     **_CONSONANTS, "ว": ("v", "o"), "พ": ("p", "p"), "ภ": ("p", "p"), "ร": ("r", "rn"),
-    "ล": ("l", "l"),
+    "ล": ("l", "l"), "ร+": ("r", ""),
 }  # fmt: skip
+# ร after ศ, ส or ซ starting a syllable is not said (ศรี si, สร้าง sang, เศรษฐา settha)
+# but passports write it (Sri, Srettha): the key "ร+" (no Thai letter) holds how.
+_SILENT_R_FIRSTS = frozenset("ศสซ")
+_CONSONANTS["ร+"] = ("", "")
 
 _LEADING_VOWELS = frozenset("เแโใไ")
 _TONE_MARKS = frozenset("\u0e48\u0e49\u0e4a\u0e4b\u0e47\u0e4c\u0e46\u0e4d")
@@ -97,7 +101,7 @@ def _syllable(letters: str, i: int, letters_as: Consonants) -> tuple[str, int]:
     if letters[i] in _LEADING_VOWELS:
         leading = letters[i]
         i += 1
-    onset, i = _onset(letters, i, letters_as)
+    onset, i = _onset(letters, i, letters_as, bool(leading))
     vowel, i = _vowel(letters, i, leading)
     closed = vowel in _GLIDING_VOWELS
     final, i = ("", i) if closed else _final(letters, i, bool(vowel), letters_as)
@@ -106,11 +110,15 @@ def _syllable(letters: str, i: int, letters_as: Consonants) -> tuple[str, int]:
     return onset + vowel + final, i
 
 
-def _onset(letters: str, i: int, letters_as: Consonants) -> tuple[str, int]:
+def _onset(letters: str, i: int, letters_as: Consonants, led: bool) -> tuple[str, int]:
+    """The consonant (or cluster) starting a syllable; ``led``: a vowel is written before
+    it (เ, แ, โ ...), so a second consonant belongs to the onset whatever follows."""
     if i >= len(letters) or letters[i] not in _CONSONANTS:
         return "", i
     first = letters[i]
     second = letters[i + 1] if i + 1 < len(letters) else ""
+    if first in _SILENT_R_FIRSTS and second == "ร" and (led or _has_vowel_after(letters, i + 2)):
+        return letters_as[first][0] + letters_as["ร+"][0], i + 2
     if second in _TONE_CARRIED.get(first, ()) and _has_vowel_after(letters, i + 2):
         return letters_as[second][0], i + 2
     if first in _CLUSTER_SECONDS.get(second, "") and _has_vowel_after(letters, i + 2):

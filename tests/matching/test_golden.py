@@ -101,6 +101,7 @@ NAMES = [
     _case("Castillo", "카스티요", "hit"),  # listed so: both readings are filed
     # Thai (read by syllable, thai.py) and Vietnamese with diacritics.
     _case("ทักษิณ ชินวัตร", "Thaksin Chinawat", "hit"),
+    _case("Srettha Thavisin", "เศรษฐา ทวีสิน", "hit"),  # the ศร cluster, its ร unsaid
     _case("Nguyễn Tấn Dũng", "NGUYEN Tan Dung", "hit"),
     _case("Trần Thị Mai", "Mai Thi TRAN", "hit"),
     # Order, middle names, initials, nicknames, OCR digits in names.

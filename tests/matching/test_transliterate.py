@@ -153,6 +153,9 @@ def test_a_one_letter_wade_giles_name_is_left_out(tables: NameTables) -> None:
         ("บุตร", "but"),  # ...but not after a syllable that needs a final
         ("ประวิตร", "prawit"),  # (a Sanskrit -tr)
         ("เพชร", "phet"),
+        ("ศรี", "si"),  # ร after ศ, ส, ซ is not said...
+        ("เศรษฐา", "settha"),  # ...even before a final, after a vowel written in front
+        ("สร้าง", "sang"),
     ],
 )
 def test_thai_words_read_by_syllable(name: str, spelling: str) -> None:
@@ -161,8 +164,11 @@ def test_thai_words_read_by_syllable(name: str, spelling: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "spelling"),
-    [("ทวีสิน", "thavisin"), ("สมพร", "somporn"), ("กมล", "kamol"), ("ภูมิพล", "pumipol")],
-)
+    [
+        ("ทวีสิน", "thavisin"), ("สมพร", "somporn"), ("กมล", "kamol"), ("ภูมิพล", "pumipol"),
+        ("ศรี", "sri"), ("เศรษฐา", "srettha"),  # passports write the unsaid ร
+    ],
+)  # fmt: skip
 def test_thai_words_also_get_the_letters_passports_write(name: str, spelling: str) -> None:
     assert _spellings(name, NameTables())[0][1] == spelling
 
