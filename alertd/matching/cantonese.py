@@ -2,11 +2,12 @@
 
 A Chinese name written in Han characters is read as pinyin and Wade-Giles
 (transliterate.py), which is how mainland and Taiwanese passports print it. Hong Kong
-identity cards and passports, Macau's, and most Chinese-Malaysian and overseas Cantonese
-families print the Cantonese sound by the Hong Kong Government romanisation: 陳大文 is
-"CHAN Tai Man" (pinyin Chen Dawen), 周強 "CHOW Keung" (Zhou Qiang), 張 Cheung, 黃 Wong,
-劉 Lau, 吳 Ng. None of those meets its pinyin by spelling or by sound, so a listed 陳大文
-never met the traveller whose Hong Kong passport says CHAN TAI MAN.
+identity cards and passports, Macau's, and many Cantonese-speaking families abroad
+(Chinese Malaysians among them) print the Cantonese sound by the Hong Kong Government
+romanisation, or close to it: 陳大文 is "CHAN Tai Man" (pinyin Chen Dawen), 周強 "CHOW
+Keung" (Zhou Qiang), 張 Cheung, 黃 Wong, 劉 Lau, 吳 Ng. None of those meets its pinyin by
+spelling or by sound, so a listed 陳大文 never met the traveller whose Hong Kong passport
+says CHAN TAI MAN.
 
 Each Han character's Cantonese spellings come from the ``cantonese-romanisation``
 package's Hong Kong Government table (MIT), which holds traditional characters; each

@@ -29,7 +29,7 @@ from alertd.matching.letter_groups import respellings
 Slot = tuple[str, ...]
 
 # Russian surnames and patronymics as German writes their endings (-ов, -ев, -ова, -ева,
-# -овна, -евна); -овитш and -евитш hold "sch".
+# -овна, -евна); -ович and -евич, written -owitsch and -ewitsch, hold "sch".
 GERMAN_ENDINGS: Final = ("ow", "ew", "owa", "ewa", "owna", "ewna")
 # German letter groups and the English-style spellings they stand for, longest first
 # (the first spelling is the usual one; "sch" is ш or ж).

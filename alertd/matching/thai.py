@@ -111,8 +111,8 @@ def _syllable(letters: str, i: int, letters_as: Consonants) -> tuple[str, int]:
 
 
 def _onset(letters: str, i: int, letters_as: Consonants, led: bool) -> tuple[str, int]:
-    """The consonant (or cluster) starting a syllable; ``led``: a vowel is written before
-    it (เ, แ, โ ...), so a second consonant belongs to the onset whatever follows."""
+    """The consonant (or cluster) starting a syllable. ``led``: a vowel is written before
+    it (เ, แ, โ ...), and then a ศร, สร or ซร is the onset whatever follows (เศรษฐา)."""
     if i >= len(letters) or letters[i] not in _CONSONANTS:
         return "", i
     first = letters[i]
