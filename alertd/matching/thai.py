@@ -31,6 +31,7 @@ _CONSONANTS: Consonants = {
     "ฟ": ("f", "p"), "ภ": ("ph", "p"), "ม": ("m", "m"), "ย": ("y", "i"), "ร": ("r", "n"),
     "ล": ("l", "n"), "ว": ("w", "o"), "ศ": ("s", "t"), "ษ": ("s", "t"), "ส": ("s", "t"),
     "ห": ("h", ""), "ฬ": ("l", "n"), "อ": ("", ""), "ฮ": ("h", ""),
+    "ร+": ("", ""),  # ร after ศ, ส or ซ: not said (below)
 }  # fmt: skip
 
 # The letters Thai passports and lists often write instead of RTGS's (people choose
@@ -44,7 +45,6 @@ PASSPORT_LETTERS: Consonants = {
 # ร after ศ, ส or ซ starting a syllable is not said (ศรี si, สร้าง sang, เศรษฐา settha)
 # but passports write it (Sri, Srettha): the key "ร+" (no Thai letter) holds how.
 _SILENT_R_FIRSTS = frozenset("ศสซ")
-_CONSONANTS["ร+"] = ("", "")
 
 _LEADING_VOWELS = frozenset("เแโใไ")
 _TONE_MARKS = frozenset("\u0e48\u0e49\u0e4a\u0e4b\u0e47\u0e4c\u0e46\u0e4d")

@@ -35,6 +35,11 @@ def entry(
     )
 
 
+def word_slots(*words: str) -> tuple[tuple[str, ...], ...]:
+    """A name's slots with one spelling per word, as written (for the reading modules)."""
+    return tuple((word,) for word in words)
+
+
 def traveller(
     *names: str,
     dob: str | None = None,

@@ -11,10 +11,7 @@ from alertd.matching.german_cyrillic import (
     english_spellings,
     is_german_spelling,
 )
-
-
-def _slots(*words: str) -> tuple[tuple[str, ...], ...]:
-    return tuple((word,) for word in words)
+from tests.matching.helpers import word_slots
 
 
 def test_letter_groups_are_read_longest_first() -> None:
@@ -33,7 +30,7 @@ def test_a_single_s_between_vowels_is_z_and_a_double_one_s() -> None:
 
 
 def test_every_word_is_read_once_a_word_shows_the_convention() -> None:
-    assert english_reading(_slots("boris", "nikolajewitsch", "jelzin")) == (
+    assert english_reading(word_slots("boris", "nikolajewitsch", "jelzin")) == (
         ("boris",),
         ("nikolayevich", "nikolajewitsch"),
         ("yeltsin", "jelzin"),
@@ -42,12 +39,12 @@ def test_every_word_is_read_once_a_word_shows_the_convention() -> None:
 
 def test_names_without_the_convention_are_not_read() -> None:
     for words in (("boris", "jelzin"), ("john", "smith"), ("iwan",)):
-        assert english_reading(_slots(*words)) is None
+        assert english_reading(word_slots(*words)) is None
 
 
 @given(st.text(alphabet="abcdehijklnorstuwz", max_size=16))
 def test_spellings_are_few_and_end_with_the_word_as_written(word: str) -> None:
-    reading = english_reading(_slots("petrow", word))
+    reading = english_reading(word_slots("petrow", word))
     assert reading is not None
     for slot, written in zip(reading, ("petrow", word), strict=True):
         assert slot[-1] == written

@@ -6,10 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from alertd.matching.indonesian_spelling import is_old_spelling, modern_reading, modern_spelling
-
-
-def _slots(*words: str) -> tuple[tuple[str, ...], ...]:
-    return tuple((word,) for word in words)
+from tests.matching.helpers import word_slots
 
 
 def test_old_letter_groups_read_in_todays_spelling() -> None:
@@ -21,12 +18,12 @@ def test_old_letter_groups_read_in_todays_spelling() -> None:
 
 
 def test_only_words_in_the_old_spelling_are_read_again() -> None:
-    assert modern_reading(_slots("djoko", "widodo")) == (("joko", "djoko"), ("widodo",))
+    assert modern_reading(word_slots("djoko", "widodo")) == (("joko", "djoko"), ("widodo",))
 
 
 def test_names_in_todays_spelling_are_not_read() -> None:
     for words in (("joko", "widodo"), ("benjamin", "sanjay"), ("john", "smith")):
-        assert modern_reading(_slots(*words)) is None
+        assert modern_reading(word_slots(*words)) is None
 
 
 @given(st.text(alphabet="acdehjnostuy", max_size=12))

@@ -12,10 +12,7 @@ from alertd.matching.wade_giles import (
     pinyin_reading,
     wade_giles_syllable,
 )
-
-
-def _slots(*words: str) -> tuple[tuple[str, ...], ...]:
-    return tuple((word,) for word in words)
+from tests.matching.helpers import word_slots
 
 
 def test_the_table_holds_the_syllables_pinyin_writes_otherwise() -> None:
@@ -27,7 +24,7 @@ def test_the_table_holds_the_syllables_pinyin_writes_otherwise() -> None:
 
 
 def test_each_word_gets_its_pinyin_spellings_then_its_own() -> None:
-    assert pinyin_reading(_slots("hsu", "chih", "ming")) == (
+    assert pinyin_reading(word_slots("hsu", "chih", "ming")) == (
         ("xu", "hsu"),
         ("chi", "zhi", "chih"),
         ("ming",),
@@ -35,7 +32,7 @@ def test_each_word_gets_its_pinyin_spellings_then_its_own() -> None:
 
 
 def test_a_given_name_written_without_its_hyphen_is_read_by_syllable() -> None:
-    reading = pinyin_reading(_slots("hsu", "chihming"))
+    reading = pinyin_reading(word_slots("hsu", "chihming"))
     assert reading is not None
     assert reading[1] == ("chiming", "zhiming", "chihming")
 
@@ -48,7 +45,7 @@ def test_names_pinyin_spells_as_well_or_not_chinese_are_not_read() -> None:
         ("hsu",),  # one word
         ("hsu", "abdullah"),
     ):
-        assert pinyin_reading(_slots(*words)) is None
+        assert pinyin_reading(word_slots(*words)) is None
 
 
 @given(
@@ -59,7 +56,7 @@ def test_names_pinyin_spells_as_well_or_not_chinese_are_not_read() -> None:
     )
 )
 def test_a_name_of_pinyin_syllables_is_never_read_again(words: list[str]) -> None:
-    assert pinyin_reading(_slots(*words)) is None
+    assert pinyin_reading(word_slots(*words)) is None
 
 
 def test_the_packaged_table_is_what_pypinyin_gives_today() -> None:
