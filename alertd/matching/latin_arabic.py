@@ -2,11 +2,13 @@
 of words cannot see.
 
 - **"Abd al-X"** ("servant of the X"): one name, written as one word ("Abdulrahman",
-  "Abdelrahman", "Abdurrahman"), two ("Abdul Rahman") or three ("Abd al-Rahman", "Abd
-  el Kader"). The word comparison joins two adjacent words, not three, so "Abd
-  al-Rahman ibn Khalid al-Tamimi" and "Abdulrahman Khalid Al Tamimi" shared only
-  Khalid and Tamimi. A name holding the three words is also read with them as one word,
-  spelled the ways the one word is written: the article as "al", "ul", "el", or
+  "Abdelrahman", "Abdurrahman"), two ("Abdul Rahman", and in Malaysia "Abd Rahman") or
+  three ("Abd al-Rahman", "Abd el Kader"). The word comparison joins two adjacent words,
+  not three, so "Abd al-Rahman ibn Khalid al-Tamimi" and "Abdulrahman Khalid Al Tamimi"
+  shared only Khalid and Tamimi; and two words it joins as written ("abdulrahman"), which
+  the index's keys did not bring near "Abdurrahman". A name holding the three words, or
+  "Abd" (or "Abd" with the article glued on) and a stem, is also read with them as one
+  word, spelled the ways the one word is written: the article as "al", "ul", "el", or
   assimilated to a first "sun" letter ("ar-Rahman": "Abdurrahman"), as arabic.py reads
   عبد الرحمن.
 - **Abbreviations of Muhammad** that Malaysian, Singaporean, Bruneian and Bangladeshi
@@ -18,6 +20,9 @@ Pure functions of a name's slots (each a tuple of spellings, the first as writte
 from __future__ import annotations
 
 from typing import Final
+
+from alertd.matching.normalise import is_particle
+from alertd.matching.phonetic import phonetic_key, vowel_key
 
 Slot = tuple[str, ...]
 
@@ -33,6 +38,34 @@ ARTICLES: Final = frozenset(
 SUN_LETTERS: Final = frozenset("tdrzsnl")
 # The ways "Abd" and the article are written as one word before a stem.
 ABD_ARTICLE_FORMS: Final = ("abdul", "abdel", "abdal")
+# "Abd" with the article glued on, as a word of its own before the stem ("Abdul Rahman",
+# "Abdur Rahim", Persian "Abdol Hossein", West African "Abdoul Karim") -> that article.
+GLUED_ABD: Final = {
+    "abdul": "ul",
+    "abdel": "el",
+    "abdal": "al",
+    "abdol": "ol",
+    "abdoul": "oul",
+    "abdur": "ur",
+    "abdus": "us",
+}
+# What follows "Abd al-" in a name: the names of God, and a few more that names hold
+# (al-Nabi, al-Rasul, al-Masih, al-Muttalib, Manaf, Shams; Shia names: Abdolhossein,
+# Abdolreza, Abd al-Zahra, Abd al-Amir, Abd al-Mahdi). Only these make a compound of
+# two words: "Abdul Muhammad Khan" is Abdul and Muhammad, and read as one word it met
+# "Khan Ahmad Muhammad" by the letters "ahmadmuhammad" shares with "abdalmuhammad".
+_DIVINE_NAMES: Final = """
+allah ilah rahman rahim malik quddus salam mumin muhaymin aziz jabbar mutakabbir khaliq
+bari musawwir ghaffar qahhar wahhab razzaq fattah alim qabid basit khafid rafi muizz sami
+basir hakam adl latif khabir halim azim ghafur shakur ali kabir hafiz muqit hasib jalil
+karim raqib mujib wasi hakim wadud majid shahid haqq wakil qawi matin wali hamid muhsi
+mubdi muid muhyi hayy qayyum wajid wahid ahad samad qadir muqtadir awwal akhir zahir
+batin barr tawwab muntaqim afuw rauf muqsit jami ghani mughni mani nafi nur hadi badi
+baqi warith rashid sabur jalal mannan sattar munim nabi rasul masih muttalib manaf shams
+haque husain reza zahra amir mahdi imam
+"""
+# Compared by sound with the vowels folded ("Kader", "Qadir", "Gadir"; "Raheem").
+DIVINE_NAME_KEYS: Final = frozenset(vowel_key(phonetic_key(name)) for name in _DIVINE_NAMES.split())
 # Stems shorter than this are not a name after "Abd al-" (a lone initial, "Abd al A").
 MIN_STEM: Final = 3
 
@@ -52,11 +85,12 @@ def spell_out_abbreviations(slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
 
 
 def joined_compounds(slots: tuple[Slot, ...]) -> tuple[Slot, ...] | None:
-    """The slots with each "Abd" + article + stem made one word; None when the name holds
-    none. Another reading of the name, not a replacement: a list's order or an MRZ may
-    part the three words ("QADIR ... 'ABD AL"), and then they align one by one."""
+    """The slots with each "Abd" + article + stem, or "Abd" (alone or with its article
+    glued on) + stem, made one word; None when the name holds none. Another reading of
+    the name, not a replacement: a list's order or an MRZ may part the words ("QADIR ...
+    'ABD AL"), and then they align one by one."""
     for slot in slots:  # a loop, not any(): this runs for every Latin name
-        if ABD in slot:
+        if ABD in slot or slot[0] in GLUED_ABD:
             break
     else:
         return None
@@ -66,6 +100,9 @@ def joined_compounds(slots: tuple[Slot, ...]) -> tuple[Slot, ...] | None:
         if _starts_compound(slots, i):
             out.append(abd_compound(slots[i + 1][0], slots[i + 2][0]))
             i += 3
+        elif (article := _compound_article(slots, i)) is not None:
+            out.append(_two_word_compound(article, slots[i + 1][0]))
+            i += 2
         else:
             out.append(slots[i])
             i += 1
@@ -77,9 +114,43 @@ def _starts_compound(slots: tuple[Slot, ...], i: int) -> bool:
         ABD in slots[i]  # as written, or split from a glued title ("Haji'abd")
         and i + 2 < len(slots)
         and slots[i + 1][0] in ARTICLES
-        and len(slots[i + 2][0]) >= MIN_STEM
-        and slots[i + 2][0] not in ARTICLES
+        and _is_stem(slots[i + 2][0])
     )
+
+
+def _compound_article(slots: tuple[Slot, ...], i: int) -> str | None:
+    """The article of the "Abd" starting a two-word compound at ``i`` ("al" when it is
+    unwritten: "Abd Rahman"); None when none starts there (the next word no name of God)."""
+    if i + 1 >= len(slots) or not _is_stem(slots[i + 1][0]):
+        return None
+    if not _is_divine_name(slots[i + 1][0]):
+        return None
+    if ABD in slots[i]:
+        return "al"
+    return GLUED_ABD.get(slots[i][0])
+
+
+def _is_stem(word: str) -> bool:
+    """A word that can follow "Abd al-" (not an initial, an article or a particle such as
+    "bin": "Abdul bin Hassan" is Abdul, son of Hassan)."""
+    return len(word) >= MIN_STEM and word not in ARTICLES and not is_particle(word)
+
+
+def _is_divine_name(word: str) -> bool:
+    """One of the names that follow "Abd al-" (``DIVINE_NAME_KEYS``), written with its
+    article glued on or not ("Allah", "Alrahman")."""
+    stem = word[2:] if word.startswith("al") and len(word) > MIN_STEM + 1 else word
+    return vowel_key(phonetic_key(word)) in DIVINE_NAME_KEYS or (
+        stem is not word and vowel_key(phonetic_key(stem)) in DIVINE_NAME_KEYS
+    )
+
+
+def _two_word_compound(article: str, stem: str) -> Slot:
+    """One word from "Abd" + ``article`` and ``stem``, which may hold the article itself:
+    "Abd Allah" is Abdallah (Abdullah), not Abd-al-allah."""
+    if stem.startswith("al") and len(stem) > MIN_STEM + 1:
+        return abd_compound("al", stem[2:])
+    return abd_compound(article, stem)
 
 
 def abd_compound(article: str, stem: str) -> Slot:

@@ -209,8 +209,9 @@ def _latin_folded(text: str) -> _Folded:
 
 def _spelled_out(text: str, slots: tuple[Slot, ...], particles: int, common: int) -> _Folded:
     """A Latin name with abbreviated given names spelled out too: Muhammad's
-    (latin_arabic.py) and those written with a stop, "Ma." for Maria (abbreviations.py)."""
-    spelled = latin_arabic.spell_out_abbreviations(slots)
+    (latin_arabic.py), those written with a stop, "Ma." for Maria, and Myanmar's "Mg"
+    for Maung (abbreviations.py)."""
+    spelled = abbreviations.spell_out_undotted(latin_arabic.spell_out_abbreviations(slots))
     if "." in text or "ª" in text:
         spelled = abbreviations.spell_out(spelled, abbreviations.dotted_abbreviations(text))
     if spelled is slots:

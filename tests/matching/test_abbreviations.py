@@ -1,8 +1,9 @@
-"""abbreviations: given names written with a stop ("Ma." for Maria) spelled out too."""
+"""abbreviations: given names written with a stop ("Ma." for Maria), or without one
+("Mg" for Maung), spelled out too."""
 
 from __future__ import annotations
 
-from alertd.matching.abbreviations import dotted_abbreviations, spell_out
+from alertd.matching.abbreviations import dotted_abbreviations, spell_out, spell_out_undotted
 from alertd.matching.model import NameInput
 from alertd.matching.names import prepare_name
 from alertd.matching.tables import packaged_name_tables
@@ -32,3 +33,13 @@ def test_the_abbreviation_keeps_its_own_spelling_first() -> None:
 def test_nothing_found_leaves_the_same_slots() -> None:
     slots = (("ma",), ("ying",))
     assert spell_out(slots, frozenset()) is slots
+
+
+def test_maung_abbreviated_without_a_stop_is_spelled_out() -> None:
+    assert _slots("Mg Mg Thein") == (("mg", "maung"), ("mg", "maung"), ("thein",))
+    assert _slots("MG AUNG KYAW")[0] == ("mg", "maung")
+
+
+def test_a_name_without_an_undotted_abbreviation_keeps_its_slots() -> None:
+    slots = (("maung",), ("thein",))
+    assert spell_out_undotted(slots) is slots

@@ -81,6 +81,7 @@ NAMES = [
     _case("Joko Candra", "Djoko TJANDRA", "hit"),
     # Given names abbreviated with a stop (abbreviations.py): Philippine "Ma." for Maria.
     _case("Ma. Cristina Santos", "Maria Cristina SANTOS", "hit"),
+    _case("Mg Mg Thein", "Maung Maung THEIN", "hit"),  # Myanmar's Maung, abbreviated
     _case("Maria Theresa Reyes", "Ma. Theresa REYES", "hit"),
     # A word of three hyphenated parts is one word (names._hyphens_joined).
     _case("Prayuth Chanocha", "Prayut CHAN-O-CHA", "hit"),
@@ -147,6 +148,8 @@ NAMES = [
     _case("Abdurrahman al-Tamimi", "Abd al-Rahman ibn Khalid al-Tamimi", "possible"),
     _case("ABDELRAHMAN KHALED TAMIMI", "Abd al-Rahman ibn Khalid al-Tamimi", "hit"),
     _case("Abd el Kader Mokhtar", "Abdelkader MOKHTAR", "hit"),
+    _case("Abdurrahman Yasin", "Abdul Rahman YASIN", "hit"),  # two words against one
+    _case("Abd Rahman Yaacob", "Abdul Rahman bin Yaakob", "hit"),  # Malaysian "Abd"
     _case("Abdussalam Omar", "Abd as-Salam OMAR", "hit"),
     _case("MOHD YUSUF BIN HASSAN", "Mohammed Yusuf bin Hassan", "hit"),
     _case("Md Shafiqul Islam", "Muhammad Shafiqul ISLAM", "hit"),
