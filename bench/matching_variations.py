@@ -357,6 +357,55 @@ def indonesian_spelling(name: str, _rng: random.Random, _p: Pools) -> str | None
     return varied if varied.lower() != name.lower() else None
 
 
+# A North Korean name as the UN list and McCune-Reischauer write it, against Revised
+# Romanisation (South Korean documents): family names by custom, and in given names the
+# plain consonants MR writes unvoiced at a word's start voiced (k g, t d, p b, ch j), ㅓ
+# (MR o) as eo and ㅡ (MR u) as eu. MR's o and u may be ㅗ and ㅜ too, and its k ㅋ, so
+# each is rewritten only at the odds below. Written apart from alertd's korean_latin.py,
+# so that the bench does not test the reading against itself.
+_MR_TO_RR_FAMILY = {
+    "ri": "lee", "pak": "park", "choe": "choi", "o": "oh", "jon": "jeon", "chon": "jeon",
+    "jong": "jeong", "chong": "jeong", "hyon": "hyeon", "rim": "im", "ro": "no", "ryu": "yu",
+    "paek": "baek", "mun": "moon", "yun": "yoon", "chang": "jang", "cho": "jo", "ko": "go",
+    "so": "seo", "sin": "shin", "pae": "bae", "ju": "joo", "ra": "na", "kim": "kim",
+    "hwang": "hwang", "han": "han", "kang": "kang", "song": "song", "yang": "yang",
+    "hong": "hong", "ryang": "yang", "kye": "gye", "thae": "tae", "pyon": "byeon",
+}  # fmt: skip
+_MR_SYLLABLE = re.compile(
+    r"(ch|th|kh|ph|[kgtdpbjsmnrlh]?)(yo|wo|wa|ae|oe|ui|[aeiou])(ng|[kntlmp]?)"
+)
+_VOICED = {"k": "g", "t": "d", "p": "b", "ch": "j", "th": "t", "kh": "k", "ph": "p"}
+_RR_VOWELS = {"o": "eo", "yo": "yeo", "u": "eu"}
+_RR_ODDS = {"g": 0.8, "d": 0.8, "b": 0.8, "j": 0.7, "eo": 0.5, "yeo": 0.5, "eu": 0.3}
+
+
+def korean_romanisation(name: str, rng: random.Random, _p: Pools) -> str | None:
+    """A North Korean name as listed ("KIM Yong-chol", "RI Pyong Chol") as a South Korean
+    document writes it by the Revised Romanisation ("Kim Yeong-cheol", "Lee Byeong-cheol"):
+    the family name by custom (_MR_TO_RR_FAMILY), each given-name syllable rewritten at
+    the odds of _RR_ODDS, joined with a hyphen. Only names of a known family name first
+    and one to three syllables more. Asked only of listed Koreans
+    (CONVENTION_NATIONALITIES)."""
+    words = [w.lower() for w in _tokens(name.replace("-", " ").replace("'", ""))]
+    if not 2 <= len(words) <= 4 or words[0] not in _MR_TO_RR_FAMILY:
+        return None
+    syllables = []
+    for word in words[1:]:
+        parts = _MR_SYLLABLE.fullmatch(word)
+        if parts is None:
+            return None
+        initial, vowel, final = parts.groups()
+        syllables.append(_rr(initial, _VOICED, rng) + _rr(vowel, _RR_VOWELS, rng) + final)
+    varied = f"{_MR_TO_RR_FAMILY[words[0]].capitalize()} {'-'.join(syllables).capitalize()}"
+    return varied if varied.lower() != name.lower() else None
+
+
+def _rr(letters: str, rewritten: dict[str, str], rng: random.Random) -> str:
+    """``letters`` as RR may write them: rewritten at its odds (always, without any)."""
+    new = rewritten.get(letters)
+    return new if new is not None and rng.random() < _RR_ODDS.get(new, 1.0) else letters
+
+
 # Variations measured in a table of their own (bench/matching.py, "(a4)"), with their own
 # random stream: the tables above keep their queries.
 CONVENTION_VARIATIONS: dict[str, Callable[[str, random.Random, Pools], str | None]] = {
@@ -364,9 +413,13 @@ CONVENTION_VARIATIONS: dict[str, Callable[[str, random.Random, Pools], str | Non
     "wade_giles": wade_giles,
     "german_cyrillic": german_cyrillic,
     "indonesian_spelling": indonesian_spelling,
+    "korean_romanisation": korean_romanisation,
 }
 # Conventions of one country's names: asked only of people listed with its nationality.
-CONVENTION_NATIONALITIES: dict[str, frozenset[str]] = {"indonesian_spelling": frozenset({"IDN"})}
+CONVENTION_NATIONALITIES: dict[str, frozenset[str]] = {
+    "indonesian_spelling": frozenset({"IDN"}),
+    "korean_romanisation": frozenset({"PRK", "KOR"}),
+}
 
 # --- the other features -------------------------------------------------------------------
 

@@ -107,6 +107,7 @@ READING_STEPS = {
     "wade-giles": "reading Wade-Giles as pinyin",
     "german-transliteration": "reading a German transliteration the English way",
     "old-indonesian": "reading the old Indonesian spelling in today's",
+    "korean-romanisations": "reading the Korean romanisations' spellings as one",
 }
 
 

@@ -9,22 +9,28 @@ variant (eo→o, eu→u) because North Korean names are listed that way ("Kim Jo
 
 from __future__ import annotations
 
+import functools
+
 _SURNAMES: dict[str, tuple[str, ...]] = {
     "김": ("kim", "gim"), "이": ("lee", "yi", "rhee", "ri"), "박": ("park", "pak", "bak"),
-    "최": ("choi", "choe"), "정": ("jung", "jeong", "chung", "jong"), "강": ("kang", "gang"),
+    "최": ("choi", "choe"), "정": ("jung", "jeong", "chung", "jong", "chong"),
+    "강": ("kang", "gang"),
     "조": ("cho", "jo"), "윤": ("yoon", "yun"), "장": ("jang", "chang"), "임": ("lim", "im", "rim"),
     "한": ("han",), "오": ("oh", "o"), "서": ("seo", "suh"), "신": ("shin", "sin"),
     "권": ("kwon", "gwon"), "황": ("hwang",), "안": ("ahn", "an"), "송": ("song",),
-    "류": ("ryu", "yoo", "yu"), "유": ("yoo", "yu"), "홍": ("hong",), "전": ("jeon", "chun", "jun"),
+    "류": ("ryu", "yoo", "yu"), "유": ("yoo", "yu"), "홍": ("hong",),
+    "전": ("jeon", "chun", "jun", "jon", "chon"),
     "고": ("ko", "go"), "문": ("moon", "mun"), "양": ("yang",), "손": ("son", "sohn"),
     "배": ("bae", "pae"), "백": ("baek", "paek"), "허": ("heo", "hur", "huh"), "노": ("roh", "no"),
     "남": ("nam",), "심": ("shim", "sim"), "하": ("ha",), "곽": ("kwak",), "성": ("sung", "seong"),
     "차": ("cha",), "주": ("joo", "ju"), "우": ("woo", "u"), "구": ("koo", "gu"), "민": ("min",),
     "나": ("na", "ra"), "진": ("jin", "chin"), "지": ("ji", "chi"), "엄": ("eom", "um"),
     "채": ("chae",), "원": ("won",), "천": ("cheon", "chun"), "방": ("bang",), "공": ("kong",),
-    "현": ("hyun",), "함": ("ham",), "변": ("byun",), "염": ("yeom",), "여": ("yeo",),
+    "현": ("hyun", "hyeon", "hyon"), "함": ("ham",), "변": ("byun",), "염": ("yeom",),
+    "여": ("yeo",),
     "추": ("choo", "chu"), "도": ("do",), "소": ("so",), "석": ("seok",), "선": ("sun",),
-    "리": ("ri", "lee"), "림": ("rim", "lim"), "로": ("ro", "roh"),
+    "리": ("ri", "lee"), "림": ("rim", "lim"), "로": ("ro", "roh"), "계": ("kye", "gye"),
+    "태": ("tae", "thae"),
 }  # fmt: skip
 # Shorter spellings are not taken as another spelling of a family name in Latin letters
 # ("O" for 오 Oh would make every initial O a Korean family name).
@@ -36,11 +42,22 @@ def surname_spellings() -> list[tuple[str, ...]]:
     Rhee are one name, 이/리, as North and South write it): for comparing names written
     in Latin letters, as the Wikidata pairs' spellings of one native word are."""
     groups: list[tuple[str, ...]] = []
-    for spellings in (*_SURNAMES.values(), *_COMPOUND_SURNAMES.values()):
+    for spellings in _all_surnames():
         kept = tuple(s for s in spellings if len(s) >= MIN_SURNAME_SPELLING)
         if len(kept) > 1:
             groups.append(kept)
     return groups
+
+
+@functools.cache
+def surname_latin_spellings() -> frozenset[str]:
+    """Every Latin spelling of a Korean family name (korean_latin.py: what tells a Korean
+    name written in Latin letters)."""
+    return frozenset(s for spellings in _all_surnames() for s in spellings)
+
+
+def _all_surnames() -> tuple[tuple[str, ...], ...]:
+    return (*_SURNAMES.values(), *_COMPOUND_SURNAMES.values())
 
 
 _COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {

@@ -21,6 +21,7 @@ from alertd.matching import (
     abbreviations,
     german_cyrillic,
     indonesian_spelling,
+    korean_latin,
     latin_arabic,
     wade_giles,
 )
@@ -169,25 +170,25 @@ def _latin_readings(
 ) -> tuple[PreparedName, ...]:
     """A Latin name's other readings: with "Abd al-X" as one word (latin_arabic.py), a
     Chinese name written by Wade-Giles as pinyin (wade_giles.py), a Russian name
-    written the German way as English-style lists write it (german_cyrillic.py), and an
-    Indonesian name in the old spelling in today's (indonesian_spelling.py)."""
-    compounds = latin_arabic.joined_compounds(prepared.slots)
-    pinyin = wade_giles.pinyin_reading(prepared.slots)
+    written the German way as English-style lists write it (german_cyrillic.py), an
+    Indonesian name in the old spelling in today's (indonesian_spelling.py), and a
+    Korean name's syllables in one spelling whatever romanised them (korean_latin.py)."""
+    slots = prepared.slots
     english = modern = None
-    if _CONVENTION_MARKS.search(" ".join([slot[0] for slot in prepared.slots])):
-        english = german_cyrillic.english_reading(prepared.slots)
-        modern = indonesian_spelling.modern_reading(prepared.slots)
-    if compounds is None and pinyin is None and english is None and modern is None:
-        return ()  # most names
+    if _CONVENTION_MARKS.search(" ".join([slot[0] for slot in slots])):
+        english = german_cyrillic.english_reading(slots)
+        modern = indonesian_spelling.modern_reading(slots)
+    readings = (
+        ("latin", latin_arabic.joined_compounds(slots)),
+        ("wade-giles", wade_giles.pinyin_reading(slots)),
+        ("german-transliteration", english),
+        ("old-indonesian", modern),
+        ("korean-romanisations", korean_latin.korean_reading(slots)),
+    )
     return tuple(
-        _another_reading(prepared.original, tuple(map(_slot, slots)), script, share)
-        for script, slots in (
-            ("latin", compounds),
-            ("wade-giles", pinyin),
-            ("german-transliteration", english),
-            ("old-indonesian", modern),
-        )
-        if slots is not None
+        _another_reading(prepared.original, tuple(map(_slot, read)), script, share)
+        for script, read in readings
+        if read is not None
     )
 
 

@@ -88,9 +88,16 @@ NAMES = [
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),
-    _case("Kim Chong-chol", "KIM Jong Chol", "possible"),  # McCune-Reischauer ch for j
+    # Korean names in Latin letters by either Korea's romanisation, or a personal
+    # spelling, meet in one spelling of each syllable (korean_latin.py).
+    _case("Kim Chong-chol", "KIM Jong Chol", "hit"),  # McCune-Reischauer ch for j
+    _case("Pak Kun Hye", "PARK Geun-hye", "hit"),  # geun/kun
+    _case("Choi Sun-hee", "CHOE Son Hui", "possible"),  # personal u for eo, ee for ui
+    _case("Kim Yong Chun", "KIM Yong Chol", None),  # 춘 is not 철
+    _case("Kim Gyeok-sik", "KIM Kyok Sik", "hit"),
+    _case("Kim Jong Nam", "KIM Jong Un", None),  # a brother
     # One family name as North (Ri) and South (Lee, Yi, Rhee) spell it (hangul.py's table).
-    _case("Lee Cheol-jun", "RI Chol Jun", "possible"),
+    _case("Lee Cheol-jun", "RI Chol Jun", "hit"),
     _case("Rhee Chol Jun", "RI Chol Jun", "hit"),
     # Foreign names written in Chinese, Korean or Russian letters, none of them in the
     # Wikidata pairs: read by the learned transcription (transcription.py); none was

@@ -143,6 +143,7 @@ def test_explanation_is_json_ready_and_readable(index: MatchIndex) -> None:
         ("Hsu Chih-ming", "XU Zhiming", "reading Wade-Giles as pinyin"),
         ("Boris Nikolajewitsch Jelzin", "Boris Nikolayevich YELTSIN", "a German transliteration"),
         ("Joesoef Kalla", "Yusuf KALLA", "the old Indonesian spelling"),
+        ("Pak Kun Hye", "PARK Geun-hye", "the Korean romanisations"),
         ("CHAN Tai Man", "陳大文", "romanising han"),
     ],
 )

@@ -222,4 +222,5 @@ def test_a_word_of_three_hyphenated_parts_is_also_read_as_one_word() -> None:
         (("prayut",), ("chan",), ("o",), ("cha",)),
         (("prayut",), ("chanocha",)),
     ]
-    assert len(prepare_readings(NameInput("Kim Jong-un"), tables)) == 1  # two: joined already
+    # Two parts the word comparison joins already.
+    assert len(prepare_readings(NameInput("Jean-Pierre Dupont"), tables)) == 1
