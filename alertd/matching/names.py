@@ -89,6 +89,12 @@ _CONVENTION_MARKS = re.compile(f"{german_cyrillic.MARK}|{indonesian_spelling.MAR
 # A word of this many hyphenated parts or more is also read as one word (_hyphens_joined).
 HYPHENATED_PARTS = 3
 _HYPHENATED = re.compile(rf"\w+(?:-\w+){{{HYPHENATED_PARTS - 1},}}")
+# European particles that documents also glue to the word after them ("Van der Berg" and
+# "VanderBerg", "de los Santos" and "Delossantos") (_particles_joined).
+GLUED_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "la", "los", "las", "del", "della", "da", "das", "dos"}
+    | {"di", "du", "le", "ter", "ten", "zu", "zum"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +155,9 @@ def prepare_readings(
     text = _text(name)
     if prepared is not None and prepared.script == "latin":
         joined = _hyphens_joined(text, share) if "-" in text else ()
-        return (*readings, *_latin_readings(prepared, share), *joined)
+        # ("los" and "las" weigh as words: a name with them has "de" too.)
+        glued = _particles_joined(prepared, share) if prepared.particles else ()
+        return (*readings, *_latin_readings(prepared, share), *joined, *glued)
     foreign = None if text.isascii() else foreign_reading(text, tables)
     slots = _native_slots(foreign) if foreign else ()
     if not slots or (prepared is not None and slots == prepared.slots):
@@ -201,6 +209,31 @@ def _hyphens_joined(text: str, share: Callable[[Slot], Slot] | None) -> tuple[Pr
     joined_text = _HYPHENATED.sub(lambda word: word.group(0).replace("-", ""), text)
     slots = _latin_folded(joined_text)[0] if joined_text != text else ()
     return (_another_reading(text, slots, "latin", share),) if slots else ()
+
+
+def _particles_joined(
+    prepared: PreparedName, share: Callable[[Slot], Slot] | None
+) -> tuple[PreparedName, ...]:
+    """A Latin name with two particles or more before a word read with them glued to it
+    ("van der Berg" as "vanderberg"): the word comparison joins two words, not three, and
+    "Pieter VanderBerg" met nothing of "VAN DER BERG Pieter"."""
+    slots = prepared.slots
+    out: list[Slot] = []
+    run: list[str] = []  # glueable particles waiting for their word
+    for slot in slots:
+        if slot[0] in GLUED_PARTICLES:
+            run.append(slot[0])
+            continue
+        if len(run) >= 2:
+            out.append(("".join(run) + slot[0],))
+        else:
+            out.extend((word,) for word in run)
+            out.append(slot)
+        run = []
+    out.extend((word,) for word in run)
+    if len(out) == len(slots):
+        return ()
+    return (_another_reading(prepared.original, tuple(out), "latin", share),)
 
 
 def _latin_folded(text: str) -> _Folded:

@@ -85,6 +85,9 @@ NAMES = [
     _case("Maria Theresa Reyes", "Ma. Theresa REYES", "hit"),
     # A word of three hyphenated parts is one word (names._hyphens_joined).
     _case("Prayuth Chanocha", "Prayut CHAN-O-CHA", "hit"),
+    # Particles glued to the word after them (names._particles_joined).
+    _case("Pieter VanderBerg", "VAN DER BERG Pieter", "hit"),
+    _case("Juan Delacruz", "Juan de la Cruz", "hit"),
     # Korean: family-name table, North variant.
     _case("김정은", "KIM Jong Un", "hit"),
     _case("박근혜", "PARK Geun-hye", "hit"),

@@ -224,3 +224,16 @@ def test_a_word_of_three_hyphenated_parts_is_also_read_as_one_word() -> None:
     ]
     # Two parts the word comparison joins already.
     assert len(prepare_readings(NameInput("Jean-Pierre Dupont"), tables)) == 1
+
+
+def test_two_particles_or_more_are_also_read_glued_to_the_next_word() -> None:
+    tables = packaged_name_tables()
+    readings = prepare_readings(NameInput("VAN DER BERG Pieter"), tables)
+    assert [r.slots for r in readings] == [
+        (("van",), ("der",), ("berg",), ("pieter",)),
+        (("vanderberg",), ("pieter",)),
+    ]
+    spanish = prepare_readings(NameInput("Maria de los Santos Reyes"), tables)
+    assert spanish[-1].slots == (("maria",), ("delossantos",), ("reyes",))
+    # One particle the word comparison joins already.
+    assert len(prepare_readings(NameInput("Ludwig van Beethoven"), tables)) == 1
