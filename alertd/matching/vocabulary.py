@@ -83,6 +83,13 @@ KEY_TWO_EDITS_FROM = 7
 # few (long words), so the forms cost little.
 KEY_THREE_EDITS_FROM = 10
 _KEY_FORM = "#"
+# Words (and phonetic keys) longer than this get no two- or three-edit forms, filed or
+# looked up: a word of n letters has about n^3 / 6 forms with three deleted, and a name of
+# 37 Han characters without a space (one romanised word of 150 letters) took 14 s to
+# search and would have taken as long to file. The longest word of the OFAC and UN
+# lists has 18 letters; longer ones are names written together, which the joined and
+# split comparisons handle.
+LONGEST_EDITED = 24
 # Listed words of TWO_EDITS_FROM - 1 letters are not looked up two edits wide from a
 # shorter query word (see above), yet a query word of UNSEEN_FROM to six letters two edits
 # away still aligns with one at 1 - 2/6 with the same first sound ("Matti" ~ "Martin").
@@ -362,7 +369,9 @@ def _vowel_deletions(vowels: str) -> tuple[str, ...]:
 
 def _spelling_forms(word: str) -> set[str]:
     """The forms a spelling is filed and looked up under: up to two letters deleted from
-    TWO_EDITS_FROM letters on, three from THREE_EDITS_FROM."""
+    TWO_EDITS_FROM letters on, three from THREE_EDITS_FROM (none beyond LONGEST_EDITED)."""
+    if len(word) > LONGEST_EDITED:
+        return set()
     if len(word) >= THREE_EDITS_FROM:
         return _within(word, 3)
     if len(word) >= TWO_EDITS_FROM:
@@ -373,12 +382,16 @@ def _spelling_forms(word: str) -> set[str]:
 def _query_key_forms(key: str) -> set[str]:
     """The forms a query's phonetic key is looked up under: a listed key's own, and for a
     key of five or six letters, up to two deleted (a longer listed key two edits away)."""
+    if len(key) > LONGEST_EDITED:
+        return set()
     return _key_forms(key) or (_within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM - 2 else set())
 
 
 def _key_forms(key: str) -> set[str]:
     """The forms a listed phonetic key is filed under (KEY_TWO_EDITS_FROM letters on): up
-    to two letters deleted, three from KEY_THREE_EDITS_FROM."""
+    to two letters deleted, three from KEY_THREE_EDITS_FROM (none beyond LONGEST_EDITED)."""
+    if len(key) > LONGEST_EDITED:
+        return set()
     if len(key) >= KEY_THREE_EDITS_FROM:
         return _within(key, 3)
     return _within(key, 2) if len(key) >= KEY_TWO_EDITS_FROM else set()
