@@ -75,9 +75,12 @@ MOST_WORDS: Final = 4
 # Ways of cutting a word written as two syllables that are kept ("jongun": jon-gun and
 # jong-un).
 MOST_CUTS: Final = 2
+# Distinct syllable spellings remembered (a few hundred are Korean; the rest are the
+# pieces of other names tried and refused).
+SYLLABLE_MEMO: Final = 1 << 12
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=SYLLABLE_MEMO)
 def syllable_key(syllable: str) -> str | None:
     """The one spelling of a Latin Korean syllable; None when it is not one."""
     parts = _SYLLABLE.fullmatch(syllable)

@@ -139,18 +139,23 @@ def _is_stem(word: str) -> bool:
 def _is_divine_name(word: str) -> bool:
     """One of the names that follow "Abd al-" (``DIVINE_NAME_KEYS``), written with its
     article glued on or not ("Allah", "Alrahman")."""
-    stem = word[2:] if word.startswith("al") and len(word) > MIN_STEM + 1 else word
-    return vowel_key(phonetic_key(word)) in DIVINE_NAME_KEYS or (
-        stem is not word and vowel_key(phonetic_key(stem)) in DIVINE_NAME_KEYS
+    return any(
+        vowel_key(phonetic_key(form)) in DIVINE_NAME_KEYS
+        for form in (word, _without_glued_article(word))
     )
 
 
 def _two_word_compound(article: str, stem: str) -> Slot:
     """One word from "Abd" + ``article`` and ``stem``, which may hold the article itself:
     "Abd Allah" is Abdallah (Abdullah), not Abd-al-allah."""
-    if stem.startswith("al") and len(stem) > MIN_STEM + 1:
-        return abd_compound("al", stem[2:])
-    return abd_compound(article, stem)
+    bare = _without_glued_article(stem)
+    return abd_compound("al", bare) if bare != stem else abd_compound(article, stem)
+
+
+def _without_glued_article(word: str) -> str:
+    """``word`` without an article glued to its front ("Alrahman", "Allah" as al-Lah), or
+    as written (a short word beginning "al": "Ali", "Alim")."""
+    return word[2:] if word.startswith("al") and len(word) > MIN_STEM + 1 else word
 
 
 def abd_compound(article: str, stem: str) -> Slot:
