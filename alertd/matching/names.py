@@ -89,6 +89,13 @@ _CONVENTION_MARKS = re.compile(f"{german_cyrillic.MARK}|{indonesian_spelling.MAR
 # A word of this many hyphenated parts or more is also read as one word (_hyphens_joined).
 HYPHENATED_PARTS = 3
 _HYPHENATED = re.compile(rf"\w+(?:-\w+){{{HYPHENATED_PARTS - 1},}}")
+# The words of a name that are compared: its first MOST_WORDS. The longest real names of
+# the OFAC and UN lists have 11 (Arabic chains of "bin"); longer ones are remarks typed
+# into the name ("..., born 1 Jan. 1953 (Oman passport no. ...)") or junk. Comparing two
+# words at a time costs the square of the count: a traveller of ten names of 66 short
+# words each took 13 s to search at 100,000 entries (one request stalling a worker).
+MOST_WORDS = 12
+_KEPT = (1 << MOST_WORDS) - 1  # the particle and common-word bits of the words kept
 # European particles that documents also glue to the word after them ("Van der Berg" and
 # "VanderBerg", "de los Santos" and "Delossantos") (_particles_joined).
 GLUED_PARTICLES = frozenset(
@@ -137,6 +144,8 @@ def prepare_name(
             particles, common = _slot_flags(slots)
     if not slots:
         return None
+    if len(slots) > MOST_WORDS:
+        slots, particles, common = slots[:MOST_WORDS], particles & _KEPT, common & _KEPT
     if share is not None:
         slots = tuple(map(share, slots))
     return PreparedName(text, slots, script, particles, common)
@@ -168,6 +177,7 @@ def prepare_readings(
 def _another_reading(
     text: str, slots: tuple[Slot, ...], script: str, share: Callable[[Slot], Slot] | None
 ) -> PreparedName:
+    slots = slots[:MOST_WORDS]
     if share is not None:
         slots = tuple(map(share, slots))
     return PreparedName(text, slots, script, *_slot_flags(slots))

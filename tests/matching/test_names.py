@@ -6,7 +6,7 @@ import pytest
 
 from alertd.matching import NameInput
 from alertd.matching.alignment import name_score
-from alertd.matching.names import prepare_name, prepare_readings
+from alertd.matching.names import MOST_WORDS, prepare_name, prepare_readings
 from alertd.matching.normalise import drop_titles
 from alertd.matching.phonetic import phonetic_key, skeleton
 from alertd.matching.tables import NameTables, packaged_name_tables
@@ -237,3 +237,20 @@ def test_two_particles_or_more_are_also_read_glued_to_the_next_word() -> None:
     assert spanish[-1].slots == (("maria",), ("delossantos",), ("reyes",))
     # One particle the word comparison joins already.
     assert len(prepare_readings(NameInput("Ludwig van Beethoven"), tables)) == 1
+
+
+def test_a_name_is_compared_on_its_first_words_only() -> None:
+    """Two words at a time cost the square of their count: a traveller of ten names of 66
+    words took 13 s to search at 100,000 entries. Real names have 11 words at most."""
+    tables = packaged_name_tables()
+    remark = "Safia Farkash Mohammed Al-Hadad, born 1 Jan. 1953 (Oman passport no.03825239, "
+    remark += "date of issue 4 May 2014, expiry 3 May 2024.)"
+    for text in (remark, " ".join(["de", "la", "ko", "van", "der", "so"] * 11)):
+        first, *others = prepare_readings(NameInput(text), tables)
+        assert len(first.slots) == MOST_WORDS
+        for reading in (first, *others):
+            assert len(reading.slots) <= MOST_WORDS
+            assert reading.particles < 1 << MOST_WORDS
+    prepared = prepare_name(NameInput(remark), tables)
+    assert prepared is not None
+    assert [slot[0] for slot in prepared.slots[:4]] == ["safia", "farkash", "mohammed", "al"]
